@@ -1,0 +1,129 @@
+"""The data types every stage shares: frozen records, no behaviour beyond formatting.
+
+The pipeline reads in one direction: parse (Dump, Entry) -> catalogue (Paper) ->
+enrich (tags, related, mentions) -> render -> write. Each stage returns new records
+(``dataclasses.replace``) instead of mutating old ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with an input file, located by path and 1-based line."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class DumpDate:
+    """The date a dump's header shows. The header has no year; the file name may."""
+
+    year: int | None
+    month: int
+    day: int
+
+    @property
+    def iso(self) -> str | None:
+        """``YYYY-MM-DD`` when the year is known, else None."""
+        if self.year is None:
+            return None
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    @property
+    def label(self) -> str:
+        """What a reader sees: ``May 28, 2024`` or ``May 28`` without a year."""
+        text = f"{MONTHS[self.month - 1]} {self.day}"
+        return f"{text}, {self.year}" if self.year is not None else text
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One title and its abstract as written in one dump."""
+
+    title: str
+    abstract: str
+    line: int  # line of the title
+    abstract_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Dump:
+    """One parsed dump file."""
+
+    name: str  # file name, e.g. ``0414_2026-08-21.txt``; unique within dumps/
+    path: str  # path as given, for messages
+    date: DumpDate | None
+    entries: tuple[Entry, ...]
+
+    @property
+    def stem(self) -> str:
+        return self.name.rsplit(".", 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a paper was seen: a dump and the line of its title there."""
+
+    dump: str
+    line: int
+    date: DumpDate | None
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A URL found in an abstract."""
+
+    url: str
+    kind: str  # "code" (a GitHub repository) or "project"
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A paper similar to another, with the terms that make it so."""
+
+    slug: str
+    score: float
+    shared: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A distinctive method name in an abstract that names another paper."""
+
+    name: str  # as written in the abstract
+    target: str  # slug of the paper the name belongs to
+    start: int  # character offsets in the abstract as rendered (after clean-up)
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One distinct paper of the catalogue, merged over every dump that lists it."""
+
+    key: str  # identity: the normalised title
+    slug: str
+    title: str  # latest spelling, raw dump text
+    abstract: str  # latest abstract, raw dump text
+    sources: tuple[Source, ...]
+    tags: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    related: tuple[Related, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    mentioned_by: tuple[str, ...] = field(default=())
+
+    @property
+    def url(self) -> str:
+        """URL relative to the site root."""
+        return f"papers/{self.slug}/"
