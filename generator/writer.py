@@ -1,0 +1,64 @@
+"""All file output: atomic writes that skip files whose content did not change."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class WriteReport:
+    written: int
+    unchanged: int
+    removed: int
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file and a rename, so no reader ever sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` unless the file already holds exactly it; True when written."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    write_atomic(path, data)
+    return True
+
+
+def sync_tree(root: Path, files: Mapping[str, str]) -> WriteReport:
+    """Make ``root`` hold exactly ``files`` (relative POSIX path -> text).
+
+    Unchanged files keep their modification time, so watchers and MkDocs see only real
+    changes; files no longer produced are removed.
+    """
+    written = unchanged = removed = 0
+    for rel, text in files.items():
+        if write_if_changed(root / rel, text.encode("utf-8")):
+            written += 1
+        else:
+            unchanged += 1
+    if root.exists():
+        wanted = set(files)
+        for path in sorted(root.rglob("*"), reverse=True):
+            rel = path.relative_to(root).as_posix()
+            if path.is_file() and rel not in wanted:
+                path.unlink()
+                removed += 1
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return WriteReport(written, unchanged, removed)
