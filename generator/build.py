@@ -1,0 +1,161 @@
+"""The pipeline, in one direction: parse -> catalogue -> enrich -> render -> write.
+
+``generate`` gathers everything first and writes last; nothing written is read back.
+It runs on its own (``python -m generator build``) and from the MkDocs plugin.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import text
+from .catalogue import Catalogue, build_catalogue
+from .mentions import find_mentions, mentioned_by
+from .model import Paper, Problem
+from .parse import dump_files, read_dumps
+from .related import related_papers
+from .render import SiteRenderer
+from .taxonomy import Tag, Taxonomy, load_taxonomy
+from .writer import WriteReport, sync_tree
+
+DEFAULT_TAXONOMY = Path(__file__).parent / "taxonomy.yml"
+log = logging.getLogger("mkdocs.plugins.papers")  # what get_plugin_logger("papers") wraps
+
+
+@dataclass
+class Timer:
+    """Seconds per stage, and one progress line per stage through the logger."""
+
+    report: Callable[[str], None] = log.info
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[list[str]]:
+        note: list[str] = []
+        start = time.perf_counter()
+        yield note
+        elapsed = time.perf_counter() - start
+        self.seconds[name] = round(elapsed, 3)
+        self.report(f"{name}: {' '.join(note)} ({elapsed:.2f} s)")
+
+
+@dataclass(frozen=True)
+class Generated:
+    """What one run produced: the catalogue, every problem, every file."""
+
+    catalogue: Catalogue | None
+    problems: tuple[Problem, ...]
+    files: dict[str, str]
+    tags: tuple[Tag, ...]
+    timings: dict[str, float]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+
+def read_catalogue(dumps_dir: Path, root: Path | None = None) -> tuple[Catalogue, tuple[Problem, ...]]:
+    """Parse every dump of a folder and merge them; problems are reported, not raised."""
+    results = read_dumps(dump_files(dumps_dir), root)
+    problems = tuple(problem for result in results for problem in result.problems)
+    if not results:
+        problems += (Problem(str(dumps_dir), 1, "no dumps: the folder holds no *.txt file"),)
+    return build_catalogue([result.dump for result in results]), problems
+
+
+def enrich(catalogue: Catalogue, taxonomy: Taxonomy, timer: Timer) -> Catalogue:
+    """Tags, links, related papers and mentions, each computed once for the whole catalogue."""
+    papers = catalogue.papers
+    with timer.stage("tags") as note:
+        plain = [text.plain_text(paper.abstract) for paper in papers]
+        titles = [text.title_text(paper.title) for paper in papers]
+        tags = [taxonomy.tags_for(title, abstract) for title, abstract in zip(titles, plain, strict=True)]
+        links = [text.extract_links(paper.abstract) for paper in papers]
+        tagged = sum(1 for found in tags if found)
+        note.append(f"{tagged} of {len(papers)} papers tagged, {sum(1 for x in links if x)} with links")
+    with timer.stage("related") as note:
+        docs = [(p.slug, f"{title}\n{abstract}") for p, title, abstract in zip(papers, titles, plain, strict=True)]
+        related = related_papers(docs)
+        note.append(f"{sum(len(v) for v in related.values())} links between {len(papers)} papers")
+    with timer.stage("mentions") as note:
+        shown = [(p.slug, p.title, text.clean_tex(p.abstract)) for p in papers]
+        mentions = find_mentions(shown)
+        backlinks = mentioned_by(mentions)
+        note.append(f"{sum(len(v) for v in mentions.values())} mentions")
+    enriched = tuple(
+        replace(
+            paper,
+            tags=tuple(found),
+            links=found_links,
+            related=tuple(related.get(paper.slug, ())),
+            mentions=tuple(mentions.get(paper.slug, ())),
+            mentioned_by=tuple(backlinks.get(paper.slug, ())),
+        )
+        for paper, found, found_links in zip(papers, tags, links, strict=True)
+    )
+    return replace(catalogue, papers=enriched)
+
+
+def papers_json(catalogue: Catalogue) -> str:
+    """``papers.json``: the catalogue for machines, in catalogue order."""
+
+    def record(paper: Paper) -> dict:
+        return {
+            "slug": paper.slug,
+            "title": text.title_text(paper.title),
+            "abstract": text.plain_text(paper.abstract),
+            "url": paper.url,
+            "tags": list(paper.tags),
+            "links": [{"url": link.url, "kind": link.kind} for link in paper.links],
+            "sources": [
+                {"dump": s.dump, "date": s.date.iso or s.date.label if s.date else None, "line": s.line}
+                for s in paper.sources
+            ],
+            "related": [rel.slug for rel in paper.related],
+        }
+
+    payload = {"papers": [record(paper) for paper in catalogue.papers]}
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def generate(
+    dumps_dir: Path,
+    taxonomy_path: Path = DEFAULT_TAXONOMY,
+    *,
+    site_name: str = "Papers",
+    root: Path | None = None,
+    timer: Timer | None = None,
+) -> Generated:
+    """Everything the site needs from ``dumps_dir``, as ``{relative path: text}``.
+
+    On any error in the dumps or the taxonomy nothing is rendered: a site that silently
+    lacks a paper of a valid dump is worse than no new site.
+    """
+    timer = timer or Timer()
+    with timer.stage("parse") as note:
+        catalogue, problems = read_catalogue(dumps_dir, root)
+        entries = sum(len(dump.entries) for dump in catalogue.dumps)
+        note.append(f"{len(catalogue.dumps)} dumps, {entries} entries, {len(catalogue.papers)} papers")
+    taxonomy = load_taxonomy(taxonomy_path)  # TaxonomyError names file and key; callers report it
+    if any(p.severity == "error" for p in problems):
+        return Generated(None, problems, {}, taxonomy.tags, timer.seconds)
+    catalogue = enrich(catalogue, taxonomy, timer)
+    with timer.stage("render") as note:
+        files = SiteRenderer(catalogue, taxonomy.tags, site_name).render()
+        files["papers.json"] = papers_json(catalogue)
+        note.append(f"{len(files)} files")
+    return Generated(catalogue, problems, files, taxonomy.tags, timer.seconds)
+
+
+def write(generated: Generated, out_dir: Path, timer: Timer | None = None) -> WriteReport:
+    timer = timer or Timer()
+    with timer.stage("write") as note:
+        report = sync_tree(out_dir, generated.files)
+        note.append(f"{report.written} written, {report.unchanged} unchanged, {report.removed} removed")
+    return report

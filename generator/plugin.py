@@ -1,0 +1,89 @@
+"""The MkDocs side, kept thin: run the generator, hand its pages to MkDocs.
+
+Registered as the ``papers`` plugin (see pyproject.toml). Generated Markdown lives in
+``generated_dir`` (not committed, outside ``docs/``), written only where it changed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from markupsafe import Markup
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .build import DEFAULT_TAXONOMY, Generated, Timer, generate, write
+from .taxonomy import TaxonomyError
+
+log = get_plugin_logger("papers")
+
+
+class PapersConfig(Config):
+    dumps_dir = c.Type(str, default="dumps")
+    """Folder of ``*.txt`` dumps, relative to mkdocs.yml."""
+    taxonomy = c.Optional(c.Type(str))
+    """Taxonomy YAML; the generator's own ``taxonomy.yml`` when unset."""
+    generated_dir = c.Type(str, default="build/generated")
+    """Where generated Markdown is written, relative to mkdocs.yml."""
+
+
+class TagLink:
+    """What Material's ``partials/tags.html`` needs of a tag: a name and our tag page's URL."""
+
+    def __init__(self, name: str, url: str) -> None:
+        self.name = Markup.escape(name)
+        self.url = url
+        self.hidden = False
+
+
+class PapersPlugin(BasePlugin[PapersConfig]):
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = Path(config.config_file_path).parent
+        self.dumps_dir = (base / self.config.dumps_dir).resolve()
+        self.taxonomy = (base / self.config.taxonomy).resolve() if self.config.taxonomy else DEFAULT_TAXONOMY
+        self.generated_dir = (base / self.config.generated_dir).resolve()
+        self.base = base
+        self.generated: Generated | None = None
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        timer = Timer(report=log.info)
+        try:
+            generated = generate(self.dumps_dir, self.taxonomy, site_name=config.site_name, root=self.base, timer=timer)
+        except TaxonomyError as err:
+            raise PluginError(str(err)) from None
+        for problem in generated.problems:
+            if problem.severity != "error":
+                log.warning(str(problem))
+        if generated.errors:
+            lines = "\n".join(str(problem) for problem in generated.errors)
+            raise PluginError(f"{len(generated.errors)} problem(s) in the dumps:\n{lines}")
+        write(generated, self.generated_dir, timer)
+        self.generated = generated
+        papers = generated.catalogue.by_slug() if generated.catalogue else {}
+        docs = Path(config.docs_dir)
+        for src in generated.files:
+            file = File(src, str(self.generated_dir), config.site_dir, config.use_directory_urls)
+            # A paper page's "edit" button opens the dump it came from (the latest one);
+            # listings have nothing to edit.
+            slug = src.removeprefix("papers/").removesuffix(".md")
+            paper = papers.get(slug) if src.startswith("papers/") else None
+            file.edit_uri = (
+                Path(os.path.relpath(self.dumps_dir / paper.sources[-1].dump, docs)).as_posix() if paper else None
+            )
+            files.append(file)
+        return files
+
+    @event_priority(-100)  # after Material's tags plugin has put its own tag objects in the context
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
+        names = page.meta.get("tags") or []
+        if names and self.generated is not None:
+            slugs = {tag.name: tag.slug for tag in self.generated.tags}
+            context["tags"] = [TagLink(name, f"tags/{slugs[name]}/") for name in names if name in slugs]
+        return context
