@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import text
 from .catalogue import Catalogue, build_catalogue
+from .extras import extra_files
 from .mentions import find_mentions, mentioned_by
 from .model import Paper, Problem
 from .parse import dump_files, read_dumps
@@ -129,6 +130,7 @@ def generate(
     taxonomy_path: Path = DEFAULT_TAXONOMY,
     *,
     site_name: str = "Papers",
+    site_url: str = "",
     root: Path | None = None,
     timer: Timer | None = None,
 ) -> Generated:
@@ -149,6 +151,7 @@ def generate(
     with timer.stage("render") as note:
         files = SiteRenderer(catalogue, taxonomy.tags, site_name).render()
         files["papers.json"] = papers_json(catalogue)
+        files.update(extra_files(catalogue, taxonomy.tags, site_url))
         note.append(f"{len(files)} files")
     return Generated(catalogue, problems, files, taxonomy.tags, timer.seconds)
 

@@ -55,7 +55,14 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         timer = Timer(report=log.info)
         try:
-            generated = generate(self.dumps_dir, self.taxonomy, site_name=config.site_name, root=self.base, timer=timer)
+            generated = generate(
+                self.dumps_dir,
+                self.taxonomy,
+                site_name=config.site_name,
+                site_url=config.site_url or "",
+                root=self.base,
+                timer=timer,
+            )
         except TaxonomyError as err:
             raise PluginError(str(err)) from None
         for problem in generated.problems:
