@@ -15,14 +15,13 @@ from pathlib import Path
 
 from .model import MONTHS, Dump, DumpDate, Entry, Problem
 
-CHROME = frozenset(
-    {
-        "new",
-        "Get trending papers in your email inbox!",
-        "Subscribe",
-        "byAK and the research community",
-    }
+HEADER = (
+    "new",
+    "Get trending papers in your email inbox!",
+    "Subscribe",
+    "byAK and the research community",
 )
+CHROME = frozenset(HEADER)
 DATE_LINE = re.compile(r"(?P<month>[A-Z][a-z]{2}) (?P<day>\d{1,2})")
 FILE_DATE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})")
 FILE_NUMBER = re.compile(r"^(\d+)")
@@ -244,6 +243,16 @@ def parse_text(text: str, name: str, path: str) -> ParseResult:
         last = paras[-1].line
         problems.append(Problem(path, last, "no papers found: the dump holds only the page header"))
     return ParseResult(Dump(name, path, date, tuple(entries)), tuple(problems))
+
+
+def format_dump(date: DumpDate | None, entries: Iterable[tuple[str, str]]) -> str:
+    """The canonical text of a dump: header, date line, then title and abstract paragraphs.
+
+    ``parse_text(format_dump(...))`` gives back the same titles, abstracts and date.
+    """
+    head = list(HEADER) + ([f"{MONTHS[date.month - 1]} {date.day}"] if date else [])
+    body = [part for title, abstract in entries for part in (title, abstract)]
+    return "\n\n".join(head + body) + "\n"
 
 
 def parse_dump(path: Path | str, display: str | None = None) -> ParseResult:

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+import functools
+import http.server
 import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,3 +20,69 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "dumps"
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repository")
+
+SEED_SITE_CACHE: dict[str, Path] = {}
+
+
+def build_site(dumps: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build`` of ``dumps`` into ``out``, as a user runs it, with its own generated folder."""
+    env = dict(os.environ, PAPERS_DUMPS_DIR=str(dumps), PAPERS_GENERATED_DIR=str(out) + "-generated")
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out), *extra],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built from the seed dumps, once per test run."""
+    out = tmp_path_factory.mktemp("seed") / "site"
+    result = build_site(SEED, out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def seed_server(seed_site: Path) -> Iterator[str]:
+    """The seed site served over HTTP on loopback; yields its base URL."""
+    handler = functools.partial(QuietHandler, directory=str(seed_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (Playwright's own browser download is not possible here)."""
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: run `make test`, which installs it with apt-get")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
