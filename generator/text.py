@@ -1,0 +1,406 @@
+"""Raw dump text (titles and abstracts copied from arXiv / Hugging Face) made safe to show.
+
+Abstracts carry TeX in two forms. Math between ``$...$`` (or ``\\(...\\)``) is kept as TeX and
+rendered in the browser by KaTeX. Everything else is prose with TeX remnants: escapes (``\\%``),
+accents (``Schr\\"odinger``), font commands (``\\textbf{x}``) and, where Hugging Face dropped the
+backslashes, braced names (``64{times}64``, ``chi_{rm eq}``). ``clean_tex`` turns those remnants into
+what they mean and never touches an ordinary English word.
+
+Every function that returns HTML escapes all input text; the only elements it creates are
+``<span class="arithmatex">`` (the markup pymdownx.arithmatex emits in generic mode) and
+``<a href="http(s)://..." rel="nofollow noopener">``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from markupsafe import escape
+
+from generator.model import Link
+
+# --- splitting math from text -------------------------------------------------------------------
+
+
+def split_math(text: str) -> list[tuple[bool, str]]:
+    """Split ``text`` into ``(is_math, segment)`` pairs; math segments keep their delimiters.
+
+    Joining the segments gives back ``text`` exactly. Math is ``$...$``, ``$$...$$``, ``\\(...\\)``
+    or ``\\[...\\]``. Dollars follow Pandoc's rule, so prices stay text: an opening ``$`` has a
+    non-space right after it, the closing ``$`` (the next unescaped one) has a non-space right
+    before it and no digit right after it. ``\\$`` is never a delimiter; unbalanced ones stay text.
+    """
+    segments: list[tuple[bool, str]] = []
+    start = 0
+    candidate = _ESCAPE_OR_DOLLAR.search(text)
+    while candidate:
+        end = _math_end(text, candidate.start())
+        if end is None:
+            candidate = _ESCAPE_OR_DOLLAR.search(text, candidate.end())
+            continue
+        if start < candidate.start():
+            segments.append((False, text[start : candidate.start()]))
+        segments.append((True, text[candidate.start() : end]))
+        start = end
+        candidate = _ESCAPE_OR_DOLLAR.search(text, end)
+    if start < len(text):
+        segments.append((False, text[start:]))
+    return segments
+
+
+_ESCAPE_OR_DOLLAR = re.compile(r"\\.|\$", re.S)
+_ESCAPE_OR_DOLLARS = re.compile(r"\\.|\$\$", re.S)
+
+
+def _math_end(text: str, i: int) -> int | None:
+    """Where the math opening at ``i`` ends (exclusive), or None when no math opens there."""
+    if text.startswith("\\(", i) or text.startswith("\\[", i):
+        close = "\\)" if text[i + 1] == "(" else "\\]"
+        j = text.find(close, i + 2)
+        return j + 2 if j >= 0 and text[i + 2 : j].strip() else None
+    if not text.startswith("$", i):
+        return None
+    if text.startswith("$$", i):
+        j = _find_unescaped(text, _ESCAPE_OR_DOLLARS, i + 2)
+        return j + 2 if j is not None and text[i + 2 : j].strip() else None
+    j = _find_unescaped(text, _ESCAPE_OR_DOLLAR, i + 1)
+    if j is None or j == i + 1 or text[i + 1].isspace() or text[j - 1].isspace():
+        return None
+    if j + 1 < len(text) and text[j + 1].isdigit():
+        return None
+    return j + 1
+
+
+def _find_unescaped(text: str, dollars: re.Pattern[str], start: int) -> int | None:
+    """Index of the first unescaped dollar(s) ``dollars`` finds at or after ``start``."""
+    for match in dollars.finditer(text, start):
+        if match[0].startswith("$"):
+            return match.start()
+    return None
+
+
+def _math_parts(segment: str) -> tuple[str, bool]:
+    """The TeX inside a math segment and whether it is display math."""
+    for left, right, display in (("$$", "$$", True), ("\\[", "\\]", True), ("\\(", "\\)", False)):
+        if segment.startswith(left) and segment.endswith(right) and len(segment) >= 4:
+            return _fix_doubled_backslashes(segment[len(left) : -len(right)]), display
+    return _fix_doubled_backslashes(segment[1:-1]), False
+
+
+def _fix_doubled_backslashes(tex: str) -> str:
+    r"""Hugging Face sometimes doubles backslashes (``$_\\infty$``); a ``\\`` before a letter is
+    a line break followed by a word in real TeX, which never occurs in inline math."""
+    return re.sub(r"\\\\(?=[A-Za-z])", r"\\", tex)
+
+
+# --- TeX remnants in prose -----------------------------------------------------------------------
+
+GREEK = {
+    name: chr(code)
+    for name, code in {
+        "alpha": 0x3B1, "beta": 0x3B2, "gamma": 0x3B3, "delta": 0x3B4, "epsilon": 0x3F5,
+        "varepsilon": 0x3B5, "zeta": 0x3B6, "eta": 0x3B7, "theta": 0x3B8, "vartheta": 0x3D1,
+        "iota": 0x3B9, "kappa": 0x3BA, "lambda": 0x3BB, "mu": 0x3BC, "nu": 0x3BD, "xi": 0x3BE,
+        "pi": 0x3C0, "varpi": 0x3D6, "rho": 0x3C1, "varrho": 0x3F1, "sigma": 0x3C3,
+        "varsigma": 0x3C2, "tau": 0x3C4, "upsilon": 0x3C5, "phi": 0x3D5, "varphi": 0x3C6,
+        "chi": 0x3C7, "psi": 0x3C8, "omega": 0x3C9, "Gamma": 0x393, "Delta": 0x394,
+        "Theta": 0x398, "Lambda": 0x39B, "Xi": 0x39E, "Pi": 0x3A0, "Sigma": 0x3A3,
+        "Upsilon": 0x3A5, "Phi": 0x3A6, "Psi": 0x3A8, "Omega": 0x3A9,
+    }.items()
+}  # fmt: skip
+
+# Symbols a reader expects in place of ``\name``; the first group may also appear as ``{name}``.
+BRACED_SYMBOLS = {
+    "times": "×", "sim": "∼", "to": "→", "pm": "±", "approx": "≈", "leq": "≤", "geq": "≥",
+    "le": "≤", "ge": "≥", "cdot": "·", "infty": "∞", "circ": "∘", "deg": "°", "rightarrow": "→",
+}  # fmt: skip
+SYMBOLS = {
+    **BRACED_SYMBOLS,
+    **GREEK,
+    "mp": "∓", "neq": "≠", "ne": "≠", "leftarrow": "←", "gets": "←", "Rightarrow": "⇒",
+    "Leftarrow": "⇐", "leftrightarrow": "↔", "uparrow": "↑", "downarrow": "↓", "ll": "≪",
+    "gg": "≫", "propto": "∝", "in": "∈", "star": "⋆", "dagger": "†", "ddagger": "‡",
+    "textemdash": "—", "textendash": "–", "ldots": "…", "dots": "…", "cdots": "⋯",
+    "checkmark": "✓", "ell": "ℓ", "nabla": "∇", "partial": "∂", "percent": "%",
+    "textdegree": "°", "copyright": "©", "S": "§", "eg": "e.g.", "ie": "i.e.", "etal": "et al.",
+    "quad": " ", "qquad": " ", "ldquo": "“", "rdquo": "”", "textasciitilde": "~",
+}  # fmt: skip
+FONT_SWITCHES = frozenset({"it", "bf", "em", "rm", "sl", "tt", "sc", "sf", "itshape", "bfseries"})
+WRAPPERS = (
+    "textbf|textit|emph|texttt|underline|textsc|text|textrm|textsf|textup|textnormal|mbox|"
+    "mathrm|mathbf|mathit|mathsf|mathtt|boldsymbol|bm"
+)
+CITATIONS = "cite|citep|citet|citealp|citeauthor|ref|eqref|label"
+ACCENTS = {
+    "'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
+    ".": "\u0307", "c": "\u0327", "v": "\u030c", "u": "\u0306", "H": "\u030b", "k": "\u0328",
+    "r": "\u030a",
+}  # fmt: skip
+SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+_BRACED_ARG = r"\{([^{}]*)\}"
+_WRAPPED_MATH = re.compile(rf"\\(?:{WRAPPERS})\{{([^{{}}$]*\$[^{{}}]*)\}}")
+_POSSESSIVE = re.compile(r"\\'(?<=[A-Za-z]\\')(?=s\b)")
+_BARE_ACCENT = re.compile(r"\\(['`^\"~=.])(\\[ij](?![A-Za-z])|[A-Za-z])|\\([cvuHk]) ([A-Za-z])")
+_ESCAPE = re.compile(r"\\([%&_#$])")
+_SPACING = re.compile(r"\\[,;: ]|\\\\")
+_INVISIBLE = re.compile(r"\\[!/-]")
+_COMMAND = re.compile(r"\\([A-Za-z]+)(\{\})?( ?)")
+_TO_INFTY = re.compile(r"\{to\}\s*(?:\\?infty\b|∞)")
+_BRACED_NAME = re.compile(rf"\{{\\?({'|'.join(BRACED_SYMBOLS)})\}}")
+_BRACED_CHAR = re.compile(r"\{([-=+<>,.:;/|!?*×∼→±≈≤≥·°∘])\}")
+_DEGREES = re.compile(r"(\d)\s?\^\{?(?:\\?circ|∘)\}?")
+_SUPERSCRIPT = re.compile(r"([A-Za-z0-9)])\^\{(\d+)\}")
+_BARE_SIM = re.compile(r"([\d%])sim(?=\d)")
+_BARE_TIMES = re.compile(r"(\d)times\b")
+_BARE_GREEK = re.compile(rf"\b({'|'.join(GREEK)})(?=[_^])")
+_TIE = re.compile(r"(?<=[\w.,;:)\]}])~(?=[A-Za-z\\])")
+_TEX_QUOTES = (re.compile(r"``([^`'\n]{1,200})''"), re.compile(r"`(\w[^`'\n]{0,200})'"))
+_SPACES = re.compile(r" {2,}")
+
+
+def clean_tex(text: str) -> str:
+    """Turn TeX remnants outside math into the characters they stand for; math stays as written.
+
+    Conservative by design: plain words (``to``, ``sim``, ``times``, ``chi``) are only changed when
+    TeX marks them (a backslash, braces, a digit glued to them, or a following ``_``/``^``);
+    an unknown ``\\command`` stays as written.
+    """
+    segments = split_math(_unwrap_math(text))
+    return "".join(part if is_math else _clean_prose(part) for is_math, part in segments)
+
+
+def _unwrap_math(text: str) -> str:
+    """Drop font commands around math (``\\textbf{2.5$\\times$}``): math would split them in two."""
+    return _WRAPPED_MATH.sub(r"\1", text) if "$" in text else text
+
+
+def _clean_prose(text: str) -> str:
+    present = {trigger for trigger in _TRIGGERS if trigger in text}
+    for triggers, step in _STEPS:
+        if not present.isdisjoint(triggers):
+            text = step(text)
+    return _SPACES.sub(" ", text) if "  " in text else text
+
+
+def _apply_argument_commands(text: str) -> str:
+    """Resolve commands with braced arguments, innermost first, so nesting unwinds."""
+    changed = True
+    while changed:
+        changed = False
+        for pattern, replace in _ARGUMENT_COMMANDS:
+            text, count = pattern.subn(replace, text)
+            changed = changed or count > 0
+    return text
+
+
+def _command(match: re.Match[str]) -> str:
+    name, space = match[1], match[3]
+    if name in FONT_SWITCHES:
+        return ""
+    if name in SYMBOLS:
+        # ``\eg, ...`` keeps its space; ``\times 4`` becomes ``× 4`` like the source.
+        return SYMBOLS[name] + space
+    return match[0]
+
+
+def _accent(match: re.Match[str]) -> str:
+    mark, letter = (g for g in match.groups() if g is not None)
+    base = {"\\i": "i", "\\j": "j"}.get(letter, letter)
+    return unicodedata.normalize("NFC", base + ACCENTS[mark])
+
+
+def _superscript(text: str) -> str:
+    return text.translate(SUPERSCRIPT_DIGITS) if text.isdigit() else text
+
+
+def _si(value: str, unit: str) -> str:
+    unit = SYMBOLS.get(unit.lstrip("\\"), unit) if unit.startswith("\\") else unit
+    return f"{value}{unit}" if unit in ("%", "") else f"{value} {unit}"
+
+
+def _unescape_url(url: str) -> str:
+    return _ESCAPE.sub(r"\1", url.strip())
+
+
+def _href(url: str, label: str) -> str:
+    url, label = _unescape_url(url), label.strip()
+    same = _url_key(label if "://" in label else "https://" + label) == _url_key(url)
+    return url if not label or same else f"{label} ({url})"
+
+
+def _sub(pattern: re.Pattern[str], replacement: str | Callable[[re.Match[str]], str]) -> Callable[[str], str]:
+    return lambda text: pattern.sub(replacement, text)
+
+
+def _unescape(text: str) -> str:
+    return _ESCAPE.sub(r"\1", text).replace("\\{", "{").replace("\\}", "}")
+
+
+_ARGUMENT_COMMANDS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(rf"\\(?:{WRAPPERS})\s*{_BRACED_ARG}"), lambda m: m[1]),
+    (re.compile(rf"\\textcolor{_BRACED_ARG}{_BRACED_ARG}"), lambda m: m[2]),
+    (re.compile(rf"\\(?:textsuperscript|textsubscript){_BRACED_ARG}"), lambda m: _superscript(m[1])),
+    (re.compile(rf"\{{\\?(?:{'|'.join(FONT_SWITCHES)})\s+([^{{}}]*)\}}"), lambda m: m[1]),
+    (re.compile(rf"\\href{_BRACED_ARG}{_BRACED_ARG}"), lambda m: _href(m[1], m[2])),
+    (re.compile(rf"\\url{_BRACED_ARG}"), lambda m: _unescape_url(m[1])),
+    (re.compile(rf"\\footnote{_BRACED_ARG}"), lambda m: f" ({m[1].strip()})"),
+    (re.compile(rf"\\SI{_BRACED_ARG}{_BRACED_ARG}"), lambda m: _si(m[1], m[2])),
+    (re.compile(rf"(?:~|\s*)\\(?:{CITATIONS}){_BRACED_ARG}"), lambda m: ""),
+    (re.compile(r"\\([cvuHkr])\{(\\[ij]|[A-Za-z])\}"), _accent),
+    (re.compile(r"\{\\(['`^\"~=.])\{?(\\[ij]|[A-Za-z])\}?\}"), _accent),
+    (re.compile(r"\\(['`^\"~=.])\{(\\[ij]|[A-Za-z])\}"), _accent),
+)  # fmt: skip
+
+# The clean-up, in order. A step runs only when the text held one of its triggers before the
+# clean-up began: most abstracts hold none, which keeps a whole-corpus build fast.
+_STEPS: tuple[tuple[tuple[str, ...], Callable[[str], str]], ...] = (
+    (("{",), _apply_argument_commands),
+    (("\\'",), _sub(_POSSESSIVE, "'")),
+    (("\\",), lambda text: unicodedata.normalize("NFC", _BARE_ACCENT.sub(_accent, text))),
+    (("\\",), _unescape),
+    (("\\",), _sub(_INVISIBLE, "")),
+    (("\\",), _sub(_SPACING, " ")),
+    (("~",), _sub(_TIE, " ")),
+    (("\\",), _sub(_COMMAND, _command)),
+    (("{",), _sub(_TO_INFTY, "→∞")),
+    (("{",), _sub(_BRACED_NAME, lambda m: BRACED_SYMBOLS[m[1]])),
+    (("{",), _sub(_BRACED_CHAR, r"\1")),
+    (("^",), _sub(_DEGREES, r"\1°")),
+    (("^",), _sub(_SUPERSCRIPT, lambda m: m[1] + _superscript(m[2]))),
+    (("sim",), _sub(_BARE_SIM, r"\1∼")),
+    (("times",), _sub(_BARE_TIMES, r"\1×")),
+    (("_", "^"), _sub(_BARE_GREEK, lambda m: GREEK[m[1]])),
+    (("`",), _sub(_TEX_QUOTES[0], "“\\1”")),
+    (("`",), _sub(_TEX_QUOTES[1], "‘\\1’")),
+)
+_TRIGGERS = frozenset(trigger for triggers, _ in _STEPS for trigger in triggers)
+
+
+# --- URLs ---------------------------------------------------------------------------------------
+
+_URL = re.compile(r"https?://[A-Za-z0-9][^\s<>\"'`{}|\\^$]*")
+_TRAILING = ".,;:!?'\"]}*”’"
+
+
+def _find_urls(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each http(s) URL, trailing punctuation left outside."""
+    spans = []
+    for match in _URL.finditer(text):
+        url = match[0]
+        while url:
+            unbalanced = url[-1] == ")" and url.count("(") < url.count(")")
+            if url[-1] in _TRAILING or unbalanced:
+                url = url[:-1]
+            else:
+                break
+        if urlsplit(url).hostname:
+            spans.append((match.start(), match.start() + len(url)))
+    return spans
+
+
+def _url_key(url: str) -> str:
+    return url.lower().rstrip("/")
+
+
+def extract_links(text: str) -> tuple[Link, ...]:
+    """Every distinct http(s) URL of an abstract, in order, with a kind and a short label."""
+    cleaned = clean_tex(_normalise_space(text))
+    links: dict[str, Link] = {}
+    for start, end in _find_urls(cleaned):
+        url = cleaned[start:end]
+        links.setdefault(_url_key(url), _link(url))
+    return tuple(links.values())
+
+
+_CODE_HOSTS = ("github.com", "gitlab.com")
+
+
+def _link(url: str) -> Link:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    path = [p for p in parts.path.split("/") if p]
+    if host in _CODE_HOSTS and len(path) >= 2:
+        return Link(url, "code", f"Code: {path[0]}/{path[1].removesuffix('.git')}")
+    return Link(url, "project", f"Project page: {_shorten(host + parts.path.rstrip('/'))}")
+
+
+def _shorten(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- output forms -------------------------------------------------------------------------------
+
+# C0 controls also include Python-Markdown's placeholder markers (\x02, \x03).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _normalise_space(text: str) -> str:
+    return " ".join(_CONTROL.sub("", text).split())
+
+
+def title_text(title: str) -> str:
+    """A title as plain text: remnants cleaned, math kept as ``$...$`` source, one line."""
+    return _normalise_space(clean_tex(_normalise_space(title)))
+
+
+def _segments(text: str) -> list[tuple[bool, str]]:
+    return split_math(_unwrap_math(_normalise_space(text)))
+
+
+def plain_text(text: str) -> str:
+    """Cleaned text with math as bare TeX source, for search, feeds and meta tags (not escaped)."""
+    parts = []
+    for is_math, part in _segments(text):
+        parts.append(_math_parts(part)[0] if is_math else _clean_prose(part))
+    return _normalise_space("".join(parts))
+
+
+def abstract_html(text: str) -> str:
+    """An abstract as an inline HTML fragment with KaTeX-ready math and linked URLs."""
+    return _html(text, link=True)
+
+
+def title_html(title: str) -> str:
+    """A title as an inline HTML fragment with KaTeX-ready math, without links."""
+    return _html(title, link=False)
+
+
+def _html(text: str, *, link: bool) -> str:
+    parts = []
+    for is_math, part in _segments(text):
+        if is_math:
+            parts.append(_math_html(part))
+        else:
+            parts.append(_prose_html(_clean_prose(part), link=link))
+    return "".join(parts)
+
+
+# Braces become numeric entities: pymdownx.critic reads ``{++ ++}`` even inside raw HTML, and a
+# later Jinja pass (mkdocs-macros) would read ``{{ }}``. Browsers and KaTeX see plain braces.
+_BRACE_ENTITIES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
+def _escape(text: str) -> str:
+    return str(escape(text)).translate(_BRACE_ENTITIES)
+
+
+def _math_html(segment: str) -> str:
+    tex, display = _math_parts(segment)
+    left, right = ("\\[", "\\]") if display else ("\\(", "\\)")
+    return f'<span class="arithmatex">{left}{_escape(tex)}{right}</span>'
+
+
+def _prose_html(text: str, *, link: bool) -> str:
+    if not link:
+        return _escape(text)
+    parts, last = [], 0
+    for start, end in _find_urls(text):
+        url = _escape(text[start:end])
+        parts += [_escape(text[last:start]), f'<a href="{url}" rel="nofollow noopener">{url}</a>']
+        last = end
+    parts.append(_escape(text[last:]))
+    return "".join(parts)
