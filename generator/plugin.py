@@ -7,6 +7,7 @@ Registered as the ``papers`` plugin (see pyproject.toml). Generated Markdown liv
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from markupsafe import Markup
@@ -18,6 +19,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from .search import SearchIndexError, build_search_index
 from .build import DEFAULT_TAXONOMY, Generated, Timer, generate, write
 from .taxonomy import TaxonomyError
 
@@ -31,6 +33,8 @@ class PapersConfig(Config):
     """Taxonomy YAML; the generator's own ``taxonomy.yml`` when unset."""
     generated_dir = c.Type(str, default="build/generated")
     """Where generated Markdown is written, relative to mkdocs.yml."""
+    search = c.Type(bool, default=True)
+    """Build the Pagefind index into ``site/pagefind/`` while pages are written."""
 
 
 class TagLink:
@@ -86,6 +90,16 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             )
             files.append(file)
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.search:
+            return
+        start = time.perf_counter()
+        try:
+            index = build_search_index(Path(config.site_dir))
+        except SearchIndexError as err:
+            raise PluginError(str(err)) from None
+        log.info(f"search index: {index.pages} pages, {index.words} words ({time.perf_counter() - start:.2f} s)")
 
     @event_priority(-100)  # after Material's tags plugin has put its own tag objects in the context
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]

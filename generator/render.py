@@ -30,6 +30,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 PER_PAGE = 400  # entries per listing page: keeps every listing well under 300 KB
 HOME_TOP_TAGS = 12
 DESCRIPTION_MAX = 200
+UNSEARCHED = {"exclude": True}  # listings: search finds the papers themselves, not lists of them
 
 
 def url_of(src: str) -> str:
@@ -232,7 +233,7 @@ class SiteRenderer:
             slugs = self.dump_papers[dump.name]
             repeats = sum(1 for slug in slugs if self.papers[slug].sources[0].dump != dump.name)
             pages[src] = self.env.get_template("dump.md.j2").render(
-                meta={"title": html_text(f"Dump {dump.stem}")},
+                meta={"title": html_text(f"Dump {dump.stem}"), "search": UNSEARCHED},
                 root=root_of(src),
                 dump=dump,
                 count=len(slugs),
@@ -243,7 +244,7 @@ class SiteRenderer:
             )
         src = "dumps/index.md"
         pages[src] = self.env.get_template("dumps_index.md.j2").render(
-            meta={"title": "Dumps"},
+            meta={"title": "Dumps", "search": UNSEARCHED},
             root=root_of(src),
             dumps=[(dump, len(self.dump_papers[dump.name])) for dump in reversed(dumps)],
         )
@@ -257,7 +258,7 @@ class SiteRenderer:
             for pagination, chunk in pages_of(slugs, f"tags/{tag.slug}"):
                 src = pagination.src(pagination.number)
                 pages[src] = self.env.get_template("tag.md.j2").render(
-                    meta={"title": html_text(tag.name), "description": html_text(tag.description)},
+                    meta={"title": html_text(tag.name), "description": html_text(tag.description), "search": UNSEARCHED},
                     root=root_of(src),
                     tag=tag,
                     count=counts[name],
@@ -267,7 +268,7 @@ class SiteRenderer:
                 )
         src = "tags/index.md"
         pages[src] = self.env.get_template("tags_index.md.j2").render(
-            meta={"title": "Tags"},
+            meta={"title": "Tags", "search": UNSEARCHED},
             root=root_of(src),
             tags=[(self.tags[name], counts[name]) for name in self.tag_order],
             total=len(self.catalogue.papers),
@@ -285,7 +286,7 @@ class SiteRenderer:
             for pagination, chunk in pages_of(letters[letter], f"a-z/{letter}"):
                 src = pagination.src(pagination.number)
                 pages[src] = self.env.get_template("letter.md.j2").render(
-                    meta={"title": f"Papers A to Z: {letter.upper()}"},
+                    meta={"title": f"Papers A to Z: {letter.upper()}", "search": UNSEARCHED},
                     root=root_of(src),
                     letter=letter,
                     letters=[(k, len(letters[k])) for k in order],
@@ -295,7 +296,7 @@ class SiteRenderer:
                 )
         src = "a-z/index.md"
         pages[src] = self.env.get_template("az_index.md.j2").render(
-            meta={"title": "Papers A to Z"},
+            meta={"title": "Papers A to Z", "search": UNSEARCHED},
             root=root_of(src),
             letters=[(k, len(letters[k])) for k in order],
             total=len(self.catalogue.papers),
@@ -309,7 +310,7 @@ class SiteRenderer:
         top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:HOME_TOP_TAGS]
         newest = self.catalogue.dumps[-1] if self.catalogue.dumps else None
         return self.env.get_template("home.md.j2").render(
-            meta={"title": "Home"},
+            meta={"title": "Home", "search": UNSEARCHED},
             root="",
             site_name=self.site_name,
             papers=len(papers),

@@ -1,0 +1,222 @@
+// The header search box, backed by Pagefind (generator/search.py writes the index into
+// site/pagefind/). Pagefind loads only the index chunks a query needs, so the first search
+// fetches a few hundred kilobytes however large the catalogue grows.
+//
+// The markup is the theme's (overrides/partials/search.html); the behaviour follows the
+// theme's: "/" or "s" opens search, arrows move through results, Enter opens one, Escape
+// closes. Result text is put on the page as text, never as HTML: an excerpt keeps only its
+// <mark> highlights.
+(() => {
+  const PAGE = 10;
+  let pagefind = null;
+  let loading = null;
+  let current = { results: [], shown: 0, token: 0 };
+
+  const root = () => document.querySelector("[data-md-component=pagefind-search]");
+  const toggle = () => document.getElementById("__search");
+  const input = () => root()?.querySelector("[data-pagefind-query]");
+  const list = () => root()?.querySelector(".md-search-result__list");
+  const metaLine = () => root()?.querySelector("[data-pagefind-meta-line]");
+  const moreButton = () => root()?.querySelector("[data-pagefind-more]");
+  const tagSelect = () => root()?.querySelector("[data-pagefind-tag]");
+
+  function load() {
+    if (!loading) {
+      const url = new URL("pagefind/pagefind.js", __md_scope).href;
+      loading = import(url)
+        .then(async (module) => {
+          await module.options({ excerptLength: 28, baseUrl: new URL(".", __md_scope).pathname });
+          await module.init();
+          pagefind = module;
+          return module;
+        })
+        .catch((error) => {
+          loading = null;
+          throw error;
+        });
+    }
+    return loading;
+  }
+
+  // Keep text and <mark> elements of Pagefind's excerpt; drop anything else it might hold.
+  function safeExcerpt(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    const out = document.createDocumentFragment();
+    const walk = (node, into) => {
+      for (const child of node.childNodes) {
+        if (child.nodeType === Node.TEXT_NODE) {
+          into.append(child.textContent);
+        } else if (child.nodeName === "MARK") {
+          const mark = document.createElement("mark");
+          mark.textContent = child.textContent;
+          into.append(mark);
+        } else {
+          walk(child, into);
+        }
+      }
+    };
+    walk(template.content, out);
+    return out;
+  }
+
+  function resultItem(data) {
+    const item = document.createElement("li");
+    item.className = "md-search-result__item";
+    const link = document.createElement("a");
+    link.className = "md-search-result__link";
+    link.href = data.url;
+    link.tabIndex = -1;
+    const article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    const title = document.createElement("h1");
+    title.textContent = data.meta?.title || data.url;
+    const excerpt = document.createElement("p");
+    excerpt.append(safeExcerpt(data.excerpt || ""));
+    article.append(title, excerpt);
+    const tags = data.filters?.tag || [];
+    if (tags.length) {
+      const nav = document.createElement("nav");
+      nav.className = "md-tags";
+      for (const name of tags) {
+        const tag = document.createElement("span");
+        tag.className = "md-tag";
+        tag.textContent = name;
+        nav.append(tag);
+      }
+      article.append(nav);
+    }
+    link.append(article);
+    item.append(link);
+    link.addEventListener("click", close);
+    return item;
+  }
+
+  async function showMore() {
+    const { results, token } = current;
+    const batch = results.slice(current.shown, current.shown + PAGE);
+    const data = await Promise.all(batch.map((result) => result.data()));
+    if (token !== current.token) return;
+    for (const entry of data) list().append(resultItem(entry));
+    current.shown += batch.length;
+    moreButton().hidden = current.shown >= results.length;
+  }
+
+  async function search() {
+    const query = input().value.trim();
+    const token = ++current.token;
+    const tag = tagSelect().value;
+    if (!query && !tag) {
+      list().replaceChildren();
+      metaLine().textContent = "Type to search";
+      moreButton().hidden = true;
+      return;
+    }
+    try {
+      await load();
+    } catch {
+      metaLine().textContent = "The search index is not built yet: run `make site` (or `mkdocs build`) once.";
+      return;
+    }
+    const response = await pagefind.search(query || null, { filters: tag ? { tag } : {} });
+    if (token !== current.token || !response) return;
+    current = { results: response.results, shown: 0, token };
+    list().replaceChildren();
+    const count = response.results.length;
+    metaLine().textContent =
+      count === 0 ? "No matching papers" : count === 1 ? "1 matching paper" : `${count} matching papers`;
+    await showMore();
+  }
+
+  async function fillTags() {
+    const select = tagSelect();
+    if (select.options.length > 1) return;
+    try {
+      await load();
+      const filters = await pagefind.filters();
+      const tags = Object.entries(filters.tag || {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+      for (const [name, count] of tags) {
+        const option = document.createElement("option");
+        option.value = name;
+        option.textContent = `${name} (${count})`;
+        select.append(option);
+      }
+      select.closest(".pf-filter").hidden = tags.length === 0;
+    } catch {
+      /* no index yet: search() says so */
+    }
+  }
+
+  function open() {
+    toggle().checked = true;
+    input().focus();
+    fillTags();
+  }
+
+  function close() {
+    toggle().checked = false;
+    input()?.blur();
+  }
+
+  function links() {
+    return [...list().querySelectorAll(".md-search-result__link")];
+  }
+
+  function onKey(event) {
+    const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement?.tagName);
+    const searching = toggle()?.checked;
+    if (!searching) {
+      if (!typing && !event.ctrlKey && !event.metaKey && !event.altKey && ["/", "s", "S", "f", "F"].includes(event.key)) {
+        event.preventDefault();
+        open();
+      }
+      return;
+    }
+    const all = links();
+    const index = all.indexOf(document.activeElement);
+    if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (!all.length) return;
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      const next = index + step;
+      if (next < 0) input().focus();
+      else all[Math.min(next, all.length - 1)].focus();
+    } else if (event.key === "Enter" && document.activeElement === input()) {
+      event.preventDefault();
+      if (all.length) all[0].click();
+    }
+  }
+
+  let timer = 0;
+  let keysBound = false;
+  function bind() {
+    const box = root();
+    if (!box || box.dataset.bound) return;
+    box.dataset.bound = "true";
+    input().addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(search, 120);
+    });
+    input().addEventListener("focus", () => {
+      toggle().checked = true;
+      fillTags();
+    });
+    box.querySelector("form").addEventListener("submit", (event) => event.preventDefault());
+    box.querySelector("button[type=reset]").addEventListener("click", () => {
+      input().value = "";
+      tagSelect().value = "";
+      search();
+      input().focus();
+    });
+    tagSelect().addEventListener("change", search);
+    moreButton().addEventListener("click", showMore);
+    if (!keysBound) document.addEventListener("keydown", onKey, true);
+    keysBound = true;
+  }
+
+  if (typeof document$ !== "undefined") document$.subscribe(bind);
+  else document.addEventListener("DOMContentLoaded", bind);
+})();
