@@ -1,0 +1,183 @@
+"""Related papers on the seed dumps: pinned pairs, pinned non-pairs, determinism, shape."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from slugify import slugify
+
+from generator.related import (
+    nearest_papers,
+    paper_text,
+    related_papers,
+    tfidf_matrix,
+    top_neighbours,
+)
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED_DUMPS = SHARED / "seed-dumps"
+CORPUS_DUMPS = SHARED / "corpus" / "dumps"
+HEADER = {"new", "Get trending papers in your email inbox!", "Subscribe", "byAK and the research community"}
+
+
+def read_dumps(paths: list[Path]) -> list[tuple[str, str, str]]:
+    """(slug, title, abstract) per distinct paper: a stand-in for the real parser."""
+    papers: dict[str, tuple[str, str, str]] = {}
+    titles: set[str] = set()
+    for path in paths:
+        paragraphs = [p.strip() for p in path.read_text(encoding="utf-8").split("\n\n")]
+        paragraphs = [p for p in paragraphs if p and p not in HEADER][1:]  # [0] is the date
+        for title, abstract in zip(paragraphs[0::2], paragraphs[1::2], strict=False):
+            slug = slugify(title, max_length=80, word_boundary=True)
+            if title.lower() not in titles and slug not in papers:
+                titles.add(title.lower())
+                papers[slug] = (slug, title, abstract)
+    return list(papers.values())
+
+
+def slug_of(papers: list[tuple[str, str, str]], title_start: str) -> str:
+    (slug,) = [slug for slug, title, _ in papers if title.startswith(title_start)]
+    return slug
+
+
+@pytest.fixture(scope="module")
+def seed() -> list[tuple[str, str, str]]:
+    if not SEED_DUMPS.is_dir():
+        pytest.skip("seed dumps not found")
+    return read_dumps(sorted(SEED_DUMPS.glob("*.txt")))
+
+
+@pytest.fixture(scope="module")
+def docs(seed: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    return [(slug, paper_text(title, abstract)) for slug, title, abstract in seed]
+
+
+@pytest.fixture(scope="module")
+def related(docs: list[tuple[str, str]]) -> dict:
+    return related_papers(docs)
+
+
+def mean_overlap(exact: list, fast: list) -> float:
+    """Mean share of each exact top-k list that the fast list also holds."""
+    pairs = [(e, f) for e, f in zip(exact, fast, strict=True) if e]
+    return float(np.mean([len({j for j, _ in e} & {j for j, _ in f}) / len(e) for e, f in pairs]))
+
+
+def listed(related: dict, slug: str) -> set[str]:
+    return {r.slug for r in related[slug]}
+
+
+def test_seed_has_the_expected_papers(seed: list[tuple[str, str, str]]) -> None:
+    assert len(seed) == 84
+
+
+@pytest.mark.parametrize(
+    "group",
+    [
+        ["DPM-Solver++:", "DPM-Solver-v3:"],
+        ["Light Schrödinger Bridge", "Multi-marginal Schrödinger Bridges"],
+        [
+            "Solving Diffusion ODEs with Optimal Boundary Conditions for Better Image Super-Resolution",
+            "Image Super-resolution Via Latent Diffusion",
+            "One Step Diffusion-based Super-Resolution",
+            "SAM-DiffSR:",
+        ],
+    ],
+    ids=["dpm-solver", "schrodinger-bridge", "super-resolution"],
+)
+def test_pinned_papers_list_each_other(seed: list, related: dict, group: list[str]) -> None:
+    slugs = [slug_of(seed, start) for start in group]
+    for slug in slugs:
+        assert set(slugs) - {slug} <= listed(related, slug), slug
+
+
+def test_physics_papers_and_text_to_3d_papers_are_not_related(seed: list, related: dict) -> None:
+    physics = {
+        slug_of(seed, "Stochastic acceleration in arbitrary astrophysical environments"),
+        slug_of(seed, "Mathematical modelling of flow and adsorption in a gas chromatograph"),
+    }
+    text_to_3d = {slug for slug, title, abstract in seed if "text-to-3d" in (title + abstract).lower()}
+    assert len(text_to_3d) >= 3
+    for slug in text_to_3d:
+        assert not physics & listed(related, slug), slug
+    for slug in physics:
+        assert not text_to_3d & listed(related, slug), slug
+
+
+def test_lists_are_well_formed(related: dict, docs: list) -> None:
+    assert set(related) == {slug for slug, _ in docs}
+    for slug, entries in related.items():
+        assert 5 <= len(entries) <= 8, slug
+        assert slug not in {r.slug for r in entries}
+        assert [(-r.score, r.slug) for r in entries] == sorted((-r.score, r.slug) for r in entries)
+        for entry in entries:
+            assert 0 < entry.score <= 1 and entry.score == round(entry.score, 4)
+            assert 1 <= len(entry.shared) <= 3
+            words = {w for term in entry.shared if " " in term for w in term.split()}
+            assert not words & set(entry.shared), entry  # a bigram hides its own words
+
+
+def test_shared_terms_name_the_common_subject(seed: list, related: dict) -> None:
+    sweet = slug_of(seed, "SweetDreamer:")
+    (geo,) = [r for r in related[sweet] if r.slug == slug_of(seed, "GeoDream:")]
+    assert "geometric priors" in geo.shared
+    stable = related[slug_of(seed, "StableDreamer:")]
+    assert any("text-to-3d" in r.shared for r in stable)
+
+
+def test_corpus_wide_words_are_not_terms(docs: list) -> None:
+    _, terms = tfidf_matrix([text for _, text in docs])
+    assert not {"diffusion", "model", "models", "propose", "method", "results", "paper"} & set(terms)
+
+
+def test_same_input_same_output(docs: list, related: dict) -> None:
+    assert related_papers(docs) == related
+
+
+def test_input_order_does_not_matter(docs: list, related: dict) -> None:
+    shuffled = docs[:]
+    random.Random(7).shuffle(shuffled)
+    assert related_papers(shuffled) == related
+
+
+def test_pruned_lists_agree_with_exact_cosine(docs: list) -> None:
+    matrix, _ = tfidf_matrix([text for _, text in sorted(docs)])
+    exact, fast = top_neighbours(matrix, 8), nearest_papers(matrix, 8)
+    assert mean_overlap(exact, fast) >= 0.95
+
+
+def test_tiny_and_unrelated_catalogues() -> None:
+    assert related_papers([]) == {}
+    assert related_papers([("only", "Only paper\nabout nothing")]) == {"only": ()}
+    docs = [
+        ("a", "Quantum lattice gauge\nquantum lattice gauge chromodynamics"),
+        ("b", "Lattice gauge theory\nquantum lattice gauge simulation"),
+        ("c", "Bread baking\nsourdough starter fermentation"),
+    ]
+    result = related_papers(docs, k=8, min_k=5)
+    assert [r.slug for r in result["a"]] == ["b"]
+    assert [r.slug for r in result["b"]] == ["a"]
+    assert result["c"] == ()
+
+
+def test_rejects_duplicate_slugs_and_bad_k() -> None:
+    with pytest.raises(ValueError):
+        related_papers([("a", "x y"), ("a", "x z")])
+    with pytest.raises(ValueError):
+        related_papers([("a", "x y")], k=3, min_k=5)
+
+
+@pytest.mark.skipif(not CORPUS_DUMPS.is_dir(), reason="corpus not found")
+def test_corpus_sample_smoke() -> None:
+    """About 3,000 corpus papers: lists are filled and agree with exact cosine."""
+    papers = read_dumps(sorted(CORPUS_DUMPS.glob("*.txt"))[:45])
+    docs = [(slug, paper_text(title, abstract)) for slug, title, abstract in papers]
+    result = related_papers(docs)
+    assert sum(len(v) >= 5 for v in result.values()) >= 0.99 * len(docs)
+    matrix, _ = tfidf_matrix([text for _, text in sorted(docs)])
+    rows = np.arange(0, len(docs), 3)
+    exact, fast = top_neighbours(matrix, 8, rows), nearest_papers(matrix, 8, rows)
+    assert mean_overlap(exact, fast) >= 0.8
