@@ -81,7 +81,9 @@ def enrich(catalogue: Catalogue, taxonomy: Taxonomy, timer: Timer) -> Catalogue:
         tagged = sum(1 for found in tags if found)
         note.append(f"{tagged} of {len(papers)} papers tagged, {sum(1 for x in links if x)} with links")
     with timer.stage("related") as note:
-        docs = [(p.slug, f"{title}\n{abstract}") for p, title, abstract in zip(papers, titles, plain, strict=True)]
+        docs = [
+            (p.slug, f"{title}\n{abstract}") for p, title, abstract in zip(papers, titles, plain, strict=True)
+        ]
         related = related_papers(docs)
         note.append(f"{sum(len(v) for v in related.values())} links between {len(papers)} papers")
     with timer.stage("mentions") as note:

@@ -7,12 +7,14 @@ input never produces a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from .build import DEFAULT_TAXONOMY, Timer, generate, write
 from .catalogue import build_catalogue
+from .contribute import GitError, add_dump, diff_refs, format_diff
 from .model import Problem
 from .parse import dump_files, dump_sort_key, read_dumps
 from .taxonomy import TaxonomyError, load_taxonomy
@@ -80,6 +82,47 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    dumps = Path(args.dumps)
+    result = add_dump(Path(args.path), dumps, date=args.date, display=args.path)
+    for problem in result.problems:
+        print(problem if problem.severity == "error" else f"{problem} (warning)", file=sys.stderr)
+    if result.written is None:
+        print(f"{args.path}: not added; fix the problems above and run add again", file=sys.stderr)
+        return 1
+    assert result.date is not None
+    if result.known:
+        print(
+            f"warning: {result.known} of {result.papers} papers are already in {dumps}/: they will be merged",
+            file=sys.stderr,
+        )
+    shown = result.written.as_posix()
+    print(f"wrote {shown}: {result.papers} papers of {result.date.label}")
+    print("next steps:")
+    print("  make serve                  # look at the site on http://127.0.0.1:8000")
+    print(f"  git add {shown}")
+    print(f'  git commit -m "Add the papers of {result.date.label}"')
+    print("  git push, then open a pull request")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    try:
+        diff, problems = diff_refs(args.base, Path(args.dumps))
+    except GitError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if diff is None:
+        errors = sum(1 for p in problems if p.severity == "error")
+        note = f"{errors} error(s) in the dumps: no comparison with {args.base} (see the errors above)"
+        print(f"## Papers\n\n{note}" if args.format == "markdown" else note)
+        return 1
+    print(format_diff(diff, args.format, args.site_url), end="")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m generator", description=__doc__.splitlines()[0])
     top.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, help="taxonomy YAML file")
@@ -87,14 +130,42 @@ def parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check dumps; print PATH:LINE: message for each problem")
     validate.add_argument("paths", nargs="*", help="dump files or folders (default: dumps/)")
-    validate.add_argument("--format", choices=("text", "github"), default="text", help="github: workflow annotations")
+    validate.add_argument(
+        "--format", choices=("text", "github"), default="text", help="github: workflow annotations"
+    )
     validate.set_defaults(run=cmd_validate)
 
     build = commands.add_parser("build", help="write the generated Markdown pages without running MkDocs")
     build.add_argument("--dumps", default="dumps", help="folder of dumps (default: dumps/)")
     build.add_argument("--out", default="build/generated", help="output folder (default: build/generated)")
     build.set_defaults(run=cmd_build)
+
+    add = commands.add_parser("add", help="file a pasted page as the next dump of dumps/, normalised")
+    add.add_argument("path", help="the pasted text (any line endings)")
+    add.add_argument(
+        "--date",
+        type=iso_date,
+        help="the page's date, YYYY-MM-DD (default: its date line, in the current year)",
+    )
+    add.add_argument("--dumps", default="dumps", help="folder of dumps (default: dumps/)")
+    add.set_defaults(run=cmd_add)
+
+    diff = commands.add_parser("diff", help="what the working tree's dumps change since a git ref")
+    diff.add_argument("base", metavar="BASE_REF", help="git ref to compare with, e.g. origin/main")
+    diff.add_argument("--dumps", default="dumps", help="folder of dumps (default: dumps/)")
+    diff.add_argument(
+        "--format", choices=("text", "markdown"), default="text", help="markdown: a job summary"
+    )
+    diff.add_argument("--site-url", default="", help="prefix of paper links (default: relative links)")
+    diff.set_defaults(run=cmd_diff)
     return top
+
+
+def iso_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-05-28") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,8 +19,8 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .search import SearchIndexError, build_search_index
 from .build import DEFAULT_TAXONOMY, Generated, Timer, generate, write
+from .search import SearchIndexError, build_search_index
 from .taxonomy import TaxonomyError
 
 log = get_plugin_logger("papers")
@@ -86,7 +86,9 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             slug = src.removeprefix("papers/").removesuffix(".md")
             paper = papers.get(slug) if src.startswith("papers/") else None
             file.edit_uri = (
-                Path(os.path.relpath(self.dumps_dir / paper.sources[-1].dump, docs)).as_posix() if paper else None
+                Path(os.path.relpath(self.dumps_dir / paper.sources[-1].dump, docs)).as_posix()
+                if paper
+                else None
             )
             files.append(file)
         return files
@@ -99,7 +101,9 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             index = build_search_index(Path(config.site_dir))
         except SearchIndexError as err:
             raise PluginError(str(err)) from None
-        log.info(f"search index: {index.pages} pages, {index.words} words ({time.perf_counter() - start:.2f} s)")
+        log.info(
+            f"search index: {index.pages} pages, {index.words} words ({time.perf_counter() - start:.2f} s)"
+        )
 
     @event_priority(-100)  # after Material's tags plugin has put its own tag objects in the context
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]

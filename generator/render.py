@@ -258,7 +258,11 @@ class SiteRenderer:
             for pagination, chunk in pages_of(slugs, f"tags/{tag.slug}"):
                 src = pagination.src(pagination.number)
                 pages[src] = self.env.get_template("tag.md.j2").render(
-                    meta={"title": html_text(tag.name), "description": html_text(tag.description), "search": UNSEARCHED},
+                    meta={
+                        "title": html_text(tag.name),
+                        "description": html_text(tag.description),
+                        "search": UNSEARCHED,
+                    },
                     root=root_of(src),
                     tag=tag,
                     count=counts[name],

@@ -19,7 +19,9 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "dumps"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repository")
+needs_corpus = pytest.mark.skipif(
+    not CORPUS.is_dir(), reason="the shared corpus is not beside the repository"
+)
 
 SEED_SITE_CACHE: dict[str, Path] = {}
 
@@ -28,7 +30,19 @@ def build_site(dumps: Path, out: Path, *extra: str) -> subprocess.CompletedProce
     """``mkdocs build`` of ``dumps`` into ``out``, as a user runs it, with its own generated folder."""
     env = dict(os.environ, PAPERS_DUMPS_DIR=str(dumps), PAPERS_GENERATED_DIR=str(out) + "-generated")
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out), *extra],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-q",
+            "-f",
+            str(ROOT / "mkdocs.yml"),
+            "-d",
+            str(out),
+            *extra,
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -19,7 +19,12 @@ def titles(name: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "name",
-    ["well_formed.txt", "crlf_line_endings.txt", "no_header.txt", "extra_blank_lines_and_trailing_spaces.txt"],
+    [
+        "well_formed.txt",
+        "crlf_line_endings.txt",
+        "no_header.txt",
+        "extra_blank_lines_and_trailing_spaces.txt",
+    ],
 )
 def test_accepted_shapes_give_the_same_papers(name: str) -> None:
     result = parse_dump(DUMPS / name)

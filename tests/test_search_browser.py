@@ -1,0 +1,69 @@
+"""Search as a reader uses it: Chromium, the header search box, Pagefind behind it."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def open_page(browser, url: str):  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return page, errors
+
+
+def test_header_search_finds_light_schrodinger_bridge(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    page, errors = open_page(browser, seed_server)
+    page.keyboard.press("/")
+    page.keyboard.type("Schrödinger")
+    first = page.locator(".md-search-result__item h1").first
+    first.wait_for(timeout=15_000)
+    titles = page.locator(".md-search-result__item h1").all_inner_texts()
+    assert "Light Schrödinger Bridge" in titles
+    assert page.locator(".md-search-result__item mark").first.inner_text() == "Schrödinger"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{seed_server}papers/**")
+    assert errors == []
+    page.close()
+
+
+def test_search_narrows_to_a_tag(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    page, errors = open_page(browser, seed_server)
+    page.locator("[data-pagefind-query]").click()
+    page.keyboard.type("diffusion")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    before = page.locator("[data-pagefind-meta-line]").inner_text()
+    select = page.locator("[data-pagefind-tag]")
+    option = select.locator("option").nth(1)
+    option.wait_for(state="attached", timeout=15_000)
+    tag = option.get_attribute("value")
+    select.select_option(tag)
+    page.wait_for_function(
+        "before => document.querySelector('[data-pagefind-meta-line]').textContent !== before", arg=before
+    )
+    for item in page.locator(".md-search-result__item").all():
+        assert tag in item.locator(".md-tag").all_inner_texts()
+    page.keyboard.press("Escape")
+    assert errors == []
+    page.close()
+
+
+def test_site_loads_nothing_from_other_hosts(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda request: None if request.url.startswith(seed_server) else outside.append(request.url),
+    )
+    page.goto(f"{seed_server}papers/light-schrodinger-bridge/")
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("/")
+    page.keyboard.type("bridge")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    assert outside == []
+    page.close()

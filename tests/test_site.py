@@ -1,0 +1,133 @@
+"""The seed site, built as a user builds it: every paper on its page, listings, papers.json."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from generator import text
+from generator.build import read_catalogue
+from tests.conftest import DUMPS, ROOT, SEED, build_site
+
+
+def page(site: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "lxml")
+
+
+def shown(soup: BeautifulSoup, selector: str) -> str:
+    """An element's text as a reader sees it before KaTeX runs, math delimiters dropped."""
+    raw = soup.select_one(selector).get_text()
+    for delimiter in ("\\(", "\\)", "\\[", "\\]"):
+        raw = raw.replace(delimiter, "")
+    return " ".join(raw.split())
+
+
+def test_seed_site_has_84_papers_each_on_its_page(seed_site: Path) -> None:
+    catalogue, problems = read_catalogue(SEED)
+    assert problems == ()
+    assert sum(len(d.entries) for d in catalogue.dumps) == 99
+    assert len(catalogue.papers) == 84
+    for paper in catalogue.papers:
+        soup = page(seed_site, paper.url)
+        assert shown(soup, "h1.paper-title") == " ".join(text.title_text(paper.title).split()), paper.slug
+        assert shown(soup, ".paper-abstract") == " ".join(text.plain_text(paper.abstract).split()), paper.slug
+
+
+def test_papers_json_lists_every_paper(seed_site: Path) -> None:
+    papers = json.loads((seed_site / "papers.json").read_text())["papers"]
+    assert len(papers) == 84
+    first = papers[0]
+    assert set(first) == {"slug", "title", "abstract", "url", "tags", "links", "sources", "related"}
+    assert first["url"] == f"papers/{first['slug']}/"
+    assert first["sources"] == [{"dump": "000_919b48b6701b301b.txt", "date": "May 28", "line": 11}]
+    assert all((seed_site / p["url"] / "index.html").is_file() for p in papers)
+    assert all(set(p["related"]) <= {q["slug"] for q in papers} for p in papers)
+
+
+def test_a_paper_seen_twice_lists_both_dumps(seed_site: Path) -> None:
+    papers = json.loads((seed_site / "papers.json").read_text())["papers"]
+    repeats = [p for p in papers if len(p["sources"]) > 1]
+    assert len(repeats) == 15
+    soup = page(seed_site, repeats[0]["url"])
+    sources = [li.get_text(" ", strip=True) for li in soup.select(".paper-sources li")]
+    assert sources[0].startswith("May 28 000_919b48b6701b301b.txt, line")
+    assert sources[1].startswith("Mar 11 003_c4391410718c9974.txt, line")
+
+
+def test_code_links_come_first_with_trailing_dot_stripped(seed_site: Path) -> None:
+    soup = page(
+        seed_site, "papers/score-based-generative-modeling-of-graphs-via-the-system-of-stochastic-equations"
+    )
+    links = [(a.get_text(strip=True), a["href"]) for a in soup.select(".paper-links a")]
+    assert links[0] == ("Code: harryjo97/GDSS", "https://github.com/harryjo97/GDSS")
+    assert [label for label, _ in links[1:]] == ["Hugging Face papers", "arXiv (PDF)"]
+    assert links[2][1].startswith("https://arxiv.org/search/?searchtype=title&query=Score-based+Generative")
+
+
+def test_papers_stay_out_of_the_navigation(seed_site: Path) -> None:
+    soup = page(seed_site, "papers/light-schrodinger-bridge")
+    nav = [a.get_text(strip=True) for a in soup.select("nav.md-tabs a")]
+    assert nav == ["Home", "Papers A to Z", "Dumps", "Tags", "Contributing"]
+    assert not soup.select('nav.md-nav a[href*="papers/"]')
+
+
+def test_home_page_counts_and_newest_dump(seed_site: Path) -> None:
+    soup = page(seed_site, ".")
+    counts = [div.get_text(" ", strip=True) for div in soup.select(".home-counts div")]
+    assert counts[:2] == ["84 papers", "2 dumps"]
+    assert counts[3].endswith("papers with code")
+    assert "Newest dump: Mar 11" in soup.get_text()
+    assert len(soup.select("ol.paper-list li")) == 43
+
+
+def test_dump_pages_link_their_neighbours(seed_site: Path) -> None:
+    first = page(seed_site, "dumps/000_919b48b6701b301b")
+    second = page(seed_site, "dumps/003_c4391410718c9974")
+    assert [a["href"] for a in first.select(".dump-nav a")] == ["../", "../003_c4391410718c9974/"]
+    assert [a["href"] for a in second.select(".dump-nav a")] == ["../000_919b48b6701b301b/", "../"]
+    assert len(first.select("ol.paper-list li")) == 56
+    assert "15 of them seen in an earlier dump" in second.get_text()
+
+
+def test_a_to_z_lists_every_paper_once(seed_site: Path) -> None:
+    hrefs = []
+    for letter in (seed_site / "a-z").iterdir():
+        if letter.is_dir():
+            hrefs += [
+                a["href"]
+                for a in page(seed_site, f"a-z/{letter.name}").select("ol.paper-list li > a:first-child")
+            ]
+    assert len(hrefs) == len(set(hrefs)) == 84
+
+
+def test_tag_pages_count_their_papers(seed_site: Path) -> None:
+    index = page(seed_site, "tags")
+    rows = index.select("table.tag-table tbody tr")
+    assert rows
+    for row in rows:
+        link = row.select_one("a")
+        count = int(row.select("td")[1].get_text())
+        listed = page(seed_site, f"tags/{link['href'].rstrip('/')}").select("ol.paper-list li")
+        assert len(listed) == count, link.get_text()
+
+
+def test_strict_build_fails_on_a_broken_dump_with_the_validate_message(tmp_path: Path) -> None:
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    shutil.copy(SEED / "000_919b48b6701b301b.txt", dumps)
+    shutil.copy(DUMPS / "truncated_paste.txt", dumps / "0004_2026-11-22.txt")
+    result = build_site(dumps, tmp_path / "site")
+    assert result.returncode == 1
+    assert (
+        f"{dumps / '0004_2026-11-22.txt'}:19: title 'Third Paper' has no abstract after it (end of file)"
+        in (result.stderr)
+    )
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_generated_markdown_is_not_in_the_repository() -> None:
+    assert not (ROOT / "docs" / "papers").exists()
+    assert "build/" in (ROOT / ".gitignore").read_text().split()
