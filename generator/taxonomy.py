@@ -1,0 +1,322 @@
+"""The topic taxonomy: a declared YAML schema, validated once, and the tagger built from it.
+
+``taxonomy.yml`` holds ``tags:``, a list of entries::
+
+    - name: Speech & audio            # shown to readers; unique, case-insensitive
+      description: One sentence.      # shown on the tag page
+      phrases: [speech, text-to-speech, audio]
+      patterns: ['\\bASR\\b']          # optional regular expressions, case-sensitive
+      exclude: [hate speech]          # optional phrases whose matches hide this tag's hits
+
+How a phrase matches (the normalisation, kept small on purpose):
+
+- case-insensitively, on word boundaries: ``agent`` matches "Agents" but not "reagent";
+- with an optional plural ``s`` or ``es`` after the last word: ``agent`` matches "agents";
+- a space matches any run of spaces and hyphens: ``text to image`` matches "text-to-image";
+- a hyphen matches a hyphen, a space or nothing: ``pre-train`` matches "pretrain" and "pre train".
+
+Patterns are Python regular expressions run on the text as written (add ``\\b`` and a
+leading ``(?i)`` yourself). An exclusion is a phrase of the same tag whose match hides every
+hit of that tag inside it: ``exclude: [hate speech]`` keeps "hate speech" from counting
+for ``speech``, while "speech" elsewhere still counts.
+
+A paper gets a tag when its title has one hit, or its abstract at least ``ABSTRACT_HITS``
+(overlapping hits count once): one passing mention in an abstract is not what a paper is about.
+
+All phrases of all tags are compiled at load time into one Aho-Corasick automaton, so each
+text is scanned once however many tags there are; each tag's patterns are joined into one
+regular expression. (One regular expression per tag scanned the corpus some 50 times over
+and took minutes; the automaton takes seconds.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+import yaml
+from slugify import slugify
+
+ABSTRACT_HITS = 2
+"""Hits an abstract needs to earn a tag when the title has none."""
+
+_KEYS = ("name", "description", "phrases", "patterns", "exclude")
+_REQUIRED = ("name", "description", "phrases")
+_LEADING_FLAGS = re.compile(r"\(\?([imsx]+)\)")
+_HYPHENS = re.compile(r"[-\u2010-\u2015]+")
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_STOPS = "!\"#$%&'()*+,./:;<=>?@[\\]^`{|}~\u2018\u2019\u201c\u201d\u2026\u00b7"
+_FOLD = str.maketrans({char: " " for char in _DASHES + _STOPS})
+_PLURALS = ("", "s", "es")
+
+Span = tuple[int, int]
+
+
+class TaxonomyError(ValueError):
+    """The taxonomy file is unreadable or breaks the schema; the message lists every problem."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Tag:
+    """One topic as readers see it."""
+
+    name: str
+    slug: str
+    description: str
+
+
+class _Matcher:
+    """Finding every tag's hits in a text: one automaton pass, then each tag's patterns.
+
+    Texts and phrases are normalised alike (see ``normalise``) and padded with spaces, and
+    every automaton key is a whole spelling with a space at each end, so whatever the
+    automaton finds starts and ends on word boundaries. Values are ``(key length, tags it
+    counts for, tags it is an exclusion of)``, tags by index.
+    """
+
+    def __init__(
+        self,
+        phrases: list[list[str]],
+        exclude: list[list[str]],
+        patterns: list[re.Pattern[str] | None],
+    ) -> None:
+        owners: dict[str, tuple[set[int], set[int]]] = {}
+        for index, (own, hidden) in enumerate(zip(phrases, exclude, strict=True)):
+            for kind, listed in ((0, own), (1, hidden)):
+                for phrase in listed:
+                    for spelling in phrase_spellings(phrase):
+                        for plural in _PLURALS:
+                            owners.setdefault(f" {spelling}{plural} ", (set(), set()))[kind].add(index)
+        self.automaton = ahocorasick.Automaton()
+        for key, (counted, excluded) in owners.items():
+            self.automaton.add_word(key, (len(key), tuple(sorted(counted)), tuple(sorted(excluded))))
+        self.automaton.make_automaton()
+        self.patterns = [(index, regex) for index, regex in enumerate(patterns) if regex is not None]
+
+    def hits(self, title: str, abstract: str) -> tuple[dict[int, int], dict[int, int]]:
+        """How many hits each tag has in the title and in the abstract, by tag index.
+
+        Both are scanned in one pass (three spaces apart, which no key spans); tags without
+        hits are absent.
+        """
+        text = f" {normalise(title)}   {normalise(abstract)} "
+        border = len(title) + 2
+        found: tuple[dict[int, list[Span]], dict[int, list[Span]]] = ({}, {})
+        hidden: dict[int, list[Span]] = {}
+        for last, (length, counted, excluded) in self.automaton.iter(text):
+            span = (last + 2 - length, last)  # the key without its two spaces
+            spans = found[last > border]
+            for index in counted:
+                spans.setdefault(index, []).append(span)
+            for index in excluded:
+                hidden.setdefault(index, []).append(span)
+        in_title, in_abstract = (
+            {index: _count(own, hidden.get(index)) for index, own in spans.items()} for spans in found
+        )
+        for index, regex in self.patterns:
+            # Patterns read the raw text, exclusions the normalised one: patterns ignore exclusions.
+            for counts, raw in ((in_title, title), (in_abstract, abstract)):
+                extra = sum(1 for _ in regex.finditer(raw))
+                if extra:
+                    counts[index] = counts.get(index, 0) + extra
+        return _nonzero(in_title), _nonzero(in_abstract)
+
+
+def _nonzero(counts: dict[int, int]) -> dict[int, int]:
+    return {index: count for index, count in counts.items() if count}
+
+
+def _count(spans: list[Span], hidden: list[Span] | None) -> int:
+    """Hits left once exclusions hide theirs, overlapping hits counted once (leftmost, longest)."""
+    if hidden is None and len(spans) == 1:
+        return 1
+    count, reach = 0, -1
+    for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if start < reach or (hidden and any(h0 <= start and end <= h1 for h0, h1 in hidden)):
+            continue
+        count, reach = count + 1, end
+    return count
+
+
+def normalise(text: str) -> str:
+    """Lower case, with hyphens, dashes and punctuation as spaces.
+
+    Every character maps to one, so offsets hold and ``str.translate`` stays fast. Spaces
+    are not collapsed: punctuation followed by a space leaves two, and no phrase spans
+    two, so "language. Models" is not "language models" while "(RAG)" is still "rag".
+    """
+    return text.lower().translate(_FOLD)
+
+
+def phrase_spellings(phrase: str) -> set[str]:
+    """The normalised spellings a phrase stands for: each hyphen as a space or as nothing."""
+    spellings = [""]
+    for word in phrase.lower().split():
+        parts = [part for part in _HYPHENS.split(word) if part]
+        glued = {
+            parts[0] + "".join(g + p for g, p in zip(glue, parts[1:], strict=True))
+            for glue in _glues(len(parts))
+        }
+        variants = sorted(" ".join(normalise(variant).split()) for variant in glued)
+        spellings = [f"{done} {variant}".strip() for done in spellings for variant in variants]
+    return set(spellings)
+
+
+def _glues(parts: int) -> Iterator[tuple[str, ...]]:
+    """Every choice of a space or nothing between ``parts`` pieces of a hyphenated word."""
+    yield from product((" ", ""), repeat=max(parts - 1, 0))
+
+
+@dataclass(frozen=True, slots=True)
+class Taxonomy:
+    """The tags in taxonomy order, and the matcher that assigns them."""
+
+    tags: tuple[Tag, ...]
+    matcher: _Matcher
+
+    def tags_for(self, title: str, abstract: str) -> tuple[str, ...]:
+        """Names of the tags a paper gets, in taxonomy order."""
+        in_title, in_abstract = self.matcher.hits(title, abstract)
+        return tuple(
+            tag.name
+            for index, tag in enumerate(self.tags)
+            if index in in_title or in_abstract.get(index, 0) >= ABSTRACT_HITS
+        )
+
+    def by_slug(self) -> dict[str, Tag]:
+        return {tag.slug: tag for tag in self.tags}
+
+
+def compile_patterns(patterns: list[str]) -> re.Pattern[str] | None:
+    """A tag's patterns joined into one expression, or None when it has none."""
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{_scoped(pattern)})" for pattern in patterns))
+
+
+def _scoped(pattern: str) -> str:
+    """A pattern's leading global flags, e.g. ``(?i)``, made local so patterns can be joined."""
+    flags = _LEADING_FLAGS.match(pattern)
+    if flags is None:
+        return pattern
+    return f"(?{flags.group(1)}:{pattern[flags.end() :]})"
+
+
+def load_taxonomy(path: str | Path) -> Taxonomy:
+    """Reading and validating a taxonomy file; ``TaxonomyError`` lists every problem at once."""
+    where = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise TaxonomyError(f"{where}: cannot read: {error.strerror}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(error, "problem", None) or str(error)
+        raise TaxonomyError(f"{where}:{line}: invalid YAML: {problem}") from None
+    return _build(where, data)
+
+
+def _build(where: str, data: Any) -> Taxonomy:
+    if not isinstance(data, dict):
+        found = type(data).__name__ if data is not None else "nothing"
+        raise TaxonomyError(f"{where}: must be a mapping with the key 'tags', found {found}")
+    extra = sorted(set(data) - {"tags"}, key=str)
+    problems = [f"{where}: unknown key {key!r}; allowed: tags" for key in extra]
+    entries = data.get("tags")
+    if not isinstance(entries, list) or not entries:
+        problems.append(f"{where}: tags: must be a non-empty list of tag entries")
+        raise TaxonomyError("\n".join(problems))
+
+    tags: list[Tag] = []
+    phrases: list[list[str]] = []
+    exclusions: list[list[str]] = []
+    patterns: list[re.Pattern[str] | None] = []
+    names: dict[str, int] = {}
+    slugs: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        key = f"tags[{index}]"
+        found = _check_entry(entry, f"{where}: {key}", problems)
+        if found is None:
+            continue
+        name, description, own_phrases, own_patterns, exclude = found
+        label = f"{where}: {key}.name"
+        if name.lower() in names:
+            problems.append(f"{label}: duplicate tag {name!r} (first at tags[{names[name.lower()]}])")
+            continue
+        names[name.lower()] = index
+        slug = slugify(name)
+        if not slug:
+            problems.append(f"{label}: {name!r} has an empty slug; use letters or digits")
+            continue
+        if slug in slugs:
+            problems.append(f"{label}: slug {slug!r} clashes with tags[{slugs[slug]}]")
+            continue
+        slugs[slug] = index
+        if _check_patterns(own_patterns, f"{where}: {key}.patterns", name, problems):
+            tags.append(Tag(name=name, slug=slug, description=description))
+            phrases.append(own_phrases)
+            exclusions.append(exclude)
+            patterns.append(compile_patterns(own_patterns))
+    if problems:
+        raise TaxonomyError("\n".join(problems))
+    return Taxonomy(tags=tuple(tags), matcher=_Matcher(phrases, exclusions, patterns))
+
+
+def _check_entry(entry: Any, key: str, problems: list[str]) -> tuple[Any, ...] | None:
+    """The entry's fields, or None after recording what is wrong with it."""
+    if not isinstance(entry, dict):
+        problems.append(f"{key}: must be a mapping with name, description and phrases")
+        return None
+    before = len(problems)
+    for unknown in sorted(set(entry) - set(_KEYS), key=str):
+        problems.append(f"{key}: unknown key {unknown!r}; allowed: {', '.join(_KEYS)}")
+    for field in _REQUIRED:
+        if field not in entry:
+            problems.append(f"{key}: missing required key {field!r}")
+    for field in ("name", "description"):
+        value = entry.get(field)
+        if field in entry and (not isinstance(value, str) or not value.strip()):
+            problems.append(f"{key}.{field}: must be a non-empty string")
+    for field in ("phrases", "patterns", "exclude"):
+        value = entry.get(field)
+        if field in entry and not _is_strings(value, empty_ok=field != "phrases"):
+            problems.append(f"{key}.{field}: must be a non-empty list of strings")
+    if len(problems) > before:
+        return None
+    return (
+        entry["name"].strip(),
+        entry["description"].strip(),
+        entry["phrases"],
+        entry.get("patterns", []),
+        entry.get("exclude", []),
+    )
+
+
+def _is_strings(value: Any, empty_ok: bool) -> bool:
+    if not isinstance(value, list) or (not value and not empty_ok):
+        return False
+    return all(isinstance(item, str) and item.strip() for item in value)
+
+
+def _check_patterns(patterns: list[str], key: str, name: str, problems: list[str]) -> bool:
+    """Whether every pattern compiles; records each that does not."""
+    before = len(problems)
+    for index, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            problems.append(f"{key}[{index}]: tag {name!r}: invalid regex {pattern!r}: {error}")
+    return len(problems) == before
+
+
+def default_path() -> Path:
+    """The taxonomy shipped with the generator."""
+    return Path(__file__).with_name("taxonomy.yml")
