@@ -186,7 +186,10 @@ def git(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> bytes:
 def catalogue_at_ref(ref: str, dumps_dir: Path) -> tuple[Catalogue, tuple[Problem, ...]]:
     """The catalogue of the dumps ``dumps_dir`` held at ``ref``; messages name ``REF:path``."""
     folder = dumps_dir.resolve()
-    top = Path(git(["rev-parse", "--show-toplevel"], folder).decode().strip()).resolve()
+    anchor = folder if folder.is_dir() else folder.parent  # a folder deleted in the working tree
+    if not anchor.is_dir():
+        raise GitError(f"{dumps_dir}: no such folder")
+    top = Path(git(["rev-parse", "--show-toplevel"], anchor).decode().strip()).resolve()
     relative = folder.relative_to(top).as_posix()
     try:
         git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top)

