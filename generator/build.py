@@ -22,10 +22,9 @@ from .model import Paper, Problem
 from .parse import dump_files, read_dumps
 from .related import related_papers
 from .render import SiteRenderer
-from .taxonomy import Tag, Taxonomy, load_taxonomy
+from .taxonomy import Tag, Taxonomy, default_path, load_taxonomy
 from .writer import WriteReport, sync_tree
 
-DEFAULT_TAXONOMY = Path(__file__).parent / "taxonomy.yml"
 log = logging.getLogger("mkdocs.plugins.papers")  # what get_plugin_logger("papers") wraps
 
 
@@ -129,7 +128,7 @@ def papers_json(catalogue: Catalogue) -> str:
 
 def generate(
     dumps_dir: Path,
-    taxonomy_path: Path = DEFAULT_TAXONOMY,
+    taxonomy_path: Path | None = None,
     *,
     site_name: str = "Papers",
     site_url: str = "",
@@ -146,7 +145,7 @@ def generate(
         catalogue, problems = read_catalogue(dumps_dir, root)
         entries = sum(len(dump.entries) for dump in catalogue.dumps)
         note.append(f"{len(catalogue.dumps)} dumps, {entries} entries, {len(catalogue.papers)} papers")
-    taxonomy = load_taxonomy(taxonomy_path)  # TaxonomyError names file and key; callers report it
+    taxonomy = load_taxonomy(taxonomy_path or default_path())  # TaxonomyError names file and key; callers report it
     if any(p.severity == "error" for p in problems):
         return Generated(None, problems, {}, taxonomy.tags, timer.seconds)
     catalogue = enrich(catalogue, taxonomy, timer)

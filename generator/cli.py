@@ -12,12 +12,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .build import DEFAULT_TAXONOMY, Timer, generate, write
 from .catalogue import build_catalogue
 from .contribute import GitError, add_dump, diff_refs, format_diff
 from .model import Problem
 from .parse import dump_files, dump_sort_key, read_dumps
-from .taxonomy import TaxonomyError, load_taxonomy
+from .taxonomy import TaxonomyError, default_path, load_taxonomy
 
 
 def github_annotation(problem: Problem) -> str:
@@ -68,6 +67,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .build import Timer, generate, write  # scikit-learn loads in ~1 s: only builds need it
+
     timer = Timer(report=lambda line: print(line, file=sys.stderr))
     try:
         generated = generate(Path(args.dumps), args.taxonomy, timer=timer)
@@ -125,7 +126,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m generator", description=__doc__.splitlines()[0])
-    top.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, help="taxonomy YAML file")
+    top.add_argument("--taxonomy", type=Path, default=default_path(), help="taxonomy YAML file")
     commands = top.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser("validate", help="check dumps; print PATH:LINE: message for each problem")

@@ -19,9 +19,9 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .build import DEFAULT_TAXONOMY, Generated, Timer, generate, write
+from .build import Generated, Timer, generate, write
 from .search import SearchIndexError, build_search_index
-from .taxonomy import TaxonomyError
+from .taxonomy import TaxonomyError, default_path
 
 log = get_plugin_logger("papers")
 
@@ -50,7 +50,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path).parent
         self.dumps_dir = (base / self.config.dumps_dir).resolve()
-        self.taxonomy = (base / self.config.taxonomy).resolve() if self.config.taxonomy else DEFAULT_TAXONOMY
+        self.taxonomy = (base / self.config.taxonomy).resolve() if self.config.taxonomy else default_path()
         self.generated_dir = (base / self.config.generated_dir).resolve()
         self.base = base
         self.generated: Generated | None = None
