@@ -145,7 +145,8 @@ def generate(
         catalogue, problems = read_catalogue(dumps_dir, root)
         entries = sum(len(dump.entries) for dump in catalogue.dumps)
         note.append(f"{len(catalogue.dumps)} dumps, {entries} entries, {len(catalogue.papers)} papers")
-    taxonomy = load_taxonomy(taxonomy_path or default_path())  # TaxonomyError names file and key; callers report it
+    # A TaxonomyError names file and key; callers report it.
+    taxonomy = load_taxonomy(taxonomy_path or default_path())
     if any(p.severity == "error" for p in problems):
         return Generated(None, problems, {}, taxonomy.tags, timer.seconds)
     catalogue = enrich(catalogue, taxonomy, timer)
