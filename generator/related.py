@@ -1,12 +1,15 @@
 """Related papers: TF-IDF over title and abstract, cosine similarity, top-k per paper.
 
-The whole vectoriser setup is in ``tfidf_matrix``. Similarity is computed on *pruned*
-vectors: each paper keeps only its strongest ``TERMS_PER_PAPER`` weights (renormalised),
-which makes the sparse product ``X @ X.T`` cheap (the weak, frequent terms are the ones
-whose long posting lists make the exact product slow) while keeping the neighbour lists
-close to exact cosine (``bench/bench_links.py`` measures the agreement). The product is
-computed in row blocks and only the top candidates of each row are kept, so memory is
-bounded by one block, never an n-by-n matrix.
+The whole vectoriser setup is in ``tfidf_matrix``. The exact product ``X @ X.T`` over the
+full vocabulary is slow at corpus size because of the frequent, weakly weighted terms
+and their long posting lists. So neighbours are found in two steps (``nearest_papers``):
+1. candidates: each paper keeps only its ``TERMS_PER_PAPER`` strongest weights
+   (``prune_rows``, renormalised); the product of those pruned vectors, one block of
+   rows at a time, gives each paper its ``CANDIDATES`` best other papers;
+2. rescoring: the exact cosine of every candidate pair from the full vectors, and the
+   best ``k`` by (-score, slug).
+Memory is bounded by one block of the product, never an n-by-n matrix;
+``bench/bench_links.py`` measures the agreement with exact cosine over all papers.
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ SHARED_TERMS = 3
 # Beyond ``min_k`` entries, a neighbour is listed only if it is at least this close
 # relative to the paper's best neighbour, so weak tails are not padded out to ``k``.
 TAIL_RATIO = 0.5
-BLOCK_ROWS = 1024
+BLOCK_ROWS = 512  # rows per product block: 512 x 28k float32 is 58 MB
 SCORE_DIGITS = 4
 
 _NUMBER_WORD = re.compile(r"(?:^| )[\d_-]+(?: |$)")
@@ -66,8 +69,11 @@ _UMLAUT = str.maketrans("aeiouAEIOU", "äëïöüÄËÏÖÜ")
 
 def _preprocess(text: str) -> str:
     """Lower-case, drop URLs, and read LaTeX umlauts (``Schr\\"odinger``) as letters."""
-    text = _LATEX_UMLAUT.sub(lambda m: m.group(1).translate(_UMLAUT), text)
-    return _URL.sub(" ", text).lower()
+    if '\\"' in text:
+        text = _LATEX_UMLAUT.sub(lambda m: m.group(1).translate(_UMLAUT), text)
+    if "http" in text or "www." in text:
+        text = _URL.sub(" ", text)
+    return text.lower()
 
 
 def paper_text(title: str, abstract: str) -> str:
@@ -123,20 +129,11 @@ def top_neighbours(
 ) -> list[list[tuple[int, float]]]:
     """For each row (all, or ``rows``), its ``k`` most similar other rows with score > 0.
 
-    Scores are dot products of the rows as given (exact cosine for unit rows), computed
-    ``block`` rows at a time; each list is ordered by (-score, row index).
+    Scores are dot products of the rows as given (exact cosine for unit rows) rounded to
+    ``SCORE_DIGITS``; each list is ordered by (-score, row index).
     """
-    matrix = matrix.tocsr()
-    wanted = np.arange(matrix.shape[0]) if rows is None else np.asarray(rows)
-    transposed = matrix.T.tocsr()
-    result: list[list[tuple[int, float]]] = []
-    for begin in range(0, len(wanted), block):
-        ids = wanted[begin : begin + block]
-        product = (matrix[ids] @ transposed).tocsr()
-        for offset, row in enumerate(ids):
-            lo, hi = product.indptr[offset], product.indptr[offset + 1]
-            result.append(_best(product.indices[lo:hi], product.data[lo:hi], int(row), k))
-    return result
+    wanted = _rows(matrix, rows)
+    return _as_lists(len(wanted), *_top_pairs(matrix, k, wanted, block))
 
 
 def nearest_papers(
@@ -144,26 +141,21 @@ def nearest_papers(
     k: int,
     rows: np.ndarray | None = None,
     *,
-    keep: int = TERMS_PER_PAPER,
+    pruned: sp.csr_matrix | None = None,
     candidates: int = CANDIDATES,
 ) -> list[list[tuple[int, float]]]:
     """Like ``top_neighbours(matrix, k, rows)``, but fast: candidates from pruned rows.
 
-    The ``candidates`` best neighbours under the pruned vectors (``prune_rows``) are
-    rescored with the full vectors, so every score is the exact cosine; a true neighbour
-    is missed only when it is not among the candidates.
+    The ``candidates`` best neighbours under the pruned vectors (``prune_rows``, unless
+    given) are rescored with the full vectors, so every score is the exact cosine; a
+    true neighbour is missed only when it is not among the candidates.
     """
-    matrix = matrix.tocsr()
-    found = top_neighbours(prune_rows(matrix, keep), candidates, rows)
-    firsts = np.repeat(
-        np.arange(matrix.shape[0]) if rows is None else np.asarray(rows), [len(f) for f in found]
-    )
-    seconds = np.fromiter((j for f in found for j, _ in f), dtype=np.int64, count=len(firsts))
-    scores = pair_products(matrix, np.column_stack((firsts, seconds))).sum(axis=1).A1
-    bounds = np.concatenate(([0], np.cumsum([len(f) for f in found])))
-    return [
-        _best(seconds[lo:hi], scores[lo:hi], -1, k) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
-    ]
+    wanted = _rows(matrix, rows)
+    if pruned is None:
+        pruned = prune_rows(matrix)
+    owners, columns, _ = _top_pairs(pruned, candidates, wanted, BLOCK_ROWS, ordered=False)
+    exact = pair_products(matrix, np.column_stack((wanted[owners], columns))).sum(axis=1).A1
+    return _as_lists(len(wanted), *_ordered(owners, columns, exact, k))
 
 
 def pair_products(matrix: sp.csr_matrix, pairs: np.ndarray, chunk: int = 1 << 16) -> sp.csr_matrix:
@@ -177,17 +169,66 @@ def pair_products(matrix: sp.csr_matrix, pairs: np.ndarray, chunk: int = 1 << 16
     return sp.vstack(parts, format="csr")
 
 
-def _best(columns: np.ndarray, scores: np.ndarray, row: int, k: int) -> list[tuple[int, float]]:
-    """The ``k`` best (column, score) of one row: score > 0, not ``row``, by (-score, column)."""
-    keep = (columns != row) & (scores > 0)
-    columns, scores = columns[keep], np.round(scores[keep].astype(np.float64), SCORE_DIGITS)
-    if len(scores) > k:
-        # Everything tied with the k-th score stays a candidate, so ties go by index.
-        threshold = np.partition(scores, len(scores) - k)[len(scores) - k]
-        keep = scores >= threshold
-        columns, scores = columns[keep], scores[keep]
-    order = np.lexsort((columns, -scores))[:k]
-    return [(int(columns[i]), float(scores[i])) for i in order]
+def _rows(matrix: sp.csr_matrix, rows: np.ndarray | None) -> np.ndarray:
+    return np.arange(matrix.shape[0]) if rows is None else np.asarray(rows, dtype=np.int64)
+
+
+def _top_pairs(
+    matrix: sp.csr_matrix, k: int, wanted: np.ndarray, block: int, *, ordered: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(owner, column, score) of each wanted row's ``k`` best other rows, as ``_ordered``.
+
+    One block of rows at a time: its sparse product with every row, and ``argpartition``
+    over each row's non-zeros for the top k. Ties at the k-th place are cut in a fixed but
+    arbitrary way. With ``ordered=False`` the entries come unsorted and unrounded.
+    """
+    matrix = matrix.tocsr()
+    transposed = matrix.T.tocsr()
+    owners, columns, scores = [], [], []
+    for begin in range(0, len(wanted), block):
+        ids = wanted[begin : begin + block]
+        product = (matrix[ids] @ transposed).tocsr()
+        indptr, data = product.indptr, product.data
+        local = np.repeat(np.arange(len(ids)), np.diff(indptr))
+        data[product.indices == ids[local]] = 0.0  # never the paper itself
+        chosen = []
+        for lo, hi in zip(indptr[:-1].tolist(), indptr[1:].tolist(), strict=True):
+            if hi - lo > k:
+                chosen.append(lo + np.argpartition(data[lo:hi], hi - lo - k)[hi - lo - k :])
+            else:
+                chosen.append(np.arange(lo, hi))
+        positions = np.concatenate(chosen) if chosen else np.zeros(0, np.int64)
+        owners.append(begin + local[positions])
+        columns.append(product.indices[positions].astype(np.int64))
+        scores.append(data[positions])
+    if not owners:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    found = np.concatenate(owners), np.concatenate(columns), np.concatenate(scores)
+    if not ordered:
+        keep = found[2] > 0
+        return found[0][keep], found[1][keep], found[2][keep]
+    return _ordered(*found, k)
+
+
+def _ordered(
+    owners: np.ndarray, columns: np.ndarray, scores: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scores rounded, zeros dropped, each owner's ``k`` best by (-score, column), by owner."""
+    scores = np.round(scores.astype(np.float64), SCORE_DIGITS)
+    positive = scores > 0
+    owners, columns, scores = owners[positive], columns[positive], scores[positive]
+    order = np.lexsort((columns, -scores, owners))
+    owners, columns, scores = owners[order], columns[order], scores[order]
+    best = _rank_in_group(owners) < k
+    return owners[best], columns[best], scores[best]
+
+
+def _as_lists(
+    count: int, owners: np.ndarray, columns: np.ndarray, scores: np.ndarray
+) -> list[list[tuple[int, float]]]:
+    bounds = np.searchsorted(owners, np.arange(count + 1)).tolist()
+    pairs = list(zip(columns.tolist(), scores.tolist(), strict=True))
+    return [pairs[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def _cut(neighbours: list[tuple[int, float]], min_k: int) -> list[tuple[int, float]]:
@@ -198,7 +239,7 @@ def _cut(neighbours: list[tuple[int, float]], min_k: int) -> list[tuple[int, flo
 
 
 def shared_terms(
-    matrix: sp.csr_matrix, terms: np.ndarray, pairs: np.ndarray, limit: int = SHARED_TERMS
+    matrix: sp.csr_matrix, terms: Sequence[str], pairs: np.ndarray, limit: int = SHARED_TERMS
 ) -> list[tuple[str, ...]]:
     """For each (i, j) pair, the terms with the largest product of the two weights.
 
@@ -207,17 +248,38 @@ def shared_terms(
     """
     products = pair_products(matrix, pairs)
     lengths = np.diff(products.indptr)
-    order = np.argsort(
-        np.repeat(np.arange(len(pairs), dtype=np.float64), lengths) - products.data, kind="stable"
-    )
+    rows = np.repeat(np.arange(len(pairs)), lengths)
+    order = np.argsort(rows - products.data.astype(np.float64), kind="stable")  # see prune_rows
     # A bigram can hide both its words, so look a little further than ``limit``.
-    look = 3 * limit
-    out: list[tuple[str, ...]] = []
-    for lo, hi in zip(products.indptr[:-1], products.indptr[1:], strict=True):
-        ranked = [str(terms[c]) for c in products.indices[order[lo : min(hi, lo + look)]]]
-        covered = {word for term in ranked if " " in term for word in term.split(" ")}
-        out.append(tuple([term for term in ranked if term not in covered][:limit]))
-    return out
+    rows, columns = rows[order], products.indices[order].astype(np.int64)
+    nearest = _rank_in_group(rows) < 3 * limit
+    rows, columns = rows[nearest], columns[nearest]
+    hidden = np.isin(rows * len(terms) + columns, _hidden_words(rows, columns, terms))
+    rows, columns = rows[~hidden], columns[~hidden]
+    listed = _rank_in_group(rows) < limit
+    rows, columns = rows[listed], columns[listed]
+    bounds = np.searchsorted(rows, np.arange(len(pairs) + 1)).tolist()
+    names = [terms[c] for c in columns.tolist()]
+    return [tuple(names[lo:hi]) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _rank_in_group(groups: np.ndarray) -> np.ndarray:
+    """0, 1, 2, ... within each run of equal values of a sorted array."""
+    return np.arange(len(groups)) - np.searchsorted(groups, groups)
+
+
+def _hidden_words(rows: np.ndarray, columns: np.ndarray, terms: Sequence[str]) -> np.ndarray:
+    """Keys ``row * len(terms) + column`` of the words of the bigrams listed for a row."""
+    vocabulary = np.asarray(terms, dtype=str)  # sorted, as the vectoriser returns it
+    words = np.char.partition(vocabulary, " ")
+    bigram = words[:, 1] == " "
+    keys = []
+    for part in (words[:, 0], words[:, 2]):
+        where = np.minimum(np.searchsorted(vocabulary, part), len(vocabulary) - 1)
+        word_column = np.where(bigram & (vocabulary[where] == part), where, -1)[columns]
+        found = word_column >= 0
+        keys.append(rows[found] * len(terms) + word_column[found])
+    return np.concatenate(keys)
 
 
 def related_papers(
@@ -241,9 +303,11 @@ def related_papers(
         matrix, terms = tfidf_matrix([text for _, text in ordered])
     except ValueError:  # fewer than two papers, or no term shared by two of them
         return result
-    lists = [_cut(found, min_k) for found in nearest_papers(matrix, k)]
+    pruned = prune_rows(matrix)
+    lists = [_cut(found, min_k) for found in nearest_papers(matrix, k, pruned=pruned)]
     pairs = np.array([(i, j) for i, found in enumerate(lists) for j, _ in found], dtype=np.int64)
-    explained = iter(shared_terms(matrix, terms, pairs.reshape(-1, 2)))
+    # Shared terms come from the pruned rows: each paper's strongest terms, and cheaper.
+    explained = iter(shared_terms(pruned, terms.tolist(), pairs.reshape(-1, 2)))
     for i, found in enumerate(lists):
         result[slugs[i]] = tuple(Related(slugs[j], score, next(explained)) for j, score in found)
     return result
