@@ -6,7 +6,8 @@ Matching is case-sensitive: method names are written the way their authors wrote
 ("DPM-Solver", "SweetDreamer"), while a lower-case "stochastic interpolants" or a
 sentence-initial "Smooth diffusion" is usually the general idea, not the paper.
 A name two papers claim is ambiguous and is not linked at all: a link to the wrong
-paper is worse than no link.
+paper is worse than no link. So is a name of plain capitalised words that the texts
+mostly use in lower case ("Block", "Sign Language"): that is a word, not a method.
 """
 
 from __future__ import annotations
