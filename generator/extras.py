@@ -1,16 +1,258 @@
-"""Reader extras beyond the core pages: feeds, the stats page, the map, exports.
+"""Reader extras beyond the core pages: feeds, the stats page, the map, the code listing, exports.
 
 ``extra_files`` returns ``{relative path: text}`` like the renderer, so the pipeline
-writes them with everything else.
+writes them with everything else. Pages go through the renderer's Jinja environment and
+templates (``stats.md.j2``, ``map.md.j2``, ``code.md.j2``) and reuse its listing and pager.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
+from markupsafe import Markup
+
+from . import charts, text
 from .catalogue import Catalogue
+from .feeds import feed_files
+from .model import Dump, Paper
+from .projection import GRID, map_points
+from .render import PER_PAGE, SiteRenderer, pages_of, root_of
 from .taxonomy import Tag
+
+TOP_TAGS = 15
+"""Tags in the "largest tags" chart."""
+TREND_TAGS = 6
+"""Tags whose share the trend chart follows."""
+TREND_POINTS = 24
+"""Dumps are grouped into at most this many consecutive groups for the trend charts."""
+UNTAGGED_COLOUR = "#8a8f98"
+CSV_FIELDS = (
+    "slug",
+    "title",
+    "url",
+    "tags",
+    "first_dump",
+    "first_date",
+    "last_dump",
+    "last_date",
+    "code_url",
+)
 
 
 def extra_files(catalogue: Catalogue, tags: Sequence[Tag], site_url: str = "") -> dict[str, str]:
-    return {}
+    renderer = SiteRenderer(catalogue, tags)
+    files = feed_files(catalogue, tags, site_url)
+    files["stats/index.md"] = stats_page(renderer)
+    files.update(map_files(renderer))
+    files.update(code_pages(renderer))
+    files["papers.csv"] = papers_csv(catalogue, site_url)
+    return files
+
+
+def code_url(paper: Paper) -> str:
+    return next((link.url for link in paper.links if link.kind == "code"), "")
+
+
+def dump_label(dump: Dump) -> str:
+    if dump.date is None:
+        return dump.stem
+    return dump.date.iso or dump.date.label
+
+
+# -- stats ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    """Consecutive dumps counted together on the trend charts."""
+
+    label: str
+    papers: tuple[str, ...]  # slugs, each once
+
+
+def dump_groups(renderer: SiteRenderer, most: int = TREND_POINTS) -> list[Group]:
+    """The dumps in at most ``most`` consecutive groups of near-equal size, labelled by the first."""
+    dumps = renderer.catalogue.dumps
+    count = min(len(dumps), most)
+    groups = []
+    for index in range(count):
+        chunk = dumps[index * len(dumps) // count : (index + 1) * len(dumps) // count]
+        slugs = dict.fromkeys(slug for dump in chunk for slug in renderer.dump_papers[dump.name])
+        label = dump_label(chunk[0]) if len(chunk) == 1 else f"{dump_label(chunk[0])} +{len(chunk) - 1}"
+        groups.append(Group(label, tuple(slugs)))
+    return groups
+
+
+def share(slugs: Sequence[str], test: Callable[[str], bool]) -> float:
+    return sum(1 for slug in slugs if test(slug)) / len(slugs) if slugs else 0.0
+
+
+def stats_page(renderer: SiteRenderer) -> str:
+    src = "stats/index.md"
+    root = root_of(src)
+    catalogue, papers = renderer.catalogue, renderer.papers
+    per_dump = []
+    for dump in catalogue.dumps:
+        slugs = renderer.dump_papers[dump.name]
+        new = sum(1 for slug in slugs if papers[slug].sources[0].dump == dump.name)
+        per_dump.append((dump, dump_label(dump), new, len(slugs) - new))
+    counts = Counter(name for paper in catalogue.papers for name in paper.tags)
+    ranked = [renderer.tags[name] for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    top = [(tag, counts[tag.name]) for tag in ranked[:TOP_TAGS]]
+    groups = dump_groups(renderer)
+    trend = [
+        (tag, [share(group.papers, lambda slug, t=tag.name: t in papers[slug].tags) for group in groups])
+        for tag in ranked[:TREND_TAGS]
+    ]
+    with_code = [share(group.papers, lambda slug: renderer.listed[slug].has_code) for group in groups]
+    code_count = sum(1 for item in renderer.listed.values() if item.has_code)
+    total = len(catalogue.papers)
+    labels = [label for _, label, _, _ in per_dump]
+    figures = {
+        "per_dump": charts.stacked_bars(
+            "chart-dumps",
+            "Papers per dump, in dump order",
+            labels,
+            [(new, seen) for _, _, new, seen in per_dump],
+            ("new", "seen before"),
+        ),
+        "top_tags": charts.horizontal_bars(
+            "chart-tags",
+            f"The {len(top)} largest tags, by papers",
+            [(tag.name, count) for tag, count in top],
+        ),
+        "trend": charts.line_chart(
+            "chart-trend",
+            f"Share of each dump group's papers in the {len(trend)} largest tags",
+            [group.label for group in groups],
+            [(tag.name, values) for tag, values in trend],
+        ),
+        "code": charts.line_chart(
+            "chart-code",
+            "Share of each dump group's papers with a code link",
+            [group.label for group in groups],
+            [("with code", with_code)],
+        ),
+    }
+    return renderer.env.get_template("stats.md.j2").render(
+        meta={
+            "title": "Stats",
+            "description": "Papers per dump, the largest tags and their trends, code links.",
+        },
+        root=root,
+        total=total,
+        dumps=len(catalogue.dumps),
+        code_count=code_count,
+        code_share=code_count / total if total else 0.0,
+        per_dump=per_dump,
+        top=top,
+        groups=groups,
+        trend=trend,
+        with_code=with_code,
+        group_size=max((len(catalogue.dumps) + TREND_POINTS - 1) // TREND_POINTS, 1),
+        charts={name: Markup(svg) for name, svg in figures.items()},
+    )
+
+
+# -- map ------------------------------------------------------------------------------------------
+
+
+def tag_colour(rank: int) -> str:
+    """Hues a golden angle apart, so the most common tags (lowest ranks) differ most."""
+    hue = (rank * 137.508 + 210) % 360
+    lightness = 52 if rank % 2 == 0 else 44
+    return f"hsl({hue:.0f} 62% {lightness}%)"
+
+
+def map_files(renderer: SiteRenderer) -> dict[str, str]:
+    """``map/index.md``, ``map/points.json`` (coordinates and main tags) and ``map/titles.json``.
+
+    Titles and slugs live in their own file, fetched after the points are drawn: at 28,228
+    papers they are about four times the size of the points.
+    """
+    papers = renderer.catalogue.papers
+    texts = [f"{text.title_text(p.title)}\n{text.plain_text(p.abstract)}" for p in papers]
+    coords = map_points(texts) if papers else []
+    main = Counter(paper.tags[0] for paper in papers if paper.tags)
+    legend = [renderer.tags[name] for name, _ in sorted(main.items(), key=lambda kv: (-kv[1], kv[0]))]
+    index = {tag.name: i for i, tag in enumerate(legend)}
+    points = {
+        "grid": GRID,
+        "tags": [
+            {"name": tag.name, "slug": tag.slug, "colour": tag_colour(i)} for i, tag in enumerate(legend)
+        ],
+        "untagged": UNTAGGED_COLOUR,
+        "xy": [int(v) for xy in coords for v in xy],
+        "tag": [index[paper.tags[0]] if paper.tags else -1 for paper in papers],
+    }
+    titles = {"slugs": [p.slug for p in papers], "titles": [text.title_text(p.title) for p in papers]}
+    src = "map/index.md"
+    page = renderer.env.get_template("map.md.j2").render(
+        meta={"title": "Map", "description": "Every paper on one map: similar papers lie close together."},
+        root=root_of(src),
+        total=len(papers),
+        legend=[(tag, tag_colour(i), main[tag.name]) for i, tag in enumerate(legend)],
+        untagged=(UNTAGGED_COLOUR, len(papers) - sum(main.values())),
+    )
+    return {src: page, "map/points.json": compact_json(points), "map/titles.json": compact_json(titles)}
+
+
+def compact_json(payload: object) -> str:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+# -- has code -------------------------------------------------------------------------------------
+
+
+def code_pages(renderer: SiteRenderer) -> dict[str, str]:
+    """``code/``: papers with a code link, newest dump first, paginated like a tag."""
+    slugs = [
+        paper.slug for paper in reversed(renderer.catalogue.papers) if renderer.listed[paper.slug].has_code
+    ]
+    pages = {}
+    for pagination, chunk in pages_of(slugs, "code"):
+        src = pagination.src(pagination.number)
+        pages[src] = renderer.env.get_template("code.md.j2").render(
+            meta={
+                "title": "Papers with code",
+                "description": "Papers whose abstract links a code repository.",
+            },
+            count=len(slugs),
+            total=len(renderer.catalogue.papers),
+            pagination=pagination,
+            first=(pagination.number - 1) * PER_PAGE + 1,
+            listing=renderer.listing(src, chunk),
+        )
+    return pages
+
+
+# -- exports --------------------------------------------------------------------------------------
+
+
+def papers_csv(catalogue: Catalogue, site_url: str = "") -> str:
+    """``papers.csv``: one row per paper in catalogue order; RFC 4180 quoting and line ends."""
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_FIELDS)
+    for paper in catalogue.papers:
+        first, last = paper.sources[0], paper.sources[-1]
+        writer.writerow(
+            [
+                paper.slug,
+                text.title_text(paper.title),
+                base + paper.url,
+                ";".join(paper.tags),
+                first.dump,
+                first.date.iso or first.date.label if first.date else "",
+                last.dump,
+                last.date.iso or last.date.label if last.date else "",
+                code_url(paper),
+            ]
+        )
+    return out.getvalue()

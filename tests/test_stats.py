@@ -1,0 +1,137 @@
+"""The stats page and its SVG charts, the papers-with-code listing and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from lxml import etree
+
+from generator import charts
+from generator.catalogue import build_catalogue
+from generator.extras import CSV_FIELDS, papers_csv
+from generator.model import Dump, DumpDate, Entry, Link
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_tree(markup: str) -> etree._Element:
+    return etree.fromstring(markup.encode("utf-8"))
+
+
+def soup(site: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((site / page / "index.html").read_text(encoding="utf-8"), "lxml")
+
+
+def test_the_stats_page_has_accessible_charts_with_numbers(seed_site: Path) -> None:
+    page = soup(seed_site, "stats")
+    figures = page.select("svg.chart")
+    assert len(figures) >= 3
+    for svg in figures:
+        assert svg["role"] == "img"
+        title = svg.find("title", recursive=False)
+        assert title is not None and title.get_text(strip=True)
+        assert svg["aria-labelledby"] == title["id"]
+        assert "currentColor" in str(svg)
+    # Each chart has its numbers in a table under a <details>.
+    assert len(page.select("details.stats-numbers table")) == len(figures)
+
+
+def test_the_charts_are_well_formed_xml(seed_site: Path) -> None:
+    html = (seed_site / "stats" / "index.html").read_text(encoding="utf-8")
+    chunks = html.split('<svg class="chart"')[1:]
+    assert len(chunks) >= 3
+    for chunk in chunks:
+        root = svg_tree('<svg class="chart"' + chunk[: chunk.index("</svg>") + 6])
+        assert root.find(f"{SVG}title") is not None
+
+
+def test_tag_names_are_escaped_in_chart_labels() -> None:
+    markup = charts.horizontal_bars("t", "Largest <tags>", [("Speech & <audio>", 3), ("{{ braces }}", 1)])
+    root = svg_tree(markup)
+    assert "<audio>" not in markup and "{{" not in markup
+    assert root.findtext(f"{SVG}title") == "Largest <tags>"
+    assert [t.text for t in root.iter(f"{SVG}text")][:1] == ["Speech & <audio>"]
+
+
+@pytest.mark.parametrize("points", [1, 2, 5, 60])
+def test_line_charts_work_with_any_number_of_dumps(points: int) -> None:
+    labels = [f"May {i + 1}" for i in range(points)]
+    series = [("A & B", [0.1 * (i % 5) for i in range(points)]), ("C", [0.2] * points)]
+    root = svg_tree(charts.line_chart("c", "Shares", labels, series))
+    lines = root.findall(f"{SVG}polyline")
+    assert len(lines) == (2 if points > 1 else 0)
+    circles = root.findall(f"{SVG}circle")
+    assert len(circles) == (2 * points if points <= 40 else 0)
+    for circle in circles:
+        assert 0 <= float(circle.get("cx")) <= charts.WIDTH
+
+
+def test_stacked_bars_stay_inside_the_chart() -> None:
+    labels = [f"d{i}" for i in range(414)]
+    root = svg_tree(
+        charts.stacked_bars("s", "Per dump", labels, [(60, i % 7) for i in range(414)], ("a", "b"))
+    )
+    rects = [r for r in root.iter(f"{SVG}rect") if r.get("width") != "12"]  # not the legend swatches
+    assert len(rects) == 2 * 414
+    assert all(float(r.get("x")) + float(r.get("width")) <= charts.WIDTH for r in rects)
+    assert len([t for t in root.iter(f"{SVG}text") if t.text.startswith("d")]) == 7  # x labels thinned
+
+
+def test_nice_ceiling() -> None:
+    assert charts.nice_ceiling(57) == (60, 20)
+    assert charts.nice_ceiling(0.37) == pytest.approx((0.4, 0.1))
+    assert charts.nice_ceiling(0) == (1.0, 1.0)
+
+
+def test_the_code_listing_holds_exactly_the_papers_with_code(seed_site: Path) -> None:
+    papers = json.loads((seed_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    with_code = {p["slug"] for p in papers if any(link["kind"] == "code" for link in p["links"])}
+    listed = {
+        a["href"].split("/")[-2] for a in soup(seed_site, "code").select("ol.paper-list li > a:first-child")
+    }
+    assert with_code and listed == with_code
+
+
+def test_the_home_page_links_the_extras(seed_site: Path) -> None:
+    hrefs = {a["href"] for a in soup(seed_site, ".").select("article a[href]")}
+    assert {"stats/", "map/", "code/", "feed.xml", "papers.json", "papers.csv"} <= hrefs
+
+
+def test_the_seed_csv_matches_papers_json(seed_site: Path) -> None:
+    papers = json.loads((seed_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    rows = list(
+        csv.DictReader(io.StringIO((seed_site / "papers.csv").read_text(encoding="utf-8"), newline=""))
+    )
+    assert [row["slug"] for row in rows] == [p["slug"] for p in papers]
+    assert [row["title"] for row in rows] == [p["title"] for p in papers]
+    assert [row["tags"].split(";") if row["tags"] else [] for row in rows] == [p["tags"] for p in papers]
+
+
+def test_csv_quotes_commas_quotes_and_newlines() -> None:
+    title = 'Commas, "quotes" and; semicolons'
+    entry = Entry(title, "See https://github.com/a/b for code.", 10, 12)
+    catalogue = build_catalogue([Dump("001_x.txt", "dumps/001_x.txt", DumpDate(2024, 5, 28), (entry,))])
+    paper = replace(
+        catalogue.papers[0], tags=("A & B", "C"), links=(Link("https://github.com/a/b", "code", "a/b"),)
+    )
+    catalogue = replace(catalogue, papers=(paper,))
+    data = papers_csv(catalogue, "https://example.org/site")
+    assert data.startswith(",".join(CSV_FIELDS) + "\r\n")
+    (row,) = list(csv.DictReader(io.StringIO(data, newline="")))
+    assert row == {
+        "slug": paper.slug,
+        "title": title,
+        "url": f"https://example.org/site/papers/{paper.slug}/",
+        "tags": "A & B;C",
+        "first_dump": "001_x.txt",
+        "first_date": "2024-05-28",
+        "last_dump": "001_x.txt",
+        "last_date": "2024-05-28",
+        "code_url": "https://github.com/a/b",
+    }
