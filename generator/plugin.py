@@ -18,8 +18,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from .build import Generated, Timer, generate, write
+from .render import PAPER_SECTIONS
 from .search import SearchIndexError, build_search_index
 from .taxonomy import TaxonomyError, default_path
 
@@ -53,6 +55,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.taxonomy = (base / self.config.taxonomy).resolve() if self.config.taxonomy else default_path()
         self.generated_dir = (base / self.config.generated_dir).resolve()
         self.base = base
+        self.bodies: dict[str, str] = {}
         self.generated: Generated | None = None
         return config
 
@@ -92,6 +95,28 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             )
             files.append(file)
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """A paper page's body is already HTML (render.paper_page): keep it out of Markdown.
+
+        Converting it would parse ~5 KB of raw HTML per page twice (MkDocs' anchor scan and
+        Markdown's HTML block parser) to get the same HTML back; ``on_page_content`` puts it in.
+        """
+        if page.meta.get("paper") is True:
+            self.bodies[page.file.src_uri] = markdown
+            return ""
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        body = self.bodies.pop(page.file.src_uri, None)
+        if body is None:
+            return html
+        sections = [
+            (anchor, title) for anchor, title in PAPER_SECTIONS.items() if f'<h2 id="{anchor}">' in body
+        ]
+        page.toc = get_toc([{"level": 2, "id": a, "name": t, "children": []} for a, t in sections])
+        page.present_anchor_ids = {anchor for anchor, _ in sections}
+        return body
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.search:

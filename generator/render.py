@@ -67,6 +67,14 @@ def html_text(value: str) -> str:
     return str(Markup.escape(value))
 
 
+PAPER_SECTIONS = {"related-papers": "Related papers", "mentioned-by": "Mentioned by", "seen-in": "Seen in"}
+
+
+def heading(anchor: str, title: str) -> str:
+    """An ``<h2>`` as the toc extension writes it, so paper pages need no Markdown pass."""
+    return f'<h2 id="{anchor}">{title}<a class="headerlink" href="#{anchor}" title="Permanent link">&para;</a></h2>\n'
+
+
 def shorten(value: str, width: int) -> str:
     if len(value) <= width:
         return value
@@ -276,6 +284,7 @@ class SiteRenderer:
             "title": html_text(view.title_text),
             "description": html_text(shorten(view.plain, DESCRIPTION_MAX)),
             "tags": list(paper.tags),
+            "paper": True,
         }
         query = quote_plus(view.title_text)
         links = [
@@ -305,7 +314,7 @@ class SiteRenderer:
                 for rel in related
             )
             out.append(
-                f'## Related papers\n\n<ul class="paper-related" data-pagefind-ignore>\n{items}</ul>\n'
+                f'{heading("related-papers", "Related papers")}<ul class="paper-related" data-pagefind-ignore>\n{items}</ul>\n'
             )
         mentioned = [slug for slug in paper.mentioned_by if slug in self.views]
         if mentioned:
@@ -313,7 +322,7 @@ class SiteRenderer:
                 f'<li><a href="../{slug}/">{self.views[slug].title_html}</a></li>\n' for slug in mentioned
             )
             out.append(
-                f'## Mentioned by\n\n<ul class="paper-mentioned-by" data-pagefind-ignore>\n{items}</ul>\n'
+                f'{heading("mentioned-by", "Mentioned by")}<ul class="paper-mentioned-by" data-pagefind-ignore>\n{items}</ul>\n'
             )
         items = []
         for source in paper.sources:
@@ -323,7 +332,9 @@ class SiteRenderer:
                 f'<li><a href="{root}dumps/{escape(dump.stem)}/">{escape(label)}</a> '
                 f'<span class="paper-source">{escape(dump.name)}, line {source.line}</span></li>\n'
             )
-        out.append(f'## Seen in\n\n<ul class="paper-sources" data-pagefind-ignore>\n{"".join(items)}</ul>\n')
+        out.append(
+            f'{heading("seen-in", "Seen in")}<ul class="paper-sources" data-pagefind-ignore>\n{"".join(items)}</ul>\n'
+        )
         return "\n".join(out)
 
     @cached_property
