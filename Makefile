@@ -41,3 +41,8 @@ test: $(STAMP) lint chromium
 
 clean:
 	rm -rf site build
+
+# Builds the shared corpus (../shared/corpus/dumps) and runs the safety and link checks on every paper.
+.PHONY: check-corpus
+check-corpus: $(STAMP)
+	$(BIN)/python bench/check_corpus.py

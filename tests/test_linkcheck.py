@@ -1,0 +1,98 @@
+"""The link checker: the seed site has no broken link; a hand-made broken site shows exactly its own."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from generator.linkcheck import check_links, extract
+from tests.conftest import ROOT
+
+
+def run(site: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator.linkcheck", str(site)], cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def test_the_seed_site_has_no_broken_link(seed_site: Path) -> None:
+    result = run(seed_site)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == ""
+    assert result.stderr.endswith(" 0 broken\n")
+
+
+def write(site: Path, files: dict[str, str]) -> None:
+    for rel, body in files.items():
+        path = site / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body, encoding="utf-8")
+
+
+BROKEN_SITE = {
+    "index.html": """<html><head><link rel="stylesheet" href="assets/site.css">
+<script src="assets/missing.js"></script>
+<script>var x = '<a href="not/a/link/">';</script></head><body>
+<a href="papers/one/">fine</a> <a href="papers/one/#abstract">fine anchor</a>
+<a href="papers/one/index.html#nowhere">bad anchor</a> <a href="papers/two/">missing page</a>
+<a href="#top">own anchor</a> <a href="#gone">own missing anchor</a>
+<a href="https://example.org/x">external</a> <a href="mailto:a@b.c">mail</a> <a href="//cdn.example/x.js">cdn</a>
+<a href="papers/one?q=1">query on a directory</a> <a href='papers/one/#a&amp;b'>entity in a fragment</a>
+<a href="javascript:alert(1)">script</a> <a href="../outside/">outside the site</a>
+<!-- <a href="in/a/comment/">commented out</a> -->
+<img src="assets/logo%20big.png"> <img src="assets/nope.png">
+<h1 id="top">Top</h1></body></html>
+""",
+    "assets/site.css": "body{}",
+    "assets/logo big.png": "png",
+    "papers/one/index.html": """<html><body><h1 id="abstract">One</h1><a name="a&b"></a>
+<a href="../../">home</a> <a href="../..">home without slash</a> <a href="../../index.html#top">top</a>
+<a href="/papers/one/">absolute</a> <a href="/papers/three/">absolute missing</a></body></html>
+""",
+}
+
+
+def test_a_broken_site_shows_exactly_its_broken_links(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write(site, BROKEN_SITE)
+    result = run(site)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "index.html: #gone (no anchor #gone in index.html)",
+        "index.html: ../outside/ (not a page of the site)",
+        "index.html: assets/missing.js (no file assets/missing.js)",
+        "index.html: assets/nope.png (no file assets/nope.png)",
+        "index.html: javascript:alert(1) (not a page of the site)",
+        "index.html: papers/one/index.html#nowhere (no anchor #nowhere in papers/one/index.html)",
+        "index.html: papers/two/ (no file papers/two/index.html)",
+        "papers/one/index.html: /papers/three/ (no file papers/three/index.html)",
+    ]
+    assert result.stderr == "2 pages, 22 links, 8 broken\n"
+
+
+def test_site_absolute_links_follow_the_path_of_the_site_url(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write(
+        site,
+        {
+            "sitemap.xml": "<urlset><url><loc>https://x.github.io/atlas/</loc></url>"
+            "<url><loc>https://x.github.io/atlas/a/</loc></url></urlset>",
+            "404.html": '<a href="/atlas/">home</a> <a href="/atlas/a/">a</a> <a href="/atlas/b/">b</a>',
+            "index.html": "",
+            "a/index.html": "",
+        },
+    )
+    broken, pages, links = check_links(site, processes=1)
+    assert [str(b) for b in broken] == ["404.html: /atlas/b/ (no file b/index.html)"]
+    assert (pages, links) == (3, 3)
+
+
+def test_extract_reads_quoted_unquoted_and_entity_values() -> None:
+    found = extract(
+        """<a href=plain>x</a><img src='single'><a HREF="a&amp;b" id=one><p id="two" name="no">
+<a name="three"></a><script>if (a<b) { s = '<a href="no">' }</script><style>a[href="no"]{}</style>""",
+        "x.html",
+    )
+    assert found.links == ("plain", "single", "a&b")
+    assert found.anchors == {"one", "two", "three"}

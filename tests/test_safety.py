@@ -1,0 +1,176 @@
+"""Hostile dumps (``tests/fixtures/hostile/``) build into a site where dump text is only ever text.
+
+One site is built from every hostile fixture; ``generator.safety.check_site`` must find nothing
+on it or on the seed site, and must find each injection planted into a copy of a built page.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from generator import text
+from generator.parse import parse_dump
+from generator.safety import Violation, check_site
+from tests.conftest import FIXTURES, SEED, build_site
+
+HOSTILE = FIXTURES / "hostile"
+CASES = sorted(path.name for path in HOSTILE.glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("hostile") / "site"
+    result = build_site(HOSTILE, out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def slugs_of(site: Path, case: str) -> list[str]:
+    """The slugs of the papers of one fixture, by their titles in ``papers.json``."""
+    titles = {text.title_text(entry.title) for entry in parse_dump(HOSTILE / case).dump.entries}
+    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    found = [paper["slug"] for paper in papers if paper["title"] in titles]
+    assert len(found) == len(titles)
+    return found
+
+
+def test_every_hostile_fixture_parses_without_problems() -> None:
+    assert len(CASES) >= 6
+    for case in CASES:
+        result = parse_dump(HOSTILE / case)
+        assert result.problems == (), case
+        assert result.dump.entries, case
+
+
+def test_the_hostile_site_is_safe(hostile_site: Path) -> None:
+    assert [str(v) for v in check_site(hostile_site, dumps_dir=HOSTILE)] == []
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_each_hostile_case_shows_its_text_and_nothing_else(hostile_site: Path, case: str) -> None:
+    slugs = slugs_of(hostile_site, case)
+    assert [str(v) for v in check_site(hostile_site, slugs=slugs)] == []
+
+
+def test_the_seed_site_is_safe(seed_site: Path) -> None:
+    assert [str(v) for v in check_site(seed_site, dumps_dir=SEED)] == []
+
+
+def page(site: Path, title_start: str) -> lxml.html.HtmlElement:
+    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    (slug,) = [p["slug"] for p in papers if p["title"].startswith(title_start)]
+    return lxml.html.fromstring((site / "papers" / slug / "index.html").read_bytes())
+
+
+def test_script_tags_from_a_title_are_visible_text(hostile_site: Path) -> None:
+    tree = page(hostile_site, '<script>alert("title")')
+    heading = tree.xpath("//h1")[0]
+    assert len(heading) == 0
+    assert heading.text_content().startswith('<script>alert("title")</script> Attention Is <img src=x')
+    assert tree.xpath("//title")[0].text.startswith('<script>alert("title")</script>')
+    assert not [s for s in tree.iter("script") if "alert" in (s.text or "")]
+
+
+def test_breaking_out_of_the_title_element_fails(hostile_site: Path) -> None:
+    tree = page(hostile_site, "</title><script>")
+    (title,) = tree.xpath("//head/title")
+    assert title.text.startswith('</title><script>alert("t")</script><title> Breaking Out')
+
+
+def test_a_quote_in_a_title_stays_inside_the_attributes(hostile_site: Path) -> None:
+    tree = page(hostile_site, '" onmouseover=')
+    assert not [node for node in tree.iter() if "onmouseover" in node.attrib]
+    searches = tree.xpath("//a[contains(@class, 'paper-link--search')]/@href")
+    assert searches and all(href.startswith("https://") and '"' not in href for href in searches)
+
+
+def test_markdown_links_and_images_stay_text(hostile_site: Path) -> None:
+    tree = page(hostile_site, "**Bold** _Claims_")
+    abstract = tree.xpath("//*[contains(@class, 'paper-abstract')]")[0]
+    links = abstract.xpath(".//a")
+    # Only bare URLs become links, each showing itself; nothing links to javascript: or shows an image.
+    assert links and all(a.text == a.get("href") and a.get("href").startswith("https://") for a in links)
+    assert "[click me](javascript:alert(1))" in abstract.text_content()
+    assert "![an image](https://evil.example/x.png)" in abstract.text_content()
+    assert not tree.xpath("//article//img | //article//strong | //article//em | //article//code")
+
+
+def test_jinja_and_critic_markup_stay_text(hostile_site: Path) -> None:
+    tree = page(hostile_site, "{{ config.site_name }}")
+    assert tree.xpath("//h1")[0].text_content().startswith("{{ config.site_name }} and {% raw %}")
+    abstract = tree.xpath("//*[contains(@class, 'paper-abstract')]")[0].text_content()
+    assert "{++ added ++}" in abstract and "{{ 7*7 }}" in abstract
+    assert not tree.xpath("//article//ins | //article//del | //article//mark")
+
+
+def test_markup_inside_math_stays_tex(hostile_site: Path) -> None:
+    tree = page(hostile_site, "Scaling $O(n^2)$")
+    spans = tree.xpath("//*[contains(@class, 'paper-abstract')]//span[@class='arithmatex']")
+    assert "\\(x</span><script>alert(1)</script>\\)" in [s.text for s in spans]
+    assert all(len(span) == 0 for span in spans)
+
+
+def test_url_links_cannot_carry_attributes(hostile_site: Path) -> None:
+    tree = page(hostile_site, "Links That Fight Back")
+    links = tree.xpath("//*[contains(@class, 'paper-abstract')]//a")
+    assert [a.get("href") for a in links][:2] == [
+        "https://github.com/evil/repo",
+        "https://example.org/?q=",
+    ]
+    assert all(set(a.attrib) == {"href", "rel"} for a in links)
+
+
+# --- the checker finds what it is for ----------------------------------------------------------
+
+PLANTED = {
+    "script": ('<div class="paper-abstract"><p>', '<div class="paper-abstract"><p><script>alert(1)</script>'),
+    "handler": ('<h1 class="paper-title">', '<h1 class="paper-title" onclick="alert(1)">'),
+    "image": ('<div class="paper-abstract"><p>', '<div class="paper-abstract"><p><img src="x.png">'),
+    "live markdown link": (
+        '<div class="paper-abstract"><p>',
+        '<div class="paper-abstract"><p><a href="https://e.x/">x</a>',
+    ),
+    "javascript link": (
+        '<div class="paper-abstract"><p>',
+        '<div class="paper-abstract"><p><a href="javascript:x">x</a>',
+    ),
+    "title markup": ('<h1 class="paper-title">', '<h1 class="paper-title"><em>x</em>'),
+    "description": ('<meta name="description" content="', '<meta name="description" content="x'),
+    "lost abstract": ('<div class="paper-abstract"><p>', '<div class="paper-abstract"><p hidden>'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PLANTED))
+def test_the_checker_finds_a_planted_injection(hostile_site: Path, tmp_path: Path, case: str) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(hostile_site, site)
+    slug = slugs_of(site, "crlf_and_trailing_spaces.txt")[0]
+    path = site / "papers" / slug / "index.html"
+    before, after = PLANTED[case]
+    html = path.read_text(encoding="utf-8")
+    assert before in html
+    path.write_text(html.replace(before, after, 1), encoding="utf-8")
+    found = check_site(site, slugs=[slug])
+    assert found and all(isinstance(v, Violation) for v in found)
+    assert {v.where for v in found} == {f"papers/{slug}/index.html"}
+
+
+def test_the_checker_finds_a_missing_page_and_a_changed_papers_json(
+    hostile_site: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(hostile_site, site)
+    slug = slugs_of(site, "crlf_and_trailing_spaces.txt")[0]
+    shutil.rmtree(site / "papers" / slug)
+    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    papers["papers"][0]["abstract"] = "<b>changed</b>"
+    (site / "papers.json").write_text(json.dumps(papers), encoding="utf-8")
+    found = [str(v) for v in check_site(site, dumps_dir=HOSTILE)]
+    assert f"papers/{slug}/index.html: page is missing" in found
+    first = papers["papers"][0]["slug"]
+    assert f"papers.json: {first}: abstract is not plain_text of the dump" in found
