@@ -6,6 +6,7 @@ It runs on its own (``python -m generator build``) and from the MkDocs plugin.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -23,7 +24,7 @@ from .parse import dump_files, read_dumps
 from .related import related_papers
 from .render import SiteRenderer
 from .taxonomy import Tag, Taxonomy, default_path, load_taxonomy
-from .writer import WriteReport, sync_tree
+from .writer import WriteReport, sync_tree, write_if_changed
 
 log = logging.getLogger("mkdocs.plugins.papers")  # what get_plugin_logger("papers") wraps
 
@@ -158,9 +159,92 @@ def generate(
     return Generated(catalogue, problems, files, taxonomy.tags, timer.seconds)
 
 
+MANIFEST = ".manifest.json"
+CODE = Path(__file__).parent
+
+
+def input_fingerprint(dumps_dir: Path, taxonomy_path: Path, settings: dict[str, str]) -> str:
+    """A hash of everything generation reads: dumps, taxonomy, the generator's own code, settings."""
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
+    inputs = [*dump_files(dumps_dir), taxonomy_path, *sorted(CODE.rglob("*.py")), *sorted(CODE.rglob("*.j2"))]
+    for path in inputs:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What MkDocs needs of a generation run, kept beside its files so a no-op run can skip it."""
+
+    fingerprint: str
+    files: tuple[str, ...]
+    edit: dict[str, str]  # paper page -> the dump it was last seen in
+    tags: dict[str, str]  # tag name -> slug
+
+    @classmethod
+    def of(cls, generated: Generated, fingerprint: str) -> Manifest:
+        assert generated.catalogue is not None
+        edit = {f"papers/{p.slug}.md": p.sources[-1].dump for p in generated.catalogue.papers}
+        return cls(fingerprint, tuple(generated.files), edit, {tag.name: tag.slug for tag in generated.tags})
+
+    @classmethod
+    def load(cls, out_dir: Path) -> Manifest | None:
+        try:
+            data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+            return cls(data["fingerprint"], tuple(data["files"]), data["edit"], data["tags"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save(self, out_dir: Path) -> None:
+        data = {"fingerprint": self.fingerprint, "files": self.files, "edit": self.edit, "tags": self.tags}
+        write_if_changed(out_dir / MANIFEST, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+    def complete(self, out_dir: Path) -> bool:
+        return all((out_dir / name).is_file() for name in self.files)
+
+
+def regenerate(
+    dumps_dir: Path,
+    out_dir: Path,
+    taxonomy_path: Path | None = None,
+    *,
+    site_name: str = "Papers",
+    site_url: str = "",
+    root: Path | None = None,
+    timer: Timer | None = None,
+) -> tuple[Manifest | None, tuple[Problem, ...]]:
+    """Generate into ``out_dir`` unless nothing it reads changed since the last run.
+
+    Returns the manifest of the files now in ``out_dir``, or None and the problems that
+    stopped generation.
+    """
+    timer = timer or Timer()
+    taxonomy_path = taxonomy_path or default_path()
+    with timer.stage("inputs") as note:
+        fingerprint = input_fingerprint(
+            dumps_dir, taxonomy_path, {"site_name": site_name, "site_url": site_url}
+        )
+        manifest = Manifest.load(out_dir)
+        unchanged = (
+            manifest is not None and manifest.fingerprint == fingerprint and manifest.complete(out_dir)
+        )
+        note.append(f"unchanged, {len(manifest.files)} generated files reused" if unchanged else "changed")
+    if unchanged:
+        return manifest, ()
+    generated = generate(
+        dumps_dir, taxonomy_path, site_name=site_name, site_url=site_url, root=root, timer=timer
+    )
+    if generated.errors:
+        return None, generated.problems
+    write(generated, out_dir, timer)
+    manifest = Manifest.of(generated, fingerprint)
+    manifest.save(out_dir)
+    return manifest, generated.problems
+
+
 def write(generated: Generated, out_dir: Path, timer: Timer | None = None) -> WriteReport:
     timer = timer or Timer()
     with timer.stage("write") as note:
-        report = sync_tree(out_dir, generated.files)
+        report = sync_tree(out_dir, generated.files, keep={MANIFEST})
         note.append(f"{report.written} written, {report.unchanged} unchanged, {report.removed} removed")
     return report

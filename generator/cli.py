@@ -66,21 +66,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def site_settings(config_file: str) -> dict[str, str]:
+    """site_name and site_url as MkDocs reads them, so both runs share generated files."""
+    if not Path(config_file).is_file():
+        return {}
+    from mkdocs.config import load_config
+
+    config = load_config(config_file)
+    return {"site_name": config.site_name, "site_url": config.site_url or ""}
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import Timer, generate, write  # scikit-learn loads in ~1 s: only builds need it
+    from .build import Timer, regenerate  # scikit-learn loads in ~1 s: only builds need it
 
     timer = Timer(report=lambda line: print(line, file=sys.stderr))
     try:
-        generated = generate(Path(args.dumps), args.taxonomy, timer=timer)
+        manifest, problems = regenerate(
+            Path(args.dumps), Path(args.out), args.taxonomy, timer=timer, **site_settings(args.config)
+        )
     except TaxonomyError as err:
         print(err, file=sys.stderr)
         return 1
-    for problem in generated.problems:
+    for problem in problems:
         print(problem)
-    if generated.errors:
-        return 1
-    write(generated, Path(args.out), timer)
-    return 0
+    return 0 if manifest is not None else 1
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -139,6 +148,9 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="write the generated Markdown pages without running MkDocs")
     build.add_argument("--dumps", default="dumps", help="folder of dumps (default: dumps/)")
     build.add_argument("--out", default="build/generated", help="output folder (default: build/generated)")
+    build.add_argument(
+        "--config", default="mkdocs.yml", help="MkDocs config to read site_name and site_url from"
+    )
     build.set_defaults(run=cmd_build)
 
     add = commands.add_parser("add", help="file a pasted page as the next dump of dumps/, normalised")

@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .build import Generated, Timer, generate, write
+from .build import Manifest, Timer, regenerate
 from .render import PAPER_SECTIONS
 from .search import SearchIndexError, build_search_index
 from .taxonomy import TaxonomyError, default_path
@@ -56,43 +56,37 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.generated_dir = (base / self.config.generated_dir).resolve()
         self.base = base
         self.bodies: dict[str, str] = {}
-        self.generated: Generated | None = None
+        self.manifest: Manifest | None = None
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        timer = Timer(report=log.info)
         try:
-            generated = generate(
+            manifest, problems = regenerate(
                 self.dumps_dir,
+                self.generated_dir,
                 self.taxonomy,
                 site_name=config.site_name,
                 site_url=config.site_url or "",
                 root=self.base,
-                timer=timer,
+                timer=Timer(report=log.info),
             )
         except TaxonomyError as err:
             raise PluginError(str(err)) from None
-        for problem in generated.problems:
+        for problem in problems:
             if problem.severity != "error":
                 log.warning(str(problem))
-        if generated.errors:
-            lines = "\n".join(str(problem) for problem in generated.errors)
-            raise PluginError(f"{len(generated.errors)} problem(s) in the dumps:\n{lines}")
-        write(generated, self.generated_dir, timer)
-        self.generated = generated
-        papers = generated.catalogue.by_slug() if generated.catalogue else {}
+        if manifest is None:
+            errors = [problem for problem in problems if problem.severity == "error"]
+            lines = "\n".join(str(problem) for problem in errors)
+            raise PluginError(f"{len(errors)} problem(s) in the dumps:\n{lines}")
+        self.manifest = manifest
         docs = Path(config.docs_dir)
-        for src in generated.files:
+        for src in manifest.files:
             file = File(src, str(self.generated_dir), config.site_dir, config.use_directory_urls)
-            # A paper page's "edit" button opens the dump it came from (the latest one);
-            # listings have nothing to edit.
-            slug = src.removeprefix("papers/").removesuffix(".md")
-            paper = papers.get(slug) if src.startswith("papers/") else None
-            file.edit_uri = (
-                Path(os.path.relpath(self.dumps_dir / paper.sources[-1].dump, docs)).as_posix()
-                if paper
-                else None
-            )
+            # A paper page's "edit" button opens the dump it was last seen in; listings have
+            # nothing to edit.
+            dump = manifest.edit.get(src)
+            file.edit_uri = Path(os.path.relpath(self.dumps_dir / dump, docs)).as_posix() if dump else None
             files.append(file)
         return files
 
@@ -133,7 +127,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     @event_priority(-100)  # after Material's tags plugin has put its own tag objects in the context
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
         names = page.meta.get("tags") or []
-        if names and self.generated is not None:
-            slugs = {tag.name: tag.slug for tag in self.generated.tags}
+        if names and self.manifest is not None:
+            slugs = self.manifest.tags
             context["tags"] = [TagLink(name, f"tags/{slugs[name]}/") for name in names if name in slugs]
         return context

@@ -40,7 +40,9 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def sync_tree(root: Path, files: Mapping[str, str]) -> WriteReport:
+def sync_tree(
+    root: Path, files: Mapping[str, str], keep: frozenset[str] | set[str] = frozenset()
+) -> WriteReport:
     """Make ``root`` hold exactly ``files`` (relative POSIX path -> text).
 
     Unchanged files keep their modification time, so watchers and MkDocs see only real
@@ -53,7 +55,7 @@ def sync_tree(root: Path, files: Mapping[str, str]) -> WriteReport:
         else:
             unchanged += 1
     if root.exists():
-        wanted = set(files)
+        wanted = set(files) | set(keep)
         for path in sorted(root.rglob("*"), reverse=True):
             rel = path.relative_to(root).as_posix()
             if path.is_file() and rel not in wanted:
