@@ -71,20 +71,26 @@ def dump_label(dump: Dump) -> str:
 class Group:
     """Consecutive dumps counted together on the trend charts."""
 
-    label: str
+    first: str  # label of the first dump: the chart's x label
+    last: str
+    dumps: int
     papers: tuple[str, ...]  # slugs, each once
+
+    @property
+    def span(self) -> str:
+        """What the tables show: ``2024-01-02`` or ``2024-01-02 to 2024-02-11 (17 dumps)``."""
+        return self.first if self.dumps == 1 else f"{self.first} to {self.last} ({self.dumps} dumps)"
 
 
 def dump_groups(renderer: SiteRenderer, most: int = TREND_POINTS) -> list[Group]:
-    """The dumps in at most ``most`` consecutive groups of near-equal size, labelled by the first."""
+    """The dumps in at most ``most`` consecutive groups of near-equal size."""
     dumps = renderer.catalogue.dumps
     count = min(len(dumps), most)
     groups = []
     for index in range(count):
         chunk = dumps[index * len(dumps) // count : (index + 1) * len(dumps) // count]
         slugs = dict.fromkeys(slug for dump in chunk for slug in renderer.dump_papers[dump.name])
-        label = dump_label(chunk[0]) if len(chunk) == 1 else f"{dump_label(chunk[0])} +{len(chunk) - 1}"
-        groups.append(Group(label, tuple(slugs)))
+        groups.append(Group(dump_label(chunk[0]), dump_label(chunk[-1]), len(chunk), tuple(slugs)))
     return groups
 
 
@@ -129,13 +135,13 @@ def stats_page(renderer: SiteRenderer) -> str:
         "trend": charts.line_chart(
             "chart-trend",
             f"Share of each dump group's papers in the {len(trend)} largest tags",
-            [group.label for group in groups],
+            [group.first for group in groups],
             [(tag.name, values) for tag, values in trend],
         ),
         "code": charts.line_chart(
             "chart-code",
             "Share of each dump group's papers with a code link",
-            [group.label for group in groups],
+            [group.first for group in groups],
             [("with code", with_code)],
         ),
     }
@@ -163,10 +169,11 @@ def stats_page(renderer: SiteRenderer) -> str:
 
 
 def tag_colour(rank: int) -> str:
-    """Hues a golden angle apart, so the most common tags (lowest ranks) differ most."""
+    """Hues a golden angle apart, so the most common tags (lowest ranks) differ most; mid lightness
+    reads on both palettes."""
     hue = (rank * 137.508 + 210) % 360
-    lightness = 52 if rank % 2 == 0 else 44
-    return f"hsl({hue:.0f} 62% {lightness}%)"
+    saturation = 70 if rank % 2 == 0 else 50  # neighbours in rank also differ in strength
+    return f"hsl({hue:.0f} {saturation}% 55%)"
 
 
 def map_files(renderer: SiteRenderer) -> dict[str, str]:
