@@ -10,6 +10,7 @@ import os
 import time
 from pathlib import Path
 
+from jinja2 import Environment
 from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -23,6 +24,7 @@ from mkdocs.structure.toc import get_toc
 from .build import Manifest, Timer, regenerate
 from .render import PAPER_SECTIONS
 from .search import SearchIndexError, build_search_index
+from .shell import install as install_shell
 from .taxonomy import TaxonomyError, default_path
 
 log = get_plugin_logger("papers")
@@ -35,6 +37,8 @@ class PapersConfig(Config):
     """Taxonomy YAML; the generator's own ``taxonomy.yml`` when unset."""
     generated_dir = c.Type(str, default="build/generated")
     """Where generated Markdown is written, relative to mkdocs.yml."""
+    page_shell = c.Type(bool, default=True)
+    """Render paper pages from Material's chrome rendered once per page shape (shell.py)."""
     search = c.Type(bool, default=True)
     """Build the Pagefind index into ``site/pagefind/`` while pages are written."""
 
@@ -89,6 +93,10 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             file.edit_uri = Path(os.path.relpath(self.dumps_dir / dump, docs)).as_posix() if dump else None
             files.append(file)
         return files
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        install_shell(env, reuse=self.config.page_shell)
+        return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """A paper page's body is already HTML (render.paper_page): keep it out of Markdown.

@@ -285,6 +285,7 @@ class SiteRenderer:
             "description": html_text(shorten(view.plain, DESCRIPTION_MAX)),
             "tags": list(paper.tags),
             "paper": True,
+            "template": "paper.html",
         }
         query = quote_plus(view.title_text)
         links = [
