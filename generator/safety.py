@@ -454,27 +454,40 @@ def check_tags_json(site: Path) -> list[Violation]:
 
 
 def check_feed(site: Path) -> list[Violation]:
-    """``feed.xml`` (RSS or Atom) parses as XML; item titles are text, descriptions safe HTML."""
+    """Feeds (``*.xml`` but sitemaps) parse as XML; text constructs hold text, HTML ones safe HTML.
+
+    Atom's ``title``/``summary``/``content`` are plain text unless ``type="html"`` or ``"xhtml"``;
+    RSS ``description`` is HTML. Plain text can say ``<script>`` harmlessly; HTML may not hold it.
+    """
     violations: list[Violation] = []
-    for path in sorted(site.glob("*.xml")):
+    for path in sorted(site.rglob("*.xml")):
         if path.name.startswith("sitemap"):
             continue
-        where = path.name
+        where = path.relative_to(site).as_posix()
         try:
             root = ET.parse(path).getroot()
         except ET.ParseError as err:
             violations.append(Violation(where, f"not well-formed XML: {err}"))
             continue
+        atom = root.tag.startswith("{http://www.w3.org/2005/Atom}")
         for node in root.iter():
             name = node.tag.rsplit("}", 1)[-1]
-            if name == "title" and len(node):
-                violations.append(Violation(where, "a <title> holds elements"))
-            if name in ("description", "summary", "content"):
-                for element in fragment_elements(node.text or ""):
-                    tag = element.tag if isinstance(element.tag, str) else "comment"
-                    if tag in FORBIDDEN_IN_CONTENT or any(
-                        key.lower().startswith("on") or (key in URL_ATTRIBUTES and bad_scheme(value))
-                        for key, value in element.attrib.items()
-                    ):
-                        violations.append(Violation(where, f"a <{name}> holds a <{tag}> element"))
+            if name not in ("title", "summary", "content", "description"):
+                continue
+            kind = node.get("type", "text") if atom else ("html" if name == "description" else "text")
+            if kind in ("text", "html") and len(node):
+                violations.append(Violation(where, f"a <{name}> holds XML elements"))
+            if kind == "html":
+                elements = fragment_elements(node.text or "")
+            elif kind == "xhtml":
+                elements = list(node.iter())[1:]
+            else:
+                continue
+            for element in elements:
+                tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else "comment"
+                if tag in FORBIDDEN_IN_CONTENT or any(
+                    key.lower().startswith("on") or (key in URL_ATTRIBUTES and bad_scheme(value))
+                    for key, value in element.attrib.items()
+                ):
+                    violations.append(Violation(where, f"a <{name}> holds a <{tag}> element"))
     return violations

@@ -15,7 +15,7 @@ import pytest
 
 from generator import text
 from generator.parse import parse_dump
-from generator.safety import Violation, check_site
+from generator.safety import Violation, check_feed, check_site
 from tests.conftest import FIXTURES, SEED, build_site
 
 HOSTILE = FIXTURES / "hostile"
@@ -174,3 +174,16 @@ def test_the_checker_finds_a_missing_page_and_a_changed_papers_json(
     assert f"papers/{slug}/index.html: page is missing" in found
     first = papers["papers"][0]["slug"]
     assert f"papers.json: {first}: abstract is not plain_text of the dump" in found
+
+
+def test_feeds_hold_text_and_the_checker_finds_html_in_them(hostile_site: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    feed = '<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>&lt;b&gt;x&lt;/b&gt;</title>{}</entry></feed>'
+    (site / "feed.xml").write_text(feed.format('<summary type="text">&lt;script&gt;</summary>'))
+    assert check_feed(site) == []
+    (site / "feed.xml").write_text(
+        feed.format('<summary type="html">&lt;img src=x onerror=alert(1)&gt;</summary>')
+    )
+    assert [str(v) for v in check_feed(site)] == ["feed.xml: a <summary> holds a <img> element"]
+    assert check_feed(hostile_site) == []
