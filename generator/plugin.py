@@ -24,8 +24,10 @@ from mkdocs.structure.toc import get_toc
 from .build import Manifest, Timer, regenerate
 from .render import PAPER_SECTIONS
 from .search import SearchIndexError, build_search_index
+from .shell import ICONS
 from .shell import install as install_shell
 from .taxonomy import TaxonomyError, default_path
+from .writer import write_if_changed
 
 log = get_plugin_logger("papers")
 
@@ -95,7 +97,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return files
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        install_shell(env, reuse=self.config.page_shell)
+        self.shell = install_shell(env, reuse=self.config.page_shell)
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -121,6 +123,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return body
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.shell.icons.symbols:
+            write_if_changed(Path(config.site_dir) / ICONS, self.shell.icons.document().encode())
         if not self.config.search:
             return
         start = time.perf_counter()
