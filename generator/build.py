@@ -9,18 +9,21 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import text
 from .catalogue import Catalogue, build_catalogue
-from .extras import extra_files
+from .extras import extra_files, map_texts
 from .mentions import find_mentions, mentioned_by
 from .model import Paper, Problem
 from .parse import dump_files, read_dumps
+from .projection import map_points
 from .related import related_papers
 from .render import SiteRenderer
 from .taxonomy import Tag, Taxonomy, default_path, load_taxonomy
@@ -150,12 +153,22 @@ def generate(
     taxonomy = load_taxonomy(taxonomy_path or default_path())
     if any(p.severity == "error" for p in problems):
         return Generated(None, problems, {}, taxonomy.tags, timer.seconds)
-    catalogue = enrich(catalogue, taxonomy, timer)
-    with timer.stage("render") as note:
-        files = SiteRenderer(catalogue, taxonomy.tags, site_name).render()
-        files["papers.json"] = papers_json(catalogue)
-        files.update(extra_files(catalogue, taxonomy.tags, site_url))
-        note.append(f"{len(files)} files")
+    # The map's projection needs only the texts: it runs on the second core meanwhile.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        layout = pool.submit(map_points, map_texts(catalogue)) if catalogue.papers else None
+        catalogue = enrich(catalogue, taxonomy, timer)
+        with timer.stage("render") as note:
+            renderer = SiteRenderer(catalogue, taxonomy.tags, site_name)
+            files = renderer.render()
+            files["papers.json"] = papers_json(catalogue)
+            note.append(f"{len(files)} files")
+        with timer.stage("map") as note:
+            coords = layout.result() if layout else []
+            note.append(f"{len(coords)} points")
+        with timer.stage("extras") as note:
+            extras = extra_files(catalogue, taxonomy.tags, site_url, renderer=renderer, coords=coords)
+            files.update(extras)
+            note.append(f"{len(extras)} files: feeds, stats, map, code listing, CSV")
     return Generated(catalogue, problems, files, taxonomy.tags, timer.seconds)
 
 

@@ -44,11 +44,26 @@ CSV_FIELDS = (
 )
 
 
-def extra_files(catalogue: Catalogue, tags: Sequence[Tag], site_url: str = "") -> dict[str, str]:
-    renderer = SiteRenderer(catalogue, tags)
+def map_texts(catalogue: Catalogue) -> list[str]:
+    """What the map places papers by: each paper's title and abstract as plain text."""
+    return [f"{text.title_text(p.title)}\n{text.plain_text(p.abstract)}" for p in catalogue.papers]
+
+
+def extra_files(
+    catalogue: Catalogue,
+    tags: Sequence[Tag],
+    site_url: str = "",
+    *,
+    renderer: SiteRenderer | None = None,
+    coords: Sequence[Sequence[int]] | None = None,
+) -> dict[str, str]:
+    """Feeds, stats, map, code listing and CSV. ``renderer`` shares the main renderer's
+    per-paper work; ``coords`` are map coordinates computed elsewhere (``build.py`` computes
+    them in a second process while the main one tags and relates papers)."""
+    renderer = renderer or SiteRenderer(catalogue, tags)
     files = feed_files(catalogue, tags, site_url)
     files["stats/index.md"] = stats_page(renderer)
-    files.update(map_files(renderer))
+    files.update(map_files(renderer, coords))
     files.update(code_pages(renderer))
     files["papers.csv"] = papers_csv(catalogue, site_url)
     return files
@@ -176,15 +191,15 @@ def tag_colour(rank: int) -> str:
     return f"hsl({hue:.0f} {saturation}% 55%)"
 
 
-def map_files(renderer: SiteRenderer) -> dict[str, str]:
+def map_files(renderer: SiteRenderer, coords: Sequence[Sequence[int]] | None = None) -> dict[str, str]:
     """``map/index.md``, ``map/points.json`` (coordinates and main tags) and ``map/titles.json``.
 
     Titles and slugs live in their own file, fetched after the points are drawn: at 28,228
     papers they are about four times the size of the points.
     """
     papers = renderer.catalogue.papers
-    texts = [f"{text.title_text(p.title)}\n{text.plain_text(p.abstract)}" for p in papers]
-    coords = map_points(texts) if papers else []
+    if coords is None:
+        coords = map_points(map_texts(renderer.catalogue)) if papers else []
     main = Counter(paper.tags[0] for paper in papers if paper.tags)
     legend = [renderer.tags[name] for name, _ in sorted(main.items(), key=lambda kv: (-kv[1], kv[0]))]
     index = {tag.name: i for i, tag in enumerate(legend)}
@@ -197,7 +212,10 @@ def map_files(renderer: SiteRenderer) -> dict[str, str]:
         "xy": [int(v) for xy in coords for v in xy],
         "tag": [index[paper.tags[0]] if paper.tags else -1 for paper in papers],
     }
-    titles = {"slugs": [p.slug for p in papers], "titles": [text.title_text(p.title) for p in papers]}
+    titles = {
+        "slugs": [p.slug for p in papers],
+        "titles": [renderer.views[p.slug].title_text for p in papers],
+    }
     src = "map/index.md"
     page = renderer.env.get_template("map.md.j2").render(
         meta={"title": "Map", "description": "Every paper on one map: similar papers lie close together."},
