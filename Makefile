@@ -46,3 +46,10 @@ clean:
 .PHONY: check-corpus
 check-corpus: $(STAMP)
 	$(BIN)/python bench/check_corpus.py
+
+# Builds the corpus (or its first N dumps: make bench N=50) ours, the vanilla-Material peer and a
+# python-markdown floor in one run; prints and writes bench/results/build-<N>.json.
+.PHONY: bench
+N ?= 0
+bench: $(STAMP) chromium
+	$(BIN)/python bench/bench_build.py --limit $(N)

@@ -1,0 +1,219 @@
+"""Whole-build benchmark on the shared corpus, with its peer and its floor measured in the same run.
+
+    .venv/bin/python bench/bench_build.py [--dumps DIR] [--limit N] [--skip-peer] [--skip-browser]
+
+Builds the first N dumps of the corpus (all 414 by default) three ways, one after the
+other on the same machine:
+
+- ours: ``mkdocs build`` of this repository's site (generation, tags, related lists,
+  mentions, listings, pages, Pagefind index);
+- peer: what a user would otherwise pick: vanilla Material with its own search plugin,
+  each paper a plain page (title and abstract), out of the nav;
+- floor: python-markdown rendering each paper's title and abstract to one HTML file, no theme.
+
+Prints a table and writes ``bench/results/build-<N>.json``. The machines are shared and
+noisy: compare the ratios of one run, not seconds across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.parse import dump_files, read_dumps  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "dumps"
+RESULTS = ROOT / "bench" / "results"
+STAGE = re.compile(r"papers: (?P<stage>[a-z ]+): .*\((?P<seconds>[\d.]+) s\)")
+
+
+def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> tuple[float, int, str]:
+    """Wall seconds, peak resident memory (bytes, largest process) and stderr of a command."""
+    wrapped = ["/usr/bin/time", "-f", "@@peak %M", *command]
+    start = time.perf_counter()
+    result = subprocess.run(wrapped, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    peak = int(re.search(r"@@peak (\d+)", result.stderr).group(1)) * 1024
+    return seconds, peak, result.stderr
+
+
+def site_figures(site: Path) -> dict[str, int]:
+    pages = [p for p in site.rglob("*.html")]
+    sizes = [p.stat().st_size for p in pages]
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    return {"html_pages": len(pages), "site_bytes": total, "largest_page_bytes": max(sizes, default=0)}
+
+
+def largest_page(site: Path) -> str:
+    return str(max(site.rglob("*.html"), key=lambda p: p.stat().st_size).relative_to(site))
+
+
+def build_ours(dumps: Path, work: Path) -> dict:
+    site = work / "ours-site"
+    env = dict(
+        os.environ, PAPERS_DUMPS_DIR=str(dumps), PAPERS_GENERATED_DIR=str(work / "ours-generated"), NO_MKDOCS_2_WARNING="1"
+    )
+    seconds, peak, log = timed([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], env)
+    stages = {m.group("stage"): float(m.group("seconds")) for m in STAGE.finditer(log)}
+    search = stages.pop("search index", 0.0)
+    generation = sum(stages.values())
+    # A second build with nothing changed: what a no-op regeneration costs.
+    again, _, log2 = timed([sys.executable, "-m", "generator", "build", "--dumps", str(dumps), "--out", str(work / "ours-generated")])
+    write2 = re.search(r"write: (\d+) written, (\d+) unchanged", log2)
+    return {
+        "seconds": round(seconds, 2),
+        "generation_seconds": round(generation, 2),
+        "stages": stages,
+        "pagefind_seconds": search,
+        "mkdocs_seconds": round(seconds - generation - search, 2),
+        "peak_memory_bytes": peak,
+        "noop_regeneration": {"seconds": round(again, 2), "written": int(write2.group(1)), "unchanged": int(write2.group(2))},
+        **site_figures(site),
+        "largest_page": largest_page(site),
+        "site": str(site),
+    }
+
+
+def build_peer(papers: list[tuple[str, str, str]], work: Path) -> dict:
+    project = work / "peer"
+    docs = project / "docs"
+    (docs / "papers").mkdir(parents=True)
+    (docs / "index.md").write_text("# Papers\n")
+    for slug, title, abstract in papers:
+        (docs / "papers" / f"{slug}.md").write_text(f"# {title}\n\n{abstract}\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        "site_name: Peer\ntheme:\n  name: material\nplugins:\n  - search\nnav:\n  - Home: index.md\n"
+        "validation:\n  nav:\n    omitted_files: ignore\n"
+    )
+    site = project / "site"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    seconds, peak, _ = timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], env, cwd=project)
+    index = site / "search" / "search_index.json"
+    return {
+        "seconds": round(seconds, 2),
+        "peak_memory_bytes": peak,
+        "search_index_bytes": index.stat().st_size if index.exists() else 0,
+        **site_figures(site),
+    }
+
+
+FLOOR = """
+import json, sys, time, markdown
+from pathlib import Path
+papers = json.load(open(sys.argv[1]))
+out = Path(sys.argv[2]); out.mkdir(parents=True, exist_ok=True)
+md = markdown.Markdown()
+for slug, title, abstract in papers:
+    (out / f"{slug}.html").write_text(md.reset().convert(f"# {title}\\n\\n{abstract}"), encoding="utf-8")
+"""
+
+
+def build_floor(papers: list[tuple[str, str, str]], work: Path) -> dict:
+    data = work / "floor.json"
+    data.write_text(json.dumps(papers))
+    seconds, peak, _ = timed([sys.executable, "-c", FLOOR, str(data), str(work / "floor-site")])
+    return {"seconds": round(seconds, 2), "peak_memory_bytes": peak, **site_figures(work / "floor-site")}
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def first_query_bytes(site: Path, query: str) -> dict:
+    """Bytes the browser fetches from typing a query to seeing results, in Chromium via Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    fetched: list[tuple[str, int]] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            page = browser.new_page()
+            page.goto(base)
+            page.wait_for_load_state("networkidle")
+            page.on("requestfinished", lambda request: fetched.append((request.url, request.sizes()["responseBodySize"])))
+            page.keyboard.press("/")
+            page.keyboard.type(query)
+            page.locator(".md-search-result__item").first.wait_for(timeout=60_000)
+            page.wait_for_load_state("networkidle")
+            browser.close()
+    finally:
+        server.shutdown()
+    return {"query": query, "bytes": sum(size for _, size in fetched), "requests": len(fetched)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dumps", type=Path, default=CORPUS)
+    parser.add_argument("--limit", type=int, default=0, help="first N dumps only (0: all)")
+    parser.add_argument("--skip-peer", action="store_true")
+    parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the built sites")
+    args = parser.parse_args()
+
+    files = dump_files(args.dumps)
+    if args.limit:
+        files = files[: args.limit]
+    work = Path(tempfile.mkdtemp(prefix="papers-bench-"))
+    dumps = work / "dumps"
+    dumps.mkdir()
+    for path in files:
+        shutil.copy(path, dumps / path.name)
+    from generator.catalogue import build_catalogue
+
+    catalogue = build_catalogue([r.dump for r in read_dumps(dump_files(dumps))])
+    papers = [(p.slug, p.title, p.abstract) for p in catalogue.papers]
+    print(f"{len(files)} dumps, {len(papers)} papers; working in {work}", flush=True)
+
+    results: dict = {"dumps": len(files), "papers": len(papers), "machine": f"{platform.machine()}, {os.cpu_count()} cores"}
+    results["ours"] = ours = build_ours(dumps, work)
+    print(f"ours:  {ours['seconds']:.1f} s", flush=True)
+    if not args.skip_browser:
+        ours["first_query"] = first_query_bytes(Path(ours["site"]), "diffusion")
+    if not args.skip_peer:
+        results["peer"] = peer = build_peer(papers, work)
+        print(f"peer:  {peer['seconds']:.1f} s", flush=True)
+        results["floor"] = floor = build_floor(papers, work)
+        print(f"floor: {floor['seconds']:.1f} s", flush=True)
+        results["ratios"] = {
+            "ours_to_peer_seconds": round(ours["seconds"] / peer["seconds"], 2),
+            "ours_to_floor_seconds": round(ours["seconds"] / floor["seconds"], 2),
+            "ours_to_peer_site_bytes": round(ours["site_bytes"] / peer["site_bytes"], 2),
+        }
+    ours.pop("site")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"build-{len(files)}.json"
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+    print(f"written to {out.relative_to(ROOT)}")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
