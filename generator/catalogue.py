@@ -17,6 +17,7 @@ from slugify import slugify
 from .model import Dump, Paper, Source
 
 SLUG_MAX = 80
+RESERVED_SLUGS = frozenset({"index"})  # papers/index.md would be served as papers/, not papers/index/
 
 
 def title_key(title: str) -> str:
@@ -63,7 +64,7 @@ def build_catalogue(dumps: Sequence[Dump]) -> Catalogue:
             titles[key] = entry.title
             abstracts[key] = entry.abstract
             sources.setdefault(key, []).append(Source(dump.name, entry.line, dump.date))
-    taken: set[str] = set()
+    taken: set[str] = set(RESERVED_SLUGS)
     papers = []
     for key in sources:  # insertion order: first appearance
         # The first spelling names the slug, so a respelling in a later dump keeps the URL.

@@ -30,6 +30,7 @@ from .taxonomy import Tag
 TEMPLATES = Path(__file__).parent / "templates"
 PER_PAGE = 400  # entries per listing page: keeps every listing well under 300 KB
 HOME_TOP_TAGS = 12
+OFTEN_WITH = 6
 DESCRIPTION_MAX = 200
 UNSEARCHED = {"exclude": True}  # listings: search finds the papers themselves, not lists of them
 
@@ -256,6 +257,19 @@ class SiteRenderer:
         return result
 
     @cached_property
+    def often_with(self) -> dict[str, list[tuple[str, int]]]:
+        """For each tag, the tags most often on the same papers (at most ``OFTEN_WITH``)."""
+        pairs: dict[str, Counter[str]] = {name: Counter() for name in self.tag_order}
+        for paper in self.catalogue.papers:
+            names = [name for name in paper.tags if name in pairs]
+            for name in names:
+                pairs[name].update(other for other in names if other != name)
+        return {
+            name: sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:OFTEN_WITH]
+            for name, counter in pairs.items()
+        }
+
+    @cached_property
     def alphabetical(self) -> list[str]:
         def sort_key(paper: Paper) -> tuple[str, str]:
             return (self.views[paper.slug].title_text.casefold(), paper.slug)
@@ -360,8 +374,14 @@ class SiteRenderer:
             )
         return item
 
-    def listing(self, src: str, slugs: Sequence[str]) -> Markup:
+    def listing(self, src: str, slugs: Sequence[str], start: int = 1) -> Markup:
         root = root_of(src)
+        if start != 1:
+            return Markup(
+                f'<ol class="paper-list" start="{start}">\n'
+                + "".join(self.listing_item(s, root) for s in slugs)
+                + "</ol>\n"
+            )
         return Markup(
             '<ol class="paper-list">\n' + "".join(self.listing_item(s, root) for s in slugs) + "</ol>\n"
         )
@@ -408,8 +428,8 @@ class SiteRenderer:
                     tag=tag,
                     count=counts[name],
                     pagination=pagination,
-                    first=(pagination.number - 1) * PER_PAGE + 1,
-                    listing=self.listing(src, chunk),
+                    often_with=[(self.tags[other], n) for other, n in self.often_with[name]],
+                    listing=self.listing(src, chunk, start=(pagination.number - 1) * PER_PAGE + 1),
                 )
         src = "tags/index.md"
         pages[src] = self.env.get_template("tags_index.md.j2").render(
