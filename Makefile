@@ -53,3 +53,8 @@ check-corpus: $(STAMP)
 N ?= 0
 bench: $(STAMP) chromium
 	$(BIN)/python bench/bench_build.py --limit $(N)
+
+# Regenerates the golden pages (tests/golden/) from tests/fixtures/golden/; review the diff.
+.PHONY: golden
+golden: $(STAMP)
+	$(BIN)/python -m tests.test_golden
