@@ -72,6 +72,7 @@ PAPER_HEADINGS = frozenset({"related-papers", "mentioned-by", "seen-in"})
 _RELATIVE_ROOT = re.compile(r"(?:\.\./)*\.\.(?=[/\"'])")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+_MENTION = re.compile(r"\.\./([^/?#]+)/")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -123,7 +124,8 @@ def check_site(
         wanted = set(slugs)
         expected = [paper for paper in expected if paper.slug in wanted]
     scripts = theme_scripts(site)
-    jobs = [(site, paper, scripts) for paper in expected]
+    known = frozenset(paper.slug for paper in expected)
+    jobs = [(site, paper, scripts, known) for paper in expected]
     if processes > 1 and len(jobs) > 200:
         import multiprocessing
 
@@ -139,9 +141,8 @@ def check_site(
     return sorted(set(violations))
 
 
-def _check_job(job: tuple[Path, Expected, frozenset[str]]) -> list[Violation]:
-    site, paper, scripts = job
-    return check_paper_page(site, paper, scripts)
+def _check_job(job: tuple[Path, Expected, frozenset[str], frozenset[str]]) -> list[Violation]:
+    return check_paper_page(*job)
 
 
 def read_papers_json(path: Path) -> tuple[list[Expected], list[Violation]]:
@@ -214,7 +215,10 @@ def script_key(node: etree._Element, where: str) -> str:
     return "inline:" + _RELATIVE_ROOT.sub("ROOT", (node.text or "").strip())
 
 
-def check_paper_page(site: Path, paper: Expected, scripts: frozenset[str]) -> list[Violation]:
+def check_paper_page(
+    site: Path, paper: Expected, scripts: frozenset[str], known: frozenset[str] = frozenset()
+) -> list[Violation]:
+    """Violations of one paper's page; ``known`` are the slugs a mention link may point to."""
     path = page_path(site, paper.slug)
     where = path.relative_to(site).as_posix()
     try:
@@ -223,12 +227,12 @@ def check_paper_page(site: Path, paper: Expected, scripts: frozenset[str]) -> li
         return [Violation(where, "page is missing")]
     except etree.ParserError as err:
         return [Violation(where, f"page is not HTML: {err}")]
-    found = [Violation(where, message) for message in page_problems(tree, paper, scripts, where)]
+    found = [Violation(where, message) for message in page_problems(tree, paper, scripts, where, known)]
     return found
 
 
 def page_problems(
-    tree: etree._Element, paper: Expected, scripts: frozenset[str], where: str
+    tree: etree._Element, paper: Expected, scripts: frozenset[str], where: str, known: frozenset[str]
 ) -> Iterator[str]:
     yield from injected_markup(tree, scripts, where)
     yield from head_problems(tree, paper)
@@ -238,7 +242,7 @@ def page_problems(
         return
     article = articles[0]
     yield from title_problems(article, paper)
-    yield from abstract_problems(article, paper)
+    yield from abstract_problems(article, paper, known)
     yield from structure_problems(article)
 
 
@@ -333,7 +337,7 @@ def title_problems(article: etree._Element, paper: Expected) -> Iterator[str]:
         yield "the title is not in the visible text"
 
 
-def abstract_problems(article: etree._Element, paper: Expected) -> Iterator[str]:
+def abstract_problems(article: etree._Element, paper: Expected, known: frozenset[str]) -> Iterator[str]:
     blocks = article.xpath(".//*[contains(concat(' ', @class, ' '), ' paper-abstract ')]")
     if len(blocks) != 1:
         yield f"expected one abstract block, found {len(blocks)}"
@@ -343,13 +347,16 @@ def abstract_problems(article: etree._Element, paper: Expected) -> Iterator[str]
     if len(paragraphs) != 1 or paragraphs[0].tag != "p" or paragraphs[0].attrib:
         yield "the abstract block is not exactly one plain <p>"
     for paragraph in paragraphs:
-        yield from only_children(paragraph, "the abstract", allow_links=True)
+        yield from only_children(paragraph, "the abstract", allow_links=True, known=known)
     if paper.abstract not in math_free_text(article, delimiters=False):
         yield "the abstract is not in the visible text"
 
 
-def only_children(node: etree._Element, what: str, *, allow_links: bool) -> Iterator[str]:
-    """The generator makes math spans and (in abstracts) URL links; nothing else, nothing nested."""
+def only_children(
+    node: etree._Element, what: str, *, allow_links: bool, known: frozenset[str] = frozenset()
+) -> Iterator[str]:
+    """The generator makes math spans and (in abstracts) URL links and mention links to other
+    papers of the site (``<a class="paper-mention" href="../SLUG/">``); nothing else, nothing nested."""
     for child in node.iterdescendants():
         if not isinstance(child.tag, str):
             yield f"{what} holds a comment or processing instruction"
@@ -367,6 +374,16 @@ def only_children(node: etree._Element, what: str, *, allow_links: bool) -> Iter
             rel = (child.get("rel") or "").split()
             scheme = urlsplit(href).scheme
             if scheme in SAFE_SCHEMES and "nofollow" in rel and len(child) == 0 and child.text == href:
+                continue
+            mention = _MENTION.fullmatch(href)
+            if (
+                mention
+                and mention.group(1) in known
+                and classes == ["paper-mention"]
+                and set(child.attrib) == {"class", "href"}
+                and len(child) == 0
+                and (child.text or "").strip()
+            ):
                 continue
             yield f"{what} has a link that is not a URL of its text: <a href={href[:60]!r}>"
             continue

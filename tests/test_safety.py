@@ -141,6 +141,10 @@ PLANTED = {
     ),
     "title markup": ('<h1 class="paper-title">', '<h1 class="paper-title"><em>x</em>'),
     "description": ('<meta name="description" content="', '<meta name="description" content="x'),
+    "mention of no paper": (
+        '<div class="paper-abstract"><p>',
+        '<div class="paper-abstract"><p><a class="paper-mention" href="../no-such-paper/">X</a> ',
+    ),
     "lost abstract": ('<div class="paper-abstract"><p>', '<div class="paper-abstract"><p hidden>'),
 }
 
@@ -187,3 +191,18 @@ def test_feeds_hold_text_and_the_checker_finds_html_in_them(hostile_site: Path, 
     )
     assert [str(v) for v in check_feed(site)] == ["feed.xml: a <summary> holds a <img> element"]
     assert check_feed(hostile_site) == []
+
+
+def test_a_mention_link_to_a_paper_of_the_site_is_the_generator_s_own(
+    hostile_site: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(hostile_site, site)
+    slug, other = slugs_of(site, "crlf_and_trailing_spaces.txt")[0], slugs_of(site, "jinja_braces.txt")[0]
+    path = site / "papers" / slug / "index.html"
+    html = path.read_text(encoding="utf-8")
+    mention = f'<a class="paper-mention" href="../{other}/">Braces</a> '
+    path.write_text(
+        html.replace('<div class="paper-abstract"><p>', '<div class="paper-abstract"><p>' + mention, 1)
+    )
+    assert check_site(site, slugs=[slug, other]) == []
