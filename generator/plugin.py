@@ -6,6 +6,7 @@ Registered as the ``papers`` plugin (see pyproject.toml). Generated Markdown liv
 
 from __future__ import annotations
 
+import datetime
 import os
 import time
 from pathlib import Path
@@ -22,6 +23,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .build import Manifest, Timer, regenerate
+from .parse import date_from_name, dump_files
 from .render import PAPER_SECTIONS
 from .search import SearchIndexError, build_search_index
 from .shell import ICONS
@@ -45,6 +47,16 @@ class PapersConfig(Config):
     """Build the Pagefind index into ``site/pagefind/`` while pages are written."""
 
 
+def newest_dump_epoch(dumps_dir: Path) -> int:
+    """Midnight UTC of the newest date in the dumps' file names, or 0 when none has one."""
+    dates = [date_from_name(path.name) for path in dump_files(dumps_dir)] if dumps_dir.is_dir() else []
+    known = [d for d in dates if d is not None and d.year is not None]
+    if not known:
+        return 0
+    newest = max(known)
+    return int(datetime.datetime(newest.year, newest.month, newest.day, tzinfo=datetime.UTC).timestamp())
+
+
 class TagLink:
     """What Material's ``partials/tags.html`` needs of a tag: a name and our tag page's URL."""
 
@@ -55,9 +67,21 @@ class TagLink:
 
 
 class PapersPlugin(BasePlugin[PapersConfig]):
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
+        """Reload when a dump or the taxonomy changes, wherever ``dumps_dir`` points."""
+        server.watch(str(self.dumps_dir))
+        server.watch(str(self.taxonomy))
+        return server
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path).parent
         self.dumps_dir = (base / self.config.dumps_dir).resolve()
+        # The build's date is the newest dump's, so two builds of the same dumps are identical
+        # (MkDocs puts the build date in sitemap.xml and the sitemap.xml.gz header).
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(newest_dump_epoch(self.dumps_dir)))
         self.taxonomy = (base / self.config.taxonomy).resolve() if self.config.taxonomy else default_path()
         self.generated_dir = (base / self.config.generated_dir).resolve()
         self.base = base
@@ -84,7 +108,13 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if manifest is None:
             errors = [problem for problem in problems if problem.severity == "error"]
             lines = "\n".join(str(problem) for problem in errors)
-            raise PluginError(f"{len(errors)} problem(s) in the dumps:\n{lines}")
+            last_good = Manifest.load(self.generated_dir) if getattr(self, "serving", False) else None
+            if last_good is None or not last_good.complete(self.generated_dir):
+                raise PluginError(f"{len(errors)} problem(s) in the dumps:\n{lines}")
+            # While serving, a half-written dump must not take the site away: report it and
+            # keep building from the last good generation until the dump is fixed.
+            log.error(f"{len(errors)} problem(s) in the dumps; serving the last good site:\n{lines}")
+            manifest = last_good
         self.manifest = manifest
         docs = Path(config.docs_dir)
         for src in manifest.files:

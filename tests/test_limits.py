@@ -14,8 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from generator import text
 from generator.parse import MAX_DUMP_BYTES, MAX_PARAGRAPH, format_dump, parse_dump, parse_text
 
@@ -93,11 +91,6 @@ def test_an_abstract_over_100000_characters_is_rejected_with_its_line() -> None:
     assert seconds < 5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="generator/text.py _math_end (text.find of the closing delimiter from every unclosed "
-    "opener) makes split_math quadratic: 100,000 characters of unclosed \\( take many seconds",
-)
 def test_unclosed_math_openers_are_handled_in_linear_time() -> None:
     abstract = ("\\( x " * (MAX_PARAGRAPH // 5))[: MAX_PARAGRAPH - 1] + "."
 
