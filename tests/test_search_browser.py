@@ -39,6 +39,8 @@ def test_search_narrows_to_a_tag(browser, seed_server: str) -> None:  # type: ig
     page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
     before = page.locator("[data-pagefind-meta-line]").inner_text()
     select = page.locator("[data-pagefind-tag]")
+    assert select.locator("option").count() == 1  # the tag list loads only when wanted
+    select.focus()
     option = select.locator("option").nth(1)
     option.wait_for(state="attached", timeout=15_000)
     tag = option.get_attribute("value")
