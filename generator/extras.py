@@ -21,7 +21,7 @@ from .catalogue import Catalogue
 from .feeds import feed_files
 from .model import Dump, Paper
 from .projection import GRID, map_points
-from .render import PER_PAGE, SiteRenderer, pages_of, root_of
+from .render import HTML_LISTING, PER_PAGE, SiteRenderer, pages_of, root_of
 from .taxonomy import Tag
 
 TOP_TAGS = 15
@@ -246,12 +246,12 @@ def code_pages(renderer: SiteRenderer) -> dict[str, str]:
             meta={
                 "title": "Papers with code",
                 "description": "Papers whose abstract links a code repository.",
+                **HTML_LISTING,
             },
             count=len(slugs),
             total=len(renderer.catalogue.papers),
             pagination=pagination,
-            first=(pagination.number - 1) * PER_PAGE + 1,
-            listing=renderer.listing(src, chunk),
+            listing=renderer.listing(src, chunk, start=(pagination.number - 1) * PER_PAGE + 1),
         )
     return pages
 

@@ -131,12 +131,12 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """A paper page's body is already HTML (render.paper_page): keep it out of Markdown.
+        """A paper page's or a listing's body is already HTML: keep it out of Markdown.
 
         Converting it would parse ~5 KB of raw HTML per page twice (MkDocs' anchor scan and
         Markdown's HTML block parser) to get the same HTML back; ``on_page_content`` puts it in.
         """
-        if page.meta.get("paper") is True:
+        if page.meta.get("paper") is True or page.meta.get("html") is True:
             self.bodies[page.file.src_uri] = markdown
             return ""
         return markdown
@@ -145,6 +145,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         body = self.bodies.pop(page.file.src_uri, None)
         if body is None:
             return html
+        if page.meta.get("paper") is not True:
+            return body  # a listing: no sections, no table of contents
         sections = [
             (anchor, title) for anchor, title in PAPER_SECTIONS.items() if f'<h2 id="{anchor}">' in body
         ]

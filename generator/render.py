@@ -33,6 +33,9 @@ HOME_TOP_TAGS = 12
 OFTEN_WITH = 6
 DESCRIPTION_MAX = 200
 UNSEARCHED = {"exclude": True}  # listings: search finds the papers themselves, not lists of them
+# Front matter of pages whose body is already HTML: the plugin keeps them out of Markdown,
+# which would parse hundreds of raw HTML entries only to give them back.
+HTML_LISTING = {"search": UNSEARCHED, "html": True}
 
 
 def url_of(src: str) -> str:
@@ -394,7 +397,7 @@ class SiteRenderer:
             slugs = self.dump_papers[dump.name]
             repeats = sum(1 for slug in slugs if self.papers[slug].sources[0].dump != dump.name)
             pages[src] = self.env.get_template("dump.md.j2").render(
-                meta={"title": html_text(f"Dump {dump.stem}"), "search": UNSEARCHED},
+                meta={"title": html_text(f"Dump {dump.stem}"), **HTML_LISTING},
                 root=root_of(src),
                 dump=dump,
                 count=len(slugs),
@@ -422,7 +425,7 @@ class SiteRenderer:
                     meta={
                         "title": html_text(tag.name),
                         "description": html_text(tag.description),
-                        "search": UNSEARCHED,
+                        **HTML_LISTING,
                     },
                     root=root_of(src),
                     tag=tag,
@@ -451,7 +454,7 @@ class SiteRenderer:
             for pagination, chunk in pages_of(letters[letter], f"a-z/{letter}"):
                 src = pagination.src(pagination.number)
                 pages[src] = self.env.get_template("letter.md.j2").render(
-                    meta={"title": f"Papers A to Z: {letter.upper()}", "search": UNSEARCHED},
+                    meta={"title": f"Papers A to Z: {letter.upper()}", **HTML_LISTING},
                     root=root_of(src),
                     letter=letter,
                     letters=[(k, len(letters[k])) for k in order],
