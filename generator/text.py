@@ -64,17 +64,22 @@ class _Closers:
     100,000 characters of ``\\(`` took seconds.
     """
 
+    FINDERS = {
+        "\\)": lambda text: [m.start() for m in re.finditer(re.escape("\\)"), text)],
+        "\\]": lambda text: [m.start() for m in re.finditer(re.escape("\\]"), text)],
+        "$": lambda text: [m.start() for m in _ESCAPE_OR_DOLLAR.finditer(text) if m[0] == "$"],
+        "$$": lambda text: [m.start() for m in _ESCAPE_OR_DOLLARS.finditer(text) if m[0] == "$$"],
+    }
+
     def __init__(self, text: str) -> None:
-        self.positions = {
-            "\\)": [m.start() for m in re.finditer(re.escape("\\)"), text)],
-            "\\]": [m.start() for m in re.finditer(re.escape("\\]"), text)],
-            "$": [m.start() for m in _ESCAPE_OR_DOLLAR.finditer(text) if m[0] == "$"],
-            "$$": [m.start() for m in _ESCAPE_OR_DOLLARS.finditer(text) if m[0] == "$$"],
-        }
+        self.text = text
+        self.positions: dict[str, list[int]] = {}  # filled on first use: most texts have no math
 
     def next(self, closer: str, start: int) -> int | None:
         """The first ``closer`` at or after ``start``."""
-        found = self.positions[closer]
+        found = self.positions.get(closer)
+        if found is None:
+            found = self.positions[closer] = self.FINDERS[closer](self.text)
         index = bisect.bisect_left(found, start)
         return found[index] if index < len(found) else None
 
