@@ -58,6 +58,7 @@ class Generated:
     files: dict[str, str]
     tags: tuple[Tag, ...]
     timings: dict[str, float]
+    search_documents: dict[str, str] = field(default_factory=dict)  # Pagefind's input, by path
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -160,6 +161,7 @@ def generate(
         with timer.stage("render") as note:
             renderer = SiteRenderer(catalogue, taxonomy.tags, site_name)
             files = renderer.render()
+            search_documents = renderer.search_documents(files)
             files["papers.json"] = papers_json(catalogue)
             note.append(f"{len(files)} files")
         with timer.stage("map") as note:
@@ -169,10 +171,17 @@ def generate(
             extras = extra_files(catalogue, taxonomy.tags, site_url, renderer=renderer, coords=coords)
             files.update(extras)
             note.append(f"{len(extras)} files: feeds, stats, map, code listing, CSV")
-    return Generated(catalogue, problems, files, taxonomy.tags, timer.seconds)
+    return Generated(catalogue, problems, files, taxonomy.tags, timer.seconds, search_documents)
 
 
 MANIFEST = ".manifest.json"
+
+
+def search_dir(out_dir: Path) -> Path:
+    """Where the search documents of ``out_dir``'s pages live (beside it: MkDocs must not copy them)."""
+    return out_dir.with_name(out_dir.name + "-search")
+
+
 CODE = Path(__file__).parent
 
 
@@ -213,7 +222,7 @@ class Manifest:
         write_if_changed(out_dir / MANIFEST, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
     def complete(self, out_dir: Path) -> bool:
-        return all((out_dir / name).is_file() for name in self.files)
+        return all((out_dir / name).is_file() for name in self.files) and search_dir(out_dir).is_dir()
 
 
 def regenerate(
@@ -259,5 +268,6 @@ def write(generated: Generated, out_dir: Path, timer: Timer | None = None) -> Wr
     timer = timer or Timer()
     with timer.stage("write") as note:
         report = sync_tree(out_dir, generated.files, keep={MANIFEST})
+        sync_tree(search_dir(out_dir), generated.search_documents)
         note.append(f"{report.written} written, {report.unchanged} unchanged, {report.removed} removed")
     return report

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -22,10 +23,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .build import Manifest, Timer, regenerate
+from .build import Manifest, Timer, regenerate, search_dir
 from .parse import date_from_name, dump_files
 from .render import PAPER_SECTIONS
-from .search import SearchIndexError, build_search_index
+from .search import SearchIndexError, finish_search_index, start_search_index
 from .shell import ICONS
 from .shell import install as install_shell
 from .taxonomy import TaxonomyError, default_path
@@ -86,6 +87,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.generated_dir = (base / self.config.generated_dir).resolve()
         self.base = base
         self.bodies: dict[str, str] = {}
+        self.search: subprocess.Popen[str] | None = None
         self.manifest: Manifest | None = None
         return config
 
@@ -124,6 +126,12 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             dump = manifest.edit.get(src)
             file.edit_uri = Path(os.path.relpath(self.dumps_dir / dump, docs)).as_posix() if dump else None
             files.append(file)
+        if self.config.search:
+            # Pagefind indexes the papers on the second core while MkDocs renders them.
+            self.search_started = time.perf_counter()
+            self.search = start_search_index(
+                search_dir(self.generated_dir), Path(config.site_dir) / "pagefind"
+            )
         return files
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -157,16 +165,25 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.shell.icons.symbols:
             write_if_changed(Path(config.site_dir) / ICONS, self.shell.icons.document().encode())
-        if not self.config.search:
+        if self.search is None:
             return
-        start = time.perf_counter()
+        waited = time.perf_counter()
         try:
-            index = build_search_index(Path(config.site_dir))
+            index = finish_search_index(self.search)
         except SearchIndexError as err:
             raise PluginError(str(err)) from None
+        finally:
+            self.search = None
         log.info(
-            f"search index: {index.pages} pages, {index.words} words ({time.perf_counter() - start:.2f} s)"
+            f"search index: {index.pages} papers, {index.words} words "
+            f"({waited - self.search_started:.2f} s beside MkDocs, {time.perf_counter() - waited:.2f} s after it)"
         )
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.search is not None:
+            self.search.kill()
+            self.search.wait()
+            self.search = None
 
     @event_priority(-100)  # after Material's tags plugin has put its own tag objects in the context
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]

@@ -291,6 +291,30 @@ class SiteRenderer:
         pages.update(self.az_pages())
         return pages
 
+    def search_document(self, paper: Paper, page: str) -> str:
+        """What Pagefind indexes of a paper: its page's body and its tags as filters.
+
+        Indexing these while MkDocs renders the pages (plugin.py) keeps Pagefind off the
+        critical path; the page itself holds the same body inside ``data-pagefind-body``.
+        """
+        body = page.split("---\n", 2)[2]
+        tags = "".join(
+            f'<span data-pagefind-filter="tag">{escape(name)}</span>'
+            for name in paper.tags
+            if name in self.tags
+        )
+        return (
+            f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{self.views[paper.slug].title_html}'
+            f"</title></head><body><div data-pagefind-body>\n<nav hidden>{tags}</nav>\n{body}</div></body></html>\n"
+        )
+
+    def search_documents(self, pages: dict[str, str]) -> dict[str, str]:
+        """``papers/<slug>/index.html`` for each paper, from its rendered page."""
+        return {
+            f"papers/{paper.slug}/index.html": self.search_document(paper, pages[f"papers/{paper.slug}.md"])
+            for paper in self.catalogue.papers
+        }
+
     def paper_page(self, paper: Paper) -> str:
         """One paper's page. The hot path (one call per paper), so it is built from
         pre-escaped fragments rather than a template: autoescaping each of a page's ~80

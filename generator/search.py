@@ -1,10 +1,13 @@
-"""The Pagefind search index of a built site.
+"""The Pagefind search index, built on the second core while MkDocs renders the pages.
 
-Pagefind's own binary (from the ``pagefind[bin]`` package) reads the written pages and
-indexes, in parallel, every page whose HTML carries ``data-pagefind-body``: papers and
-authored pages, not listings. Pagefind's Python service API was tried first, feeding pages
-as MkDocs wrote them; it polls for each answer every 0.1 s, so 28,000 pages would take
-47 minutes. The binary indexes the whole corpus in a fraction of that.
+The generator writes one small HTML document per paper (its page's body and its tags as
+filters, ``render.search_document``) beside the generated pages. As soon as they are
+written, Pagefind's own binary (from the ``pagefind[bin]`` package) starts indexing them
+into ``site/pagefind/`` in a separate process; the build waits for it at the end. Indexing
+the written site afterwards instead cost 42 s at 28,228 papers on top of MkDocs' 82 s.
+
+Pagefind's Python service API was tried first, feeding pages as MkDocs wrote them; it
+polls for each answer every 0.1 s, so 28,000 pages would take 47 minutes.
 """
 
 from __future__ import annotations
@@ -26,15 +29,25 @@ class SearchIndex:
     words: int
 
 
-def build_search_index(site_dir: Path) -> SearchIndex:
-    """Index ``site_dir`` into ``site_dir/pagefind``."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--force-language", "en"]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise SearchIndexError(f"pagefind failed ({result.returncode}):\n{result.stdout}{result.stderr}")
+def start_search_index(documents: Path, output: Path) -> subprocess.Popen[str]:
+    """Start indexing ``documents`` (a folder of HTML files laid out like the site) into ``output``."""
+    command = [
+        sys.executable, "-m", "pagefind",
+        "--site", str(documents),
+        "--output-path", str(output),
+        "--force-language", "en",
+    ]  # fmt: skip
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def finish_search_index(process: subprocess.Popen[str]) -> SearchIndex:
+    """Wait for Pagefind; raise ``SearchIndexError`` with its output if it failed."""
+    output, _ = process.communicate()
+    if process.returncode != 0:
+        raise SearchIndexError(f"pagefind failed ({process.returncode}):\n{output}")
 
     def count(label: str) -> int:
-        match = re.search(rf"Indexed (\d+) {label}", result.stdout)
+        match = re.search(rf"Indexed (\d+) {label}", output)
         return int(match.group(1)) if match else 0
 
     return SearchIndex(count("page"), count("word"))

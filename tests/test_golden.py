@@ -13,6 +13,7 @@ from tests.conftest import FIXTURES, ROOT
 
 GOLDEN_DUMPS = FIXTURES / "golden"
 GOLDEN = ROOT / "tests" / "golden"
+GOLDEN_SEARCH = ROOT / "tests" / "golden-search"  # the search documents, written beside the pages
 SKIP = {".manifest.json"}  # holds a fingerprint of the generator's own code
 
 
@@ -30,17 +31,20 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def test_generated_pages_match_the_golden_copy(tmp_path: Path) -> None:
-    generate(tmp_path)
-    produced, golden = tree(tmp_path), tree(GOLDEN)
-    assert sorted(produced) == sorted(golden), "files differ: run `make golden` and review the diff"
-    for name, content in produced.items():
-        assert content == golden[name], f"{name} differs: run `make golden` and review the diff"
+    out = tmp_path / "golden"
+    generate(out)
+    for produced_dir, golden_dir in ((out, GOLDEN), (tmp_path / "golden-search", GOLDEN_SEARCH)):
+        produced, golden = tree(produced_dir), tree(golden_dir)
+        assert sorted(produced) == sorted(golden), "files differ: run `make golden` and review the diff"
+        for name, content in produced.items():
+            assert content == golden[name], f"{name} differs: run `make golden` and review the diff"
 
 
 if __name__ == "__main__":  # make golden
     import shutil
 
     shutil.rmtree(GOLDEN, ignore_errors=True)
+    shutil.rmtree(GOLDEN_SEARCH, ignore_errors=True)
     generate(GOLDEN)
     (GOLDEN / ".manifest.json").unlink(missing_ok=True)
     print(f"golden pages written to {GOLDEN.relative_to(ROOT)}")
