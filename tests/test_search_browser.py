@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
+
 import pytest
+
+from tests.conftest import FIXTURES, QuietHandler, build_site
 
 pytestmark = pytest.mark.browser
 
@@ -68,4 +74,36 @@ def test_site_loads_nothing_from_other_hosts(browser, seed_server: str) -> None:
     page.keyboard.type("bridge")
     page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
     assert outside == []
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The site of the hostile fixture dumps, served on loopback."""
+    out = tmp_path_factory.mktemp("hostile-search") / "site"
+    result = build_site(FIXTURES / "hostile", out)
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(QuietHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_search_results_show_hostile_text_as_text(browser, hostile_server: str) -> None:  # type: ignore[no-untyped-def]
+    page, errors = open_page(browser, hostile_server)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.keyboard.press("/")
+    page.keyboard.type("onerror")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    page.wait_for_timeout(500)
+    results = page.locator(".md-search-result__list")
+    # Only the elements search.js makes: no <img>, <script>, <iframe> or <a> from dump text.
+    tags = set(results.evaluate("list => [...list.querySelectorAll('*')].map(e => e.tagName.toLowerCase())"))
+    assert tags <= {"li", "a", "article", "h1", "p", "mark", "nav", "span"}
+    links = results.evaluate("list => [...list.querySelectorAll('a')].map(a => a.getAttribute('href'))")
+    assert all(href.startswith("/papers/") for href in links)
+    assert "<img src=x onerror" in results.inner_text()
+    assert dialogs == [] and errors == []
     page.close()
