@@ -74,12 +74,24 @@ def read_catalogue(dumps_dir: Path, root: Path | None = None) -> tuple[Catalogue
     return build_catalogue([result.dump for result in results]), problems
 
 
-def enrich(catalogue: Catalogue, taxonomy: Taxonomy, timer: Timer) -> Catalogue:
+def plain_texts(catalogue: Catalogue) -> dict[str, tuple[str, str]]:
+    """Each paper's title and abstract as clean plain text, by slug: cleaned once, used by
+    tagging, related lists, the map, the pages and ``papers.json``."""
+    return {
+        paper.slug: (text.title_text(paper.title), text.plain_text(paper.abstract))
+        for paper in catalogue.papers
+    }
+
+
+def enrich(
+    catalogue: Catalogue, taxonomy: Taxonomy, timer: Timer, texts: dict[str, tuple[str, str]] | None = None
+) -> Catalogue:
     """Tags, links, related papers and mentions, each computed once for the whole catalogue."""
     papers = catalogue.papers
+    texts = texts or plain_texts(catalogue)
     with timer.stage("tags") as note:
-        plain = [text.plain_text(paper.abstract) for paper in papers]
-        titles = [text.title_text(paper.title) for paper in papers]
+        titles = [texts[paper.slug][0] for paper in papers]
+        plain = [texts[paper.slug][1] for paper in papers]
         tags = [taxonomy.tags_for(title, abstract) for title, abstract in zip(titles, plain, strict=True)]
         links = [text.extract_links(paper.abstract) for paper in papers]
         tagged = sum(1 for found in tags if found)
@@ -109,14 +121,15 @@ def enrich(catalogue: Catalogue, taxonomy: Taxonomy, timer: Timer) -> Catalogue:
     return replace(catalogue, papers=enriched)
 
 
-def papers_json(catalogue: Catalogue) -> str:
+def papers_json(catalogue: Catalogue, texts: dict[str, tuple[str, str]] | None = None) -> str:
     """``papers.json``: the catalogue for machines, in catalogue order."""
+    texts = texts or plain_texts(catalogue)
 
     def record(paper: Paper) -> dict:
         return {
             "slug": paper.slug,
-            "title": text.title_text(paper.title),
-            "abstract": text.plain_text(paper.abstract),
+            "title": texts[paper.slug][0],
+            "abstract": texts[paper.slug][1],
             "url": paper.url,
             "tags": list(paper.tags),
             "links": [{"url": link.url, "kind": link.kind} for link in paper.links],
@@ -155,14 +168,17 @@ def generate(
     if any(p.severity == "error" for p in problems):
         return Generated(None, problems, {}, taxonomy.tags, timer.seconds)
     # The map's projection needs only the texts: it runs on the second core meanwhile.
+    with timer.stage("clean") as note:
+        texts = plain_texts(catalogue)
+        note.append(f"{len(texts)} titles and abstracts")
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        layout = pool.submit(map_points, map_texts(catalogue)) if catalogue.papers else None
-        catalogue = enrich(catalogue, taxonomy, timer)
+        layout = pool.submit(map_points, map_texts(catalogue, texts)) if catalogue.papers else None
+        catalogue = enrich(catalogue, taxonomy, timer, texts)
         with timer.stage("render") as note:
-            renderer = SiteRenderer(catalogue, taxonomy.tags, site_name)
+            renderer = SiteRenderer(catalogue, taxonomy.tags, site_name, texts=texts)
             files = renderer.render()
             search_documents = renderer.search_documents(files)
-            files["papers.json"] = papers_json(catalogue)
+            files["papers.json"] = papers_json(catalogue, texts)
             note.append(f"{len(files)} files")
         with timer.stage("map") as note:
             coords = layout.result() if layout else []

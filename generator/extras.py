@@ -44,8 +44,10 @@ CSV_FIELDS = (
 )
 
 
-def map_texts(catalogue: Catalogue) -> list[str]:
+def map_texts(catalogue: Catalogue, texts: dict[str, tuple[str, str]] | None = None) -> list[str]:
     """What the map places papers by: each paper's title and abstract as plain text."""
+    if texts is not None:
+        return [f"{texts[p.slug][0]}\n{texts[p.slug][1]}" for p in catalogue.papers]
     return [f"{text.title_text(p.title)}\n{text.plain_text(p.abstract)}" for p in catalogue.papers]
 
 

@@ -184,8 +184,15 @@ def letter_of(title: str) -> str:
 class SiteRenderer:
     """Renders every generated page of a catalogue into ``{source path: Markdown}``."""
 
-    def __init__(self, catalogue: Catalogue, tags: Sequence[Tag], site_name: str = "") -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        tags: Sequence[Tag],
+        site_name: str = "",
+        texts: dict[str, tuple[str, str]] | None = None,
+    ) -> None:
         self.catalogue = catalogue
+        self.texts = texts or {}  # slug -> (title text, plain abstract), when already cleaned
         self.tags = {tag.name: tag for tag in tags}
         self.tag_order = [tag.name for tag in tags]
         self.site_name = site_name
@@ -213,11 +220,12 @@ class SiteRenderer:
             abstract = text.abstract_html(paper.abstract)
             if paper.mentions:
                 abstract = link_mentions(abstract, paper.mentions, lambda slug: f"../{slug}/")
-            views[paper.slug] = PaperView(
+            title, plain = self.texts.get(paper.slug) or (
                 text.title_text(paper.title),
-                Markup(text.title_html(paper.title)),
                 text.plain_text(paper.abstract),
-                Markup(abstract),
+            )
+            views[paper.slug] = PaperView(
+                title, Markup(text.title_html(paper.title)), plain, Markup(abstract)
             )
         return views
 
