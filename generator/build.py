@@ -19,13 +19,8 @@ from pathlib import Path
 
 from . import text
 from .catalogue import Catalogue, build_catalogue
-from .extras import extra_files, map_texts
-from .mentions import find_mentions, mentioned_by
 from .model import Paper, Problem
 from .parse import dump_files, read_dumps
-from .projection import map_points
-from .related import related_papers
-from .render import SiteRenderer
 from .taxonomy import Tag, Taxonomy, default_path, load_taxonomy
 from .writer import WriteReport, sync_tree, write_if_changed
 
@@ -87,6 +82,9 @@ def enrich(
     catalogue: Catalogue, taxonomy: Taxonomy, timer: Timer, texts: dict[str, tuple[str, str]] | None = None
 ) -> Catalogue:
     """Tags, links, related papers and mentions, each computed once for the whole catalogue."""
+    from .mentions import find_mentions, mentioned_by
+    from .related import related_papers
+
     papers = catalogue.papers
     texts = texts or plain_texts(catalogue)
     with timer.stage("tags") as note:
@@ -158,6 +156,12 @@ def generate(
     On any error in the dumps or the taxonomy nothing is rendered: a site that silently
     lacks a paper of a valid dump is worse than no new site.
     """
+    # Imported here, not at the top: scikit-learn and the renderer take about a second to
+    # load, which a no-op ``regenerate`` (nothing changed) should not pay.
+    from .extras import extra_files, map_texts
+    from .projection import map_points
+    from .render import SiteRenderer
+
     timer = timer or Timer()
     with timer.stage("parse") as note:
         catalogue, problems = read_catalogue(dumps_dir, root)
