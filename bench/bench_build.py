@@ -177,7 +177,7 @@ def first_query_bytes(site: Path, query: str) -> dict:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium",
+                executable_path=os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium",
                 args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
             )
             page = browser.new_page()

@@ -76,7 +76,9 @@ def seed_server(seed_site: Path) -> Iterator[str]:
     server.shutdown()
 
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium here; CHROMIUM_PATH names another build of it (GitHub's Ubuntu runners ship
+# Google Chrome, and their apt "chromium" is only a stub for a snap).
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -93,7 +95,7 @@ CHROMIUM_ARGS = [
 def browser() -> Iterator[object]:
     """Debian's Chromium driven by Playwright (Playwright's own browser download is not possible here)."""
     if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: run `make test`, which installs it with apt-get")
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Chromium with apt-get")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
