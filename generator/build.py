@@ -180,8 +180,7 @@ def generate(
         catalogue = enrich(catalogue, taxonomy, timer, texts)
         with timer.stage("render") as note:
             renderer = SiteRenderer(catalogue, taxonomy.tags, site_name, texts=texts)
-            files = renderer.render()
-            search_documents = renderer.search_documents(files)
+            files, search_documents = renderer.render()
             files["papers.json"] = papers_json(catalogue, texts)
             note.append(f"{len(files)} files")
         with timer.stage("map") as note:

@@ -44,11 +44,10 @@ CSV_FIELDS = (
 )
 
 
-def map_texts(catalogue: Catalogue, texts: dict[str, tuple[str, str]] | None = None) -> list[str]:
-    """What the map places papers by: each paper's title and abstract as plain text."""
-    if texts is not None:
-        return [f"{texts[p.slug][0]}\n{texts[p.slug][1]}" for p in catalogue.papers]
-    return [f"{text.title_text(p.title)}\n{text.plain_text(p.abstract)}" for p in catalogue.papers]
+def map_texts(catalogue: Catalogue, texts: dict[str, tuple[str, str]]) -> list[str]:
+    """What the map places papers by: each paper's title and abstract as plain text
+    (``texts``: slug -> (title, abstract), as ``build.plain_texts`` makes them)."""
+    return [f"{texts[p.slug][0]}\n{texts[p.slug][1]}" for p in catalogue.papers]
 
 
 def extra_files(
@@ -201,7 +200,8 @@ def map_files(renderer: SiteRenderer, coords: Sequence[Sequence[int]] | None = N
     """
     papers = renderer.catalogue.papers
     if coords is None:
-        coords = map_points(map_texts(renderer.catalogue)) if papers else []
+        texts = {slug: (view.title_text, view.plain) for slug, view in renderer.views.items()}
+        coords = map_points(map_texts(renderer.catalogue, texts)) if papers else []
     main = Counter(paper.tags[0] for paper in papers if paper.tags)
     legend = [renderer.tags[name] for name, _ in sorted(main.items(), key=lambda kv: (-kv[1], kv[0]))]
     index = {tag.name: i for i, tag in enumerate(legend)}

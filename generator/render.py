@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote_plus
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -84,6 +85,13 @@ def shorten(value: str, width: int) -> str:
         return value
     cut = value[:width].rsplit(" ", 1)[0]
     return cut.rstrip(" ,.;:") + "…"
+
+
+class Rendered(NamedTuple):
+    """Every generated page (source path -> Markdown) and each paper's search document."""
+
+    pages: dict[str, str]
+    search_documents: dict[str, str]  # papers/<slug>/index.html -> HTML for Pagefind
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,23 +297,25 @@ class SiteRenderer:
 
     # -- pages ---------------------------------------------------------------------------------
 
-    def render(self) -> dict[str, str]:
+    def render(self) -> Rendered:
         pages: dict[str, str] = {}
+        search: dict[str, str] = {}
         pages["index.md"] = self.home_page()
         for paper in self.catalogue.papers:
-            pages[f"papers/{paper.slug}.md"] = self.paper_page(paper)
+            body = self.paper_body(paper)
+            pages[f"papers/{paper.slug}.md"] = f"---\n{front_matter(self.paper_meta(paper))}---\n\n{body}"
+            search[f"papers/{paper.slug}/index.html"] = self.search_document(paper, body)
         pages.update(self.dump_pages())
         pages.update(self.tag_pages())
         pages.update(self.az_pages())
-        return pages
+        return Rendered(pages, search)
 
-    def search_document(self, paper: Paper, page: str) -> str:
+    def search_document(self, paper: Paper, body: str) -> str:
         """What Pagefind indexes of a paper: its page's body and its tags as filters.
 
         Indexing these while MkDocs renders the pages (plugin.py) keeps Pagefind off the
         critical path; the page itself holds the same body inside ``data-pagefind-body``.
         """
-        body = page.split("---\n", 2)[2]
         tags = "".join(
             f'<span data-pagefind-filter="tag">{escape(name)}</span>'
             for name in paper.tags
@@ -313,29 +323,25 @@ class SiteRenderer:
         )
         return (
             f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{self.views[paper.slug].title_html}'
-            f"</title></head><body><div data-pagefind-body>\n<nav hidden>{tags}</nav>\n{body}</div></body></html>\n"
+            f"</title></head><body><div data-pagefind-body>\n<nav hidden>{tags}</nav>\n\n{body}</div></body></html>\n"
         )
 
-    def search_documents(self, pages: dict[str, str]) -> dict[str, str]:
-        """``papers/<slug>/index.html`` for each paper, from its rendered page."""
-        return {
-            f"papers/{paper.slug}/index.html": self.search_document(paper, pages[f"papers/{paper.slug}.md"])
-            for paper in self.catalogue.papers
-        }
-
-    def paper_page(self, paper: Paper) -> str:
-        """One paper's page. The hot path (one call per paper), so it is built from
-        pre-escaped fragments rather than a template: autoescaping each of a page's ~80
-        fields in Jinja made rendering the corpus' pages 3 to 4 times slower."""
+    def paper_meta(self, paper: Paper) -> dict:
         view = self.views[paper.slug]
-        root = "../../"
-        meta = {
+        return {
             "title": html_text(view.title_text),
             "description": html_text(shorten(view.plain, DESCRIPTION_MAX)),
             "tags": list(paper.tags),
             "paper": True,
             "template": "paper.html",
         }
+
+    def paper_body(self, paper: Paper) -> str:
+        """One paper's page, below its front matter. The hot path (one call per paper), so it
+        is built from pre-escaped fragments rather than a template: autoescaping each of a
+        page's ~80 fields in Jinja made rendering the corpus' pages 3 to 4 times slower."""
+        view = self.views[paper.slug]
+        root = "../../"
         query = quote_plus(view.title_text)
         links = [
             f'<a class="md-button{" md-button--primary" if link.kind == "code" else ""} paper-link '
@@ -351,7 +357,6 @@ class SiteRenderer:
             f'href="https://arxiv.org/search/?searchtype=title&amp;query={query}" rel="nofollow noopener">arXiv (PDF)</a>'
         )
         out = [
-            f"---\n{front_matter(meta)}---\n",
             f'<h1 class="paper-title">{view.title_html}</h1>\n',
             '<nav class="paper-links" aria-label="Links">\n' + "\n".join(links) + "\n</nav>\n",
             f'<div class="paper-abstract"><p>{view.abstract_html}</p></div>\n',
