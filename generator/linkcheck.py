@@ -27,7 +27,7 @@ _RAW_TEXT = re.compile(r"(<(script|style)\b[^>]*>).*?</\2\s*>", re.IGNORECASE | 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?>")
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+URL_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _LOC = re.compile(r"<loc>([^<]+)</loc>")
 
 
@@ -53,7 +53,7 @@ class PageLinks:
 
 
 def extract(page: str, file: str) -> PageLinks:
-    """The ``href``/``src`` values (entities decoded) and the ``id``/``<a name>`` values of a page."""
+    """The ``href``/``src``/``xlink:href`` values (entities decoded) and the ``id``/``<a name>`` values of a page."""
     page = _COMMENT.sub("", _RAW_TEXT.sub(r"\1", page))
     links: list[str] = []
     anchors: set[str] = set()
@@ -65,7 +65,7 @@ def extract(page: str, file: str) -> PageLinks:
             if value is None:
                 continue
             value = html.unescape(value)
-            if key in ("href", "src"):
+            if key in ("href", "src", "xlink:href"):  # xlink:href: the icon sprite's symbols
                 links.append(value)
             elif key == "id" or (key == "name" and name == "a"):
                 anchors.add(value)
@@ -97,7 +97,7 @@ def resolve(site: Path, file: str, url: str, base: str) -> tuple[str | None, str
     Returns ``(None, "")`` for links not to be followed.
     """
     url = url.strip()
-    scheme = _SCHEME.match(url)
+    scheme = URL_SCHEME.match(url)
     if scheme and scheme.group(1).lower() in EXTERNAL_SCHEMES or url.startswith("//"):
         return None, ""
     parts = urlsplit(url)
@@ -142,7 +142,11 @@ def check_links(site: Path, processes: int = 2) -> tuple[list[BrokenLink], int, 
                 exists[target] = target in anchors or (site / target).is_file()
             if not exists[target]:
                 broken.append(BrokenLink(page.file, url, f"no file {target}"))
-            elif fragment and target.endswith(".html") and fragment not in _anchors(site, target, anchors):
+            elif (
+                fragment
+                and target.endswith((".html", ".svg"))
+                and fragment not in _anchors(site, target, anchors)
+            ):
                 broken.append(BrokenLink(page.file, url, f"no anchor #{fragment} in {target}"))
     return sorted(set(broken)), len(pages), count
 

@@ -33,6 +33,7 @@ from lxml import etree
 
 from . import text
 from .catalogue import build_catalogue
+from .linkcheck import URL_SCHEME
 from .parse import dump_files, read_dumps
 from .render import DESCRIPTION_MAX, shorten
 
@@ -70,7 +71,6 @@ SAFE_SCHEMES = ("http", "https")
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "xlink:href", "poster", "background")
 PAPER_HEADINGS = frozenset({"related-papers", "mentioned-by", "seen-in"})
 _RELATIVE_ROOT = re.compile(r"(?:\.\./)*\.\.(?=[/\"'])")
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 _MENTION = re.compile(r"\.\./([^/?#]+)/")
 
@@ -263,7 +263,7 @@ def injected_markup(tree: etree._Element, scripts: frozenset[str], where: str) -
 
 
 def bad_scheme(url: str) -> bool:
-    match = _SCHEME.match(_INVISIBLE.sub("", url))
+    match = URL_SCHEME.match(_INVISIBLE.sub("", url))
     return bool(match) and match.group(1).lower() not in (*SAFE_SCHEMES, "mailto")
 
 

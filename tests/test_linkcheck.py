@@ -96,3 +96,18 @@ def test_extract_reads_quoted_unquoted_and_entity_values() -> None:
     )
     assert found.links == ("plain", "single", "a&b")
     assert found.anchors == {"one", "two", "three"}
+
+
+def test_every_icon_a_paper_page_uses_is_in_the_sprite(seed_site: Path, tmp_path: Path) -> None:
+    """Paper pages draw the theme's icons from assets/icons.svg; a missing symbol is a broken link."""
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(seed_site, site)
+    sprite = site / "assets" / "icons.svg"
+    assert 'id="i' in sprite.read_text()
+    sprite.write_text('<svg xmlns="http://www.w3.org/2000/svg"></svg>\n')
+    broken, _, _ = check_links(site, processes=1)
+    assert broken
+    assert all(link.url.endswith(".svg#" + link.reason.split("#")[1].split()[0]) for link in broken)
+    assert {link.file.split("/")[0] for link in broken} == {"papers"}
