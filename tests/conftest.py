@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,13 +52,26 @@ def build_site(dumps: Path, out: Path, *extra: str) -> subprocess.CompletedProce
     )
 
 
+HOSTILE = FIXTURES / "hostile"
+
+
+def built(dumps: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    out = tmp_path_factory.mktemp(name) / "site"
+    result = build_site(dumps, out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
 @pytest.fixture(scope="session")
 def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built from the seed dumps, once per test run."""
-    out = tmp_path_factory.mktemp("seed") / "site"
-    result = build_site(SEED, out)
-    assert result.returncode == 0, result.stderr
-    return out
+    return built(SEED, tmp_path_factory, "seed")
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built from the hostile fixture dumps (tests/fixtures/hostile), once per test run."""
+    return built(HOSTILE, tmp_path_factory, "hostile")
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -65,15 +79,28 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextmanager
+def served(site: Path) -> Iterator[str]:
+    """A built site served over HTTP on loopback; yields its base URL."""
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture(scope="session")
 def seed_server(seed_site: Path) -> Iterator[str]:
-    """The seed site served over HTTP on loopback; yields its base URL."""
-    handler = functools.partial(QuietHandler, directory=str(seed_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with served(seed_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def hostile_server(hostile_site: Path) -> Iterator[str]:
+    with served(hostile_site) as url:
+        yield url
 
 
 # Debian's Chromium here; CHROMIUM_PATH names another build of it (GitHub's Ubuntu runners ship

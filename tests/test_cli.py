@@ -54,3 +54,15 @@ def test_build_writes_pages_without_mkdocs(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "papers" / "light-schrodinger-bridge.md").is_file()
     assert "parse: 2 dumps, 99 entries, 84 papers" in result.stderr
+
+
+def test_a_second_build_with_nothing_changed_reuses_every_file(tmp_path: Path) -> None:
+    dumps = str(DUMPS.parent / "golden")
+    first = run("build", "--dumps", dumps, "--out", str(tmp_path / "out"))
+    assert first.returncode == 0, first.stderr
+    page = tmp_path / "out" / "papers" / "light-schrodinger-bridge.md"
+    written = page.stat().st_mtime_ns
+    second = run("build", "--dumps", dumps, "--out", str(tmp_path / "out"))
+    assert second.returncode == 0, second.stderr
+    assert "inputs: unchanged" in second.stderr and "render:" not in second.stderr
+    assert page.stat().st_mtime_ns == written

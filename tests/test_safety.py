@@ -16,18 +16,9 @@ import pytest
 from generator import text
 from generator.parse import parse_dump
 from generator.safety import Violation, check_feed, check_site
-from tests.conftest import FIXTURES, SEED, build_site
+from tests.conftest import HOSTILE, SEED
 
-HOSTILE = FIXTURES / "hostile"
 CASES = sorted(path.name for path in HOSTILE.glob("*.txt"))
-
-
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("hostile") / "site"
-    result = build_site(HOSTILE, out)
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 def slugs_of(site: Path, case: str) -> list[str]:

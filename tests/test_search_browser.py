@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 import pytest
-
-from tests.conftest import FIXTURES, QuietHandler, build_site
 
 pytestmark = pytest.mark.browser
 
@@ -75,19 +69,6 @@ def test_site_loads_nothing_from_other_hosts(browser, seed_server: str) -> None:
     page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
     assert outside == []
     page.close()
-
-
-@pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """The site of the hostile fixture dumps, served on loopback."""
-    out = tmp_path_factory.mktemp("hostile-search") / "site"
-    result = build_site(FIXTURES / "hostile", out)
-    assert result.returncode == 0, result.stderr
-    handler = functools.partial(QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
 
 
 def test_search_results_show_hostile_text_as_text(browser, hostile_server: str) -> None:  # type: ignore[no-untyped-def]

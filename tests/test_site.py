@@ -131,3 +131,15 @@ def test_strict_build_fails_on_a_broken_dump_with_the_validate_message(tmp_path:
 def test_generated_markdown_is_not_in_the_repository() -> None:
     assert not (ROOT / "docs" / "papers").exists()
     assert "build/" in (ROOT / ".gitignore").read_text().split()
+
+
+def test_tag_pages_name_the_tags_most_often_beside_them(seed_site: Path) -> None:
+    papers = json.loads((seed_site / "papers.json").read_text())["papers"]
+    soup = page(seed_site, "tags/3d-vision-graphics")
+    shown = [(a.contents[0].strip(), int(a.span.get_text())) for a in soup.select(".tag-often a.paper-tag")]
+    assert shown
+    counts = [n for _, n in shown]
+    assert counts == sorted(counts, reverse=True)
+    for name, n in shown:
+        both = sum(1 for p in papers if "3D vision & graphics" in p["tags"] and name in p["tags"])
+        assert both == n, name
