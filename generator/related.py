@@ -15,11 +15,12 @@ Memory is bounded by one block of the product, never an n-by-n matrix;
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
 from sklearn.preprocessing import normalize
 
 from generator.model import Related
@@ -46,6 +47,7 @@ _PAPER_WORDS = """
 """
 PAPER_WORDS = frozenset(_PAPER_WORDS.split())
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | PAPER_WORDS)
+_STOP_SET = frozenset(STOP_WORDS)
 
 # A token is two or more word characters, hyphenated compounds kept whole ("text-to-3d",
 # "dpm-solver-v3").
@@ -61,7 +63,7 @@ TAIL_RATIO = 0.5
 BLOCK_ROWS = 512  # rows per product block: 512 x 28k float32 is 58 MB
 SCORE_DIGITS = 4
 
-_NUMBER_WORD = re.compile(r"(?:^| )[\d_-]+(?: |$)")
+_NUMBER = re.compile(r"[\d_-]+")  # a token that is a number
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _LATEX_UMLAUT = re.compile(r'\\"\{?([aeiouAEIOU])\}?')
 _UMLAUT = str.maketrans("aeiouAEIOU", "äëïöüÄËÏÖÜ")
@@ -84,27 +86,100 @@ def paper_text(title: str, abstract: str) -> str:
 def tfidf_matrix(texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray]:
     """L2-normalised TF-IDF rows (float32) and the term of each column.
 
+    The same matrix, to the bit, as ``TfidfVectorizer(preprocessor=_preprocess,
+    token_pattern=TOKEN_PATTERN, stop_words=STOP_WORDS, ngram_range=(1, 2),
+    sublinear_tf=True, min_df=2, max_df=MAX_DF, dtype=np.float32)`` (``max_df`` 2 for tiny
+    catalogues), with the terms holding a number dropped and the rows renormalised; only
+    the counting is ``count_terms``'s own, as the vectoriser's is a Python loop over
+    every unigram and bigram (most of them seen once). ``tests/test_related.py`` checks
+    the two agree.
+
     Raises ValueError when no term is shared by two papers (tiny catalogues).
     """
     n = len(texts)
-    max_df: float | int = MAX_DF if MAX_DF * n >= 2 else 2
-    vectorizer = TfidfVectorizer(
-        preprocessor=_preprocess,
-        token_pattern=TOKEN_PATTERN,
-        stop_words=STOP_WORDS,
-        ngram_range=(1, 2),
-        sublinear_tf=True,
-        min_df=2,
-        max_df=max_df,
-        dtype=np.float32,
-    )
-    matrix = vectorizer.fit_transform(texts).tocsr()
-    terms = vectorizer.get_feature_names_out()
+    max_df = MAX_DF * n if MAX_DF * n >= 2 else 2
+    counts, terms, numeric = count_terms(texts, min_df=2, max_df=max_df)
+    matrix = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
     # The token pattern keeps numbers ("2023", "100") for speed; drop any term with one.
-    wordy = np.array([_NUMBER_WORD.search(term) is None for term in terms])
-    if not wordy.all():
-        matrix, terms = normalize(matrix[:, wordy], copy=False), terms[wordy]
+    if numeric.any():
+        matrix, terms = normalize(matrix[:, ~numeric], copy=False), terms[~numeric]
     return matrix.tocsr(), terms
+
+
+def count_terms(
+    texts: Sequence[str], *, min_df: int, max_df: float
+) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """Counts of the unigrams and bigrams in at least ``min_df`` and at most ``max_df`` texts.
+
+    Returns the float32 count matrix, its terms (sorted, as columns), and which terms hold
+    a number. Bigrams join neighbours once stop words are gone, and each row stores its
+    entries in the order the terms first appear in the corpus: both as the vectoriser
+    does, so that the TF-IDF sums add up in the same order.
+    """
+    find_tokens = re.compile(TOKEN_PATTERN).findall
+    tokens: list[str] = []
+    lengths = []
+    for text in texts:
+        found = find_tokens(_preprocess(text))
+        lengths.append(len(found))
+        tokens += found
+    index: defaultdict[str, int] = defaultdict()
+    index.default_factory = index.__len__
+    ids = np.fromiter(map(index.__getitem__, tokens), np.int64, len(tokens))
+    words = list(index)
+    stop = np.array([word in _STOP_SET for word in words], dtype=bool)
+    number = np.array([_NUMBER.fullmatch(word) is not None for word in words], dtype=bool)
+    docs = np.repeat(np.arange(len(texts)), lengths)
+    ids, docs = ids[~stop[ids]], docs[~stop[ids]]
+
+    # Term keys: a word's id, or for a bigram V + first * V + second (V words).
+    size = len(words)
+    joined = docs[1:] == docs[:-1]
+    keys = np.concatenate((ids, size + ids[:-1][joined] * size + ids[1:][joined]))
+    owners = np.concatenate((docs, docs[1:][joined]))
+    # A text's unigrams, then its bigrams, text by text: the vectoriser's order.
+    order = np.argsort(owners, kind="stable")
+    keys, owners = keys[order], owners[order]
+    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    seen = np.empty(len(unique), np.int64)
+    seen[np.argsort(first, kind="stable")] = np.arange(len(unique))
+    cells, tf = np.unique(owners * len(unique) + seen[inverse], return_counts=True)
+    rows, ranks = np.divmod(cells, len(unique))
+    df = np.bincount(ranks, minlength=len(unique))
+    if max_df < min_df:
+        raise ValueError("max_df corresponds to fewer texts than min_df")
+    kept = (df >= min_df) & (df <= max_df)
+    if not kept.any():
+        raise ValueError("no term is in enough texts")
+
+    by_rank = np.empty_like(unique)
+    by_rank[seen] = unique
+    kept_keys = by_rank[kept]
+    firsts, seconds = np.divmod(kept_keys - size, size)
+    unigram = kept_keys < size
+    names = [
+        words[key] if is_word else f"{words[a]} {words[b]}"
+        for key, is_word, a, b in zip(
+            kept_keys.tolist(), unigram.tolist(), firsts.tolist(), seconds.tolist(), strict=True
+        )
+    ]
+    alphabetical = sorted(range(len(names)), key=names.__getitem__)
+    column = np.full(len(unique), -1, np.int64)
+    column[np.flatnonzero(kept)[alphabetical]] = np.arange(len(names))
+    columns = column[ranks]
+    stored = columns >= 0
+    counts = sp.csr_matrix(
+        (
+            tf[stored].astype(np.float32),
+            columns[stored].astype(np.int32),
+            np.concatenate(([0], np.cumsum(np.bincount(rows[stored], minlength=len(texts))))),
+        ),
+        shape=(len(texts), len(names)),
+    )
+    numeric = np.where(unigram, number[np.where(unigram, kept_keys, 0)], False)
+    numeric |= ~unigram & (number[np.maximum(firsts, 0)] | number[np.maximum(seconds, 0)])
+    terms = np.array(names, dtype=object)[alphabetical]
+    return counts, terms, numeric[alphabetical]
 
 
 def prune_rows(matrix: sp.csr_matrix, keep: int = TERMS_PER_PAPER) -> sp.csr_matrix:

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 from slugify import slugify
 
 from generator.related import (
+    MAX_DF,
+    STOP_WORDS,
+    TOKEN_PATTERN,
+    _preprocess,
     nearest_papers,
     paper_text,
     related_papers,
@@ -128,6 +135,43 @@ def test_shared_terms_name_the_common_subject(seed: list, related: dict) -> None
     assert any("text-to-3d" in r.shared for r in stable)
 
 
+def vectorizer_matrix(texts: list[str]) -> tuple:
+    """What ``tfidf_matrix`` stands in for: scikit-learn's vectoriser, then numbers dropped."""
+    vectorizer = TfidfVectorizer(
+        preprocessor=_preprocess,
+        token_pattern=TOKEN_PATTERN,
+        stop_words=STOP_WORDS,
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+        min_df=2,
+        max_df=MAX_DF if MAX_DF * len(texts) >= 2 else 2,
+        dtype=np.float32,
+    )
+    matrix = vectorizer.fit_transform(texts).tocsr()
+    terms = vectorizer.get_feature_names_out()
+    wordy = np.array([re.search(r"(?:^| )[\d_-]+(?: |$)", term) is None for term in terms])
+    return normalize(matrix[:, wordy], copy=False).tocsr(), terms[wordy]
+
+
+def assert_same_as_vectorizer(texts: list[str]) -> None:
+    """Same terms, same entries in the same storage order, same float32 bits."""
+    matrix, terms = tfidf_matrix(texts)
+    want, want_terms = vectorizer_matrix(texts)
+    assert terms.tolist() == want_terms.tolist()
+    assert matrix.dtype == want.dtype == np.float32
+    for got, expected in (
+        (matrix.indptr, want.indptr),
+        (matrix.indices, want.indices),
+        (matrix.data, want.data),
+    ):
+        assert np.array_equal(got, expected)
+
+
+def test_tfidf_matrix_is_the_vectorizers(docs: list) -> None:
+    assert_same_as_vectorizer([text for _, text in sorted(docs)])
+    assert_same_as_vectorizer(["Numbers 2023 and 3-d\n100 cats, 3-d cats", "3-d cats in 2023", "Dogs only"])
+
+
 def test_corpus_wide_words_are_not_terms(docs: list) -> None:
     _, terms = tfidf_matrix([text for _, text in docs])
     assert not {"diffusion", "model", "models", "propose", "method", "results", "paper"} & set(terms)
@@ -175,6 +219,7 @@ def test_corpus_sample_smoke() -> None:
     """About 3,000 corpus papers: lists are filled and agree with exact cosine."""
     papers = read_dumps(sorted(CORPUS_DUMPS.glob("*.txt"))[:45])
     docs = [(slug, paper_text(title, abstract)) for slug, title, abstract in papers]
+    assert_same_as_vectorizer([text for _, text in sorted(docs)])
     result = related_papers(docs)
     assert sum(len(v) >= 5 for v in result.values()) >= 0.99 * len(docs)
     matrix, _ = tfidf_matrix([text for _, text in sorted(docs)])
