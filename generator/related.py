@@ -229,8 +229,17 @@ def nearest_papers(
     if pruned is None:
         pruned = prune_rows(matrix)
     owners, columns, _ = _top_pairs(pruned, candidates, wanted, BLOCK_ROWS, ordered=False)
-    exact = pair_products(matrix, np.column_stack((wanted[owners], columns))).sum(axis=1).A1
+    exact = pair_dots(matrix, np.column_stack((wanted[owners], columns)))
     return _as_lists(len(wanted), *_ordered(owners, columns, exact, k))
+
+
+def pair_dots(matrix: sp.csr_matrix, pairs: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
+    """The dot product of the rows ``pairs[p]`` for each p; (i, j) and (j, i) computed once."""
+    n = matrix.shape[0]
+    unique, inverse = np.unique(pairs.min(axis=1) * n + pairs.max(axis=1), return_inverse=True)
+    once = np.column_stack(np.divmod(unique, n))
+    dots = [pair_products(matrix, once[lo : lo + chunk]).sum(axis=1).A1 for lo in range(0, len(once), chunk)]
+    return np.concatenate(dots)[inverse] if dots else np.zeros(0, matrix.dtype)
 
 
 def pair_products(matrix: sp.csr_matrix, pairs: np.ndarray, chunk: int = 1 << 16) -> sp.csr_matrix:
@@ -329,7 +338,7 @@ def shared_terms(
     rows, columns = rows[order], products.indices[order].astype(np.int64)
     nearest = _rank_in_group(rows) < 3 * limit
     rows, columns = rows[nearest], columns[nearest]
-    hidden = np.isin(rows * len(terms) + columns, _hidden_words(rows, columns, terms))
+    hidden = _contains(np.sort(_hidden_words(rows, columns, terms)), rows * len(terms) + columns)
     rows, columns = rows[~hidden], columns[~hidden]
     listed = _rank_in_group(rows) < limit
     rows, columns = rows[listed], columns[listed]
@@ -343,15 +352,26 @@ def _rank_in_group(groups: np.ndarray) -> np.ndarray:
     return np.arange(len(groups)) - np.searchsorted(groups, groups)
 
 
+def _contains(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Whether each value is in the sorted array ``ordered``."""
+    where = np.minimum(np.searchsorted(ordered, values), max(len(ordered) - 1, 0))
+    return ordered[where] == values if len(ordered) else np.zeros(len(values), dtype=bool)
+
+
 def _hidden_words(rows: np.ndarray, columns: np.ndarray, terms: Sequence[str]) -> np.ndarray:
     """Keys ``row * len(terms) + column`` of the words of the bigrams listed for a row."""
-    vocabulary = np.asarray(terms, dtype=str)  # sorted, as the vectoriser returns it
-    words = np.char.partition(vocabulary, " ")
-    bigram = words[:, 1] == " "
+    present = np.zeros(len(terms), dtype=bool)
+    present[columns] = True
+    listed = np.flatnonzero(present).tolist()
+    bigrams = [(c, terms[c].split(" ")) for c in listed if " " in terms[c]]
+    needed = {word for _, pair in bigrams for word in pair}
+    column_of = {term: c for c, term in enumerate(terms) if term in needed}
+    word_columns = np.full((len(terms), 2), -1, np.int64)
+    for c, pair in bigrams:
+        word_columns[c] = [column_of.get(word, -1) for word in pair]
     keys = []
-    for part in (words[:, 0], words[:, 2]):
-        where = np.minimum(np.searchsorted(vocabulary, part), len(vocabulary) - 1)
-        word_column = np.where(bigram & (vocabulary[where] == part), where, -1)[columns]
+    for part in (0, 1):
+        word_column = word_columns[columns, part]
         found = word_column >= 0
         keys.append(rows[found] * len(terms) + word_column[found])
     return np.concatenate(keys)
