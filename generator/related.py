@@ -132,17 +132,19 @@ def count_terms(
     docs = np.repeat(np.arange(len(texts)), lengths)
     ids, docs = ids[~stop[ids]], docs[~stop[ids]]
 
-    # Term keys: a word's id, or for a bigram V + first * V + second (V words).
+    # Term keys: a word's id, or for a bigram V + first * V + second (V words), laid out
+    # text by text, its unigrams then its bigrams: the order the vectoriser sees them in.
     size = len(words)
-    joined = docs[1:] == docs[:-1]
-    keys = np.concatenate((ids, size + ids[:-1][joined] * size + ids[1:][joined]))
-    owners = np.concatenate((docs, docs[1:][joined]))
-    # A text's unigrams, then its bigrams, text by text: the vectoriser's order.
-    order = np.argsort(owners, kind="stable")
-    keys, owners = keys[order], owners[order]
-    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    seen = np.empty(len(unique), np.int64)
-    seen[np.argsort(first, kind="stable")] = np.arange(len(unique))
+    starts = np.flatnonzero(docs[1:] == docs[:-1])  # of bigrams
+    unigrams = np.bincount(docs, minlength=len(texts))
+    bigrams = np.bincount(docs[starts], minlength=len(texts))
+    keys = np.empty(len(ids) + len(starts), np.int64)
+    keys[np.arange(len(ids)) + (np.cumsum(bigrams) - bigrams)[docs]] = ids
+    keys[np.arange(len(starts)) + np.cumsum(unigrams)[docs[starts]]] = (
+        size + ids[starts] * size + ids[starts + 1]
+    )
+    owners = np.repeat(np.arange(len(texts)), unigrams + bigrams)
+    unique, seen, inverse = _first_seen(keys)
     cells, tf = np.unique(owners * len(unique) + seen[inverse], return_counts=True)
     rows, ranks = np.divmod(cells, len(unique))
     df = np.bincount(ranks, minlength=len(unique))
@@ -180,6 +182,32 @@ def count_terms(
     numeric |= ~unigram & (number[np.maximum(firsts, 0)] | number[np.maximum(seconds, 0)])
     terms = np.array(names, dtype=object)[alphabetical]
     return counts, terms, numeric[alphabetical]
+
+
+def _first_seen(keys: np.ndarray, bits: int = 63) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_inverse=True)`` and the rank of each unique key's first place.
+
+    Sorting keys packed with their positions is much faster than the stable ``argsort``
+    ``np.unique(..., return_index=True)`` needs; when the two do not fit in ``bits`` bits,
+    ``np.unique`` it is.
+    """
+    count = len(keys)
+    shift = max(count - 1, 0).bit_length()
+    if count == 0 or int(keys.max()).bit_length() + shift > bits:
+        unique, inverse = np.unique(keys, return_inverse=True)
+        first = np.full(len(unique), count)
+        np.minimum.at(first, inverse, np.arange(count))
+    else:
+        packed = np.sort((keys << shift) | np.arange(count))
+        positions = packed & ((1 << shift) - 1)
+        sorted_keys = packed >> shift
+        starts = np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1]))
+        unique, first = sorted_keys[starts], positions[starts]
+        inverse = np.empty(count, np.int64)
+        inverse[positions] = np.cumsum(starts) - 1
+    is_first = np.zeros(count, dtype=bool)
+    is_first[first] = True
+    return unique, (np.cumsum(is_first) - 1)[first], inverse
 
 
 def prune_rows(matrix: sp.csr_matrix, keep: int = TERMS_PER_PAPER) -> sp.csr_matrix:

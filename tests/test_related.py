@@ -16,6 +16,7 @@ from generator.related import (
     MAX_DF,
     STOP_WORDS,
     TOKEN_PATTERN,
+    _first_seen,
     _preprocess,
     nearest_papers,
     paper_text,
@@ -170,6 +171,16 @@ def assert_same_as_vectorizer(texts: list[str]) -> None:
 def test_tfidf_matrix_is_the_vectorizers(docs: list) -> None:
     assert_same_as_vectorizer([text for _, text in sorted(docs)])
     assert_same_as_vectorizer(["Numbers 2023 and 3-d\n100 cats, 3-d cats", "3-d cats in 2023", "Dogs only"])
+
+
+@pytest.mark.parametrize("bits", [63, 8], ids=["packed", "np-unique"])
+def test_first_seen_ranks_keys_by_first_place(bits: int) -> None:
+    keys = np.array([50, 7, 50, 300, 7, 9, 300, 50])
+    unique, seen, inverse = _first_seen(keys, bits=bits)
+    assert unique.tolist() == [7, 9, 50, 300]
+    assert seen.tolist() == [1, 3, 0, 2]  # 50 first, then 7, 300, 9
+    assert np.array_equal(unique[inverse], keys)
+    assert [len(part) for part in _first_seen(np.zeros(0, np.int64), bits=bits)] == [0, 0, 0]
 
 
 def test_corpus_wide_words_are_not_terms(docs: list) -> None:
