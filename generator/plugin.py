@@ -18,14 +18,15 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import meta as front_matter
 
 from .build import Manifest, Timer, regenerate, search_dir
 from .parse import date_from_name, dump_files
-from .render import PAPER_SECTIONS
+from .render import PAPER_SECTIONS, read_front_matter
 from .search import SearchIndexError, finish_search_index, start_search_index
 from .shell import ICONS
 from .shell import install as install_shell
@@ -65,6 +66,35 @@ class TagLink:
         self.name = Markup.escape(name)
         self.url = url
         self.hidden = False
+
+
+class PaperPage(Page):
+    """A paper page: the HTML body the generator wrote, under its own front matter.
+
+    MkDocs would read the front matter with PyYAML and run the body through a new Markdown
+    instance with this site's extensions (about 1 ms a page, most of it building the
+    instance) to get the same HTML back. Everything else about the page is MkDocs' own:
+    its events run, its file, URLs and template.
+    """
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        source = config.plugins.on_page_read_source(page=self, config=config)
+        if source is None:
+            source = self.file.content_string
+        parsed = read_front_matter(source)
+        if parsed is None:
+            self.markdown, self.meta = front_matter.get_data(source)
+        else:
+            self.meta, self.markdown = parsed
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        body = self.markdown or ""
+        sections = [
+            (anchor, title) for anchor, title in PAPER_SECTIONS.items() if f'<h2 id="{anchor}">' in body
+        ]
+        self.content = body
+        self.toc = get_toc([{"level": 2, "id": a, "name": t, "children": []} for a, t in sections])
+        self.present_anchor_ids = {anchor for anchor, _ in sections}
 
 
 class PapersPlugin(BasePlugin[PapersConfig]):
@@ -121,11 +151,15 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         docs = Path(config.docs_dir)
         for src in manifest.files:
             file = File(src, str(self.generated_dir), config.site_dir, config.use_directory_urls)
-            # A paper page's "edit" button opens the dump it was last seen in; listings have
-            # nothing to edit.
+            # A paper page's "edit" button opens the dump it was last seen in, when the dumps
+            # are in the repository; listings have nothing to edit.
             dump = manifest.edit.get(src)
-            file.edit_uri = Path(os.path.relpath(self.dumps_dir / dump, docs)).as_posix() if dump else None
+            file.edit_uri = None
+            if dump and self.dumps_dir.is_relative_to(self.base):
+                file.edit_uri = Path(os.path.relpath(self.dumps_dir / dump, docs)).as_posix()
             files.append(file)
+            if dump:
+                PaperPage(None, file, config)  # MkDocs uses a file's page when it has one
         if self.config.search:
             # Pagefind indexes the papers on the second core while MkDocs renders them.
             self.search_started = time.perf_counter()
@@ -139,28 +173,18 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """A paper page's or a listing's body is already HTML: keep it out of Markdown.
+        """A listing's body is already HTML: keep it out of Markdown.
 
-        Converting it would parse ~5 KB of raw HTML per page twice (MkDocs' anchor scan and
-        Markdown's HTML block parser) to get the same HTML back; ``on_page_content`` puts it in.
+        Converting it would parse its raw HTML twice (MkDocs' anchor scan and Markdown's
+        HTML block parser) to get the same HTML back; ``on_page_content`` puts it in.
         """
-        if page.meta.get("paper") is True or page.meta.get("html") is True:
+        if page.meta.get("html") is True and not isinstance(page, PaperPage):
             self.bodies[page.file.src_uri] = markdown
             return ""
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        body = self.bodies.pop(page.file.src_uri, None)
-        if body is None:
-            return html
-        if page.meta.get("paper") is not True:
-            return body  # a listing: no sections, no table of contents
-        sections = [
-            (anchor, title) for anchor, title in PAPER_SECTIONS.items() if f'<h2 id="{anchor}">' in body
-        ]
-        page.toc = get_toc([{"level": 2, "id": a, "name": t, "children": []} for a, t in sections])
-        page.present_anchor_ids = {anchor for anchor, _ in sections}
-        return body
+        return self.bodies.pop(page.file.src_uri, html)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.shell.icons.symbols:
@@ -185,8 +209,12 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             self.search.wait()
             self.search = None
 
-    @event_priority(-100)  # after Material's tags plugin has put its own tag objects in the context
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
+        """A paper's tags for the theme's ``partials/tags.html``, linked to our tag pages.
+
+        Material's tags plugin is not used: it would read every page's tags again and build
+        tag listings we make ourselves.
+        """
         names = page.meta.get("tags") or []
         if names and self.manifest is not None:
             slugs = self.manifest.tags

@@ -52,8 +52,9 @@ def root_of(src: str) -> str:
     return "../" * url_of(src).count("/")
 
 
-# Characters YAML refuses to read raw (PyYAML's reader), written as escapes instead.
-YAML_UNREADABLE = re.compile("[\x7f-\x84\x86-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# Characters YAML refuses to read raw (PyYAML's reader) or reads as line breaks (NEL, LS,
+# PS, folded into a space), written as escapes instead.
+YAML_UNREADABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 def yaml_value(value: object) -> str:
@@ -65,6 +66,24 @@ def yaml_value(value: object) -> str:
 def front_matter(meta: dict) -> Markup:
     """YAML front matter; values are already HTML-escaped where the theme prints them raw."""
     return Markup("".join(f"{key}: {yaml_value(value)}\n" for key, value in meta.items()))
+
+
+def read_front_matter(source: str) -> tuple[dict, str] | None:
+    """``(meta, body)`` of a page whose front matter ``front_matter`` wrote; None for any
+    other page. One ``json.loads`` a line, where PyYAML takes about 0.3 ms a paper page."""
+    head, sep, body = source.partition("\n---\n")
+    if not sep or not head.startswith("---\n"):
+        return None
+    meta = {}
+    for line in head[4:].split("\n"):
+        key, sep, value = line.partition(": ")
+        if not sep or not key.isidentifier():
+            return None
+        try:
+            meta[key] = json.loads(value)
+        except ValueError:
+            return None
+    return meta, body.lstrip("\n")
 
 
 def html_text(value: str) -> str:
