@@ -143,3 +143,24 @@ def test_tag_pages_name_the_tags_most_often_beside_them(seed_site: Path) -> None
     for name, n in shown:
         both = sum(1 for p in papers if "3D vision & graphics" in p["tags"] and name in p["tags"])
         assert both == n, name
+
+
+def test_a_paper_pages_edit_button_opens_its_dump_in_the_repository(seed_site: Path) -> None:
+    soup = page(seed_site, "papers/light-schrodinger-bridge")
+    assert soup.select_one("a[rel=edit]")["href"] == (
+        "https://github.com/hf-papers-atlas/hf-papers-atlas/edit/main/dumps/003_c4391410718c9974.txt"
+    )
+
+
+def test_dumps_outside_the_repository_give_no_edit_button(tmp_path: Path) -> None:
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    shutil.copy(SEED / "000_919b48b6701b301b.txt", dumps)
+    result = build_site(dumps, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    soup = page(
+        tmp_path / "site",
+        "papers/dreammat-high-quality-pbr-material-generation-with-geometry-and-light-aware",
+    )
+    assert soup.select_one("h1").get_text().startswith("DreamMat: High-quality PBR Material Generation")
+    assert soup.select_one("a[rel=edit]") is None
