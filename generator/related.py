@@ -1,8 +1,10 @@
 """Related papers: TF-IDF over title and abstract, cosine similarity, top-k per paper.
 
-The whole vectoriser setup is in ``tfidf_matrix``. The exact product ``X @ X.T`` over the
-full vocabulary is slow at corpus size because of the frequent, weakly weighted terms
-and their long posting lists. So neighbours are found in two steps (``nearest_papers``):
+The whole vectoriser setup is in ``tfidf_matrix``; ``count_terms`` does the counting
+scikit-learn's vectoriser would, to the same matrix bit for bit, several times faster.
+The exact product ``X @ X.T`` over the full vocabulary is slow at corpus size because of
+the frequent, weakly weighted terms and their long posting lists. So neighbours are
+found in two steps (``nearest_papers``):
 1. candidates: each paper keeps only its ``TERMS_PER_PAPER`` strongest weights
    (``prune_rows``, renormalised); the product of those pruned vectors, one block of
    rows at a time, gives each paper its ``CANDIDATES`` best other papers;
@@ -15,6 +17,7 @@ Memory is bounded by one block of the product, never an n-by-n matrix;
 from __future__ import annotations
 
 import re
+from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -117,20 +120,22 @@ def count_terms(
     does, so that the TF-IDF sums add up in the same order.
     """
     find_tokens = re.compile(TOKEN_PATTERN).findall
-    tokens: list[str] = []
+    index: defaultdict[str, int] = defaultdict()  # word -> id, new words numbered as met
+    index.default_factory = index.__len__
+    token_ids = array("q")  # ids, not the token strings: those would take 100s of MB
     lengths = []
     for text in texts:
         found = find_tokens(_preprocess(text))
         lengths.append(len(found))
-        tokens += found
-    index: defaultdict[str, int] = defaultdict()
-    index.default_factory = index.__len__
-    ids = np.fromiter(map(index.__getitem__, tokens), np.int64, len(tokens))
+        token_ids.extend(map(index.__getitem__, found))
+    ids = np.frombuffer(token_ids, dtype=np.int64)
     words = list(index)
     stop = np.array([word in _STOP_SET for word in words], dtype=bool)
     number = np.array([_NUMBER.fullmatch(word) is not None for word in words], dtype=bool)
     docs = np.repeat(np.arange(len(texts)), lengths)
-    ids, docs = ids[~stop[ids]], docs[~stop[ids]]
+    wanted = ~stop[ids]
+    ids, docs = ids[wanted], docs[wanted]
+    del token_ids, wanted
 
     # Term keys: a word's id, or for a bigram V + first * V + second (V words), laid out
     # text by text, its unigrams then its bigrams: the order the vectoriser sees them in.
@@ -143,19 +148,23 @@ def count_terms(
     keys[np.arange(len(starts)) + np.cumsum(unigrams)[docs[starts]]] = (
         size + ids[starts] * size + ids[starts + 1]
     )
-    owners = np.repeat(np.arange(len(texts)), unigrams + bigrams)
-    unique, seen, inverse = _first_seen(keys)
-    cells, tf = np.unique(owners * len(unique) + seen[inverse], return_counts=True)
-    rows, ranks = np.divmod(cells, len(unique))
-    df = np.bincount(ranks, minlength=len(unique))
+    del ids, docs, starts
+    by_rank, ranks = _first_seen(keys)
+    del keys
+    # One cell per (text, term), as text * T + rank (T terms); sorted, they are the
+    # matrix's entries, row by row, each row in order of first appearance.
+    ranks += np.repeat(np.arange(len(texts)) * len(by_rank), unigrams + bigrams)
+    cells, tf = np.unique(ranks, return_counts=True)
+    del ranks
+    rows, ranks = np.divmod(cells, len(by_rank))
+    del cells
+    df = np.bincount(ranks, minlength=len(by_rank))
     if max_df < min_df:
         raise ValueError("max_df corresponds to fewer texts than min_df")
     kept = (df >= min_df) & (df <= max_df)
     if not kept.any():
         raise ValueError("no term is in enough texts")
 
-    by_rank = np.empty_like(unique)
-    by_rank[seen] = unique
     kept_keys = by_rank[kept]
     firsts, seconds = np.divmod(kept_keys - size, size)
     unigram = kept_keys < size
@@ -166,7 +175,7 @@ def count_terms(
         )
     ]
     alphabetical = sorted(range(len(names)), key=names.__getitem__)
-    column = np.full(len(unique), -1, np.int64)
+    column = np.full(len(by_rank), -1, np.int64)
     column[np.flatnonzero(kept)[alphabetical]] = np.arange(len(names))
     columns = column[ranks]
     stored = columns >= 0
@@ -184,30 +193,40 @@ def count_terms(
     return counts, terms, numeric[alphabetical]
 
 
-def _first_seen(keys: np.ndarray, bits: int = 63) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``np.unique(keys, return_inverse=True)`` and the rank of each unique key's first place.
+def _first_seen(keys: np.ndarray, bits: int = 63) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct key ranked by its first place in ``keys``: the keys by rank, and the
+    rank of every element of ``keys``.
 
     Sorting keys packed with their positions is much faster than the stable ``argsort``
     ``np.unique(..., return_index=True)`` needs; when the two do not fit in ``bits`` bits,
-    ``np.unique`` it is.
+    ``np.unique`` it is. Memory matters as much as time here (millions of keys), hence
+    the in-place steps.
     """
     count = len(keys)
     shift = max(count - 1, 0).bit_length()
     if count == 0 or int(keys.max()).bit_length() + shift > bits:
-        unique, inverse = np.unique(keys, return_inverse=True)
+        unique, group = np.unique(keys, return_inverse=True)
         first = np.full(len(unique), count)
-        np.minimum.at(first, inverse, np.arange(count))
+        np.minimum.at(first, group, np.arange(count))
     else:
-        packed = np.sort((keys << shift) | np.arange(count))
+        packed = keys << shift
+        packed |= np.arange(count)
+        packed.sort()
         positions = packed & ((1 << shift) - 1)
-        sorted_keys = packed >> shift
-        starts = np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1]))
-        unique, first = sorted_keys[starts], positions[starts]
-        inverse = np.empty(count, np.int64)
-        inverse[positions] = np.cumsum(starts) - 1
+        packed >>= shift  # the keys, sorted
+        starts = np.ones(count, dtype=bool)
+        np.not_equal(packed[1:], packed[:-1], out=starts[1:])
+        unique, first = packed[starts], positions[starts]
+        del packed
+        group = np.empty(count, np.int64)
+        group[positions] = np.cumsum(starts) - 1
+        del positions, starts
     is_first = np.zeros(count, dtype=bool)
     is_first[first] = True
-    return unique, (np.cumsum(is_first) - 1)[first], inverse
+    rank_of_group = (np.cumsum(is_first) - 1)[first]
+    by_rank = np.empty_like(unique)
+    by_rank[rank_of_group] = unique
+    return by_rank, rank_of_group[group]
 
 
 def prune_rows(matrix: sp.csr_matrix, keep: int = TERMS_PER_PAPER) -> sp.csr_matrix:

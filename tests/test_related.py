@@ -176,11 +176,10 @@ def test_tfidf_matrix_is_the_vectorizers(docs: list) -> None:
 @pytest.mark.parametrize("bits", [63, 8], ids=["packed", "np-unique"])
 def test_first_seen_ranks_keys_by_first_place(bits: int) -> None:
     keys = np.array([50, 7, 50, 300, 7, 9, 300, 50])
-    unique, seen, inverse = _first_seen(keys, bits=bits)
-    assert unique.tolist() == [7, 9, 50, 300]
-    assert seen.tolist() == [1, 3, 0, 2]  # 50 first, then 7, 300, 9
-    assert np.array_equal(unique[inverse], keys)
-    assert [len(part) for part in _first_seen(np.zeros(0, np.int64), bits=bits)] == [0, 0, 0]
+    by_rank, ranks = _first_seen(keys, bits=bits)
+    assert by_rank.tolist() == [50, 7, 300, 9]
+    assert np.array_equal(by_rank[ranks], keys)
+    assert [len(part) for part in _first_seen(np.zeros(0, np.int64), bits=bits)] == [0, 0]
 
 
 def test_corpus_wide_words_are_not_terms(docs: list) -> None:
