@@ -28,7 +28,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?>")
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 URL_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
-_LOC = re.compile(r"<loc>([^<]+)</loc>")
+_LOC = re.compile(r"<url>\s*<loc>([^<]+)</loc>")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -78,16 +78,18 @@ def read_page(args: tuple[Path, str]) -> PageLinks:
 
 
 def base_path(site: Path) -> str:
-    """The path of the site's URL (``/hf-papers-atlas/``), from the sitemap; ``/`` without one."""
-    sitemap = site / "sitemap.xml"
-    if sitemap.is_file():
-        paths = [
-            urlsplit(html.unescape(loc).strip()).path
-            for loc in _LOC.findall(sitemap.read_text(encoding="utf-8", errors="replace"))
-        ]
-        if paths:
-            common = os.path.commonprefix(paths)
-            return common.rsplit("/", 1)[0] + "/" if common.startswith("/") else "/"
+    """The path of the site's URL (``/hf-papers-atlas/``), from the sitemap's pages (in
+    ``sitemap.xml`` or the parts a sitemap index there names); ``/`` without one."""
+    sitemaps = [site / "sitemap.xml", *sorted((site / "sitemaps").glob("*.xml"))]
+    paths = [
+        urlsplit(html.unescape(loc).strip()).path
+        for sitemap in sitemaps
+        if sitemap.is_file()
+        for loc in _LOC.findall(sitemap.read_text(encoding="utf-8", errors="replace"))
+    ]
+    if paths:
+        common = os.path.commonprefix(paths)
+        return common.rsplit("/", 1)[0] + "/" if common.startswith("/") else "/"
     return "/"
 
 

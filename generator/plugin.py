@@ -30,6 +30,7 @@ from .render import PAPER_SECTIONS, read_front_matter
 from .search import SearchIndexError, finish_search_index, start_search_index
 from .shell import ICONS
 from .shell import install as install_shell
+from .sitemap import sitemap_parts
 from .taxonomy import TaxonomyError, default_path
 from .writer import write_if_changed
 
@@ -170,6 +171,14 @@ class PapersPlugin(BasePlugin[PapersConfig]):
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.shell = install_shell(env, reuse=self.config.page_shell)
+        # What MkDocs' own sitemap.xml would list, split into parts (overrides/sitemap.xml).
+        pages = [
+            (page.canonical_url or page.abs_url or "", page.update_date)
+            for page in (file.page for file in files.documentation_pages())
+            if page is not None and not page.is_link and (page.canonical_url or page.abs_url)
+        ]
+        self.sitemap = sitemap_parts(pages, config.site_url or "")
+        env.globals["sitemap_parts"] = self.sitemap
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -187,8 +196,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return self.bodies.pop(page.file.src_uri, html)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        site = Path(config.site_dir)
         if self.shell.icons.symbols:
-            write_if_changed(Path(config.site_dir) / ICONS, self.shell.icons.document().encode())
+            write_if_changed(site / ICONS, self.shell.icons.document().encode())
+        for part in self.sitemap:
+            write_if_changed(site / part.path, part.xml.encode())
         if self.search is None:
             return
         waited = time.perf_counter()

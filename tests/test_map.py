@@ -148,13 +148,13 @@ def test_zoom_search_and_legend(browser, seed_server: str, seed_site: Path) -> N
 
 
 @pytest.mark.browser
-def test_the_map_survives_instant_navigation(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_map_opens_from_the_tabs(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context()
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(seed_server + "stats/")
-    page.locator(".md-tabs a[href$='map/']").click()  # Material's instant navigation: no page load
+    page.locator(".md-tabs a[href$='map/']").click()
     page.wait_for_function("() => window.paperMap && window.paperMap.slugs")
     assert page.evaluate("() => document.querySelector('.paper-map__canvas').width") > 0
     assert errors == []

@@ -71,6 +71,27 @@ def test_site_loads_nothing_from_other_hosts(browser, seed_server: str) -> None:
     page.close()
 
 
+def test_a_paper_page_fetches_no_list_of_every_page(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    """The theme fetches sitemap.xml for each <link rel="alternate"> (our feeds); it is an index
+    of sitemap parts, so a reader never downloads the URL of every page (6 MB at the corpus'
+    size)."""
+    page = browser.new_page()
+    sizes: dict[str, int] = {}
+
+    def finished(request) -> None:  # type: ignore[no-untyped-def]
+        sizes[request.url.removeprefix(seed_server)] = request.sizes()["responseBodySize"]
+
+    page.on("requestfinished", finished)
+    page.goto(f"{seed_server}papers/light-schrodinger-bridge/")
+    page.wait_for_load_state("networkidle")
+    assert sizes.get("sitemap.xml", 0) < 500
+    assert not [url for url in sizes if url.startswith("sitemaps/")]
+    assert {"assets/icons.svg", "assets/javascripts/palette.js"} <= set(sizes)
+    # The sprite's icons are drawn: the repository logo is as wide as the theme makes it.
+    assert page.locator(".md-source__icon svg").bounding_box()["width"] > 0
+    page.close()
+
+
 def test_search_results_show_hostile_text_as_text(browser, hostile_server: str) -> None:  # type: ignore[no-untyped-def]
     page, errors = open_page(browser, hostile_server)
     dialogs: list[str] = []
