@@ -377,7 +377,10 @@ class SiteRenderer:
         )
         out = [
             f'<h1 class="paper-title">{view.title_html}</h1>\n',
-            '<nav class="paper-links" aria-label="Links">\n' + "\n".join(links) + "\n</nav>\n",
+            # Ignored by search: otherwise every paper would match "arxiv" and "papers".
+            '<nav class="paper-links" aria-label="Links" data-pagefind-ignore>\n'
+            + "\n".join(links)
+            + "\n</nav>\n",
             f'<div class="paper-abstract"><p>{view.abstract_html}</p></div>\n',
         ]
         related = [rel for rel in paper.related if rel.slug in self.views]
@@ -412,38 +415,31 @@ class SiteRenderer:
         return "\n".join(out)
 
     @cached_property
-    def _items(self) -> dict[str, dict[str, str]]:
+    def _items(self) -> dict[str, dict[str, tuple[str, tuple[tuple[str, str], ...]]]]:
         return {}
 
-    def listing_item(self, slug: str, root: str) -> str:
-        """A paper's ``<li>`` in a listing; made once per paper and depth."""
+    def listing_item(self, slug: str, root: str, omit: str | None = None) -> str:
+        """A paper's ``<li>`` in a listing, with its tags except ``omit`` (a tag page's own
+        tag, which every item there has); its parts are made once per paper and depth."""
         cache = self._items.setdefault(root, {})
-        item = cache.get(slug)
-        if item is None:
+        parts = cache.get(slug)
+        if parts is None:
             listed = self.listed[slug]
             badge = (
                 ' <span class="paper-badge" title="Has a code link">code</span>' if listed.has_code else ""
             )
-            tags = "".join(
-                f' <a class="paper-tag" href="{root}tags/{tag.slug}/">{escape(tag.name)}</a>'
+            tags = tuple(
+                (tag.name, f' <a class="paper-tag" href="{root}tags/{tag.slug}/">{escape(tag.name)}</a>')
                 for tag in listed.tags
             )
-            item = cache[slug] = (
-                f'<li><a href="{root}papers/{slug}/">{listed.title_html}</a>{badge}{tags}</li>\n'
-            )
-        return item
+            parts = cache[slug] = (f'<li><a href="{root}papers/{slug}/">{listed.title_html}</a>{badge}', tags)
+        head, tags = parts
+        return head + "".join(link for name, link in tags if name != omit) + "</li>\n"
 
-    def listing(self, src: str, slugs: Sequence[str], start: int = 1) -> Markup:
+    def listing(self, src: str, slugs: Sequence[str], start: int = 1, omit: str | None = None) -> Markup:
         root = root_of(src)
-        if start != 1:
-            return Markup(
-                f'<ol class="paper-list" start="{start}">\n'
-                + "".join(self.listing_item(s, root) for s in slugs)
-                + "</ol>\n"
-            )
-        return Markup(
-            '<ol class="paper-list">\n' + "".join(self.listing_item(s, root) for s in slugs) + "</ol>\n"
-        )
+        opening = f'<ol class="paper-list" start="{start}">\n' if start != 1 else '<ol class="paper-list">\n'
+        return Markup(opening + "".join(self.listing_item(s, root, omit) for s in slugs) + "</ol>\n")
 
     def dump_pages(self) -> dict[str, str]:
         pages: dict[str, str] = {}
@@ -488,7 +484,7 @@ class SiteRenderer:
                     count=counts[name],
                     pagination=pagination,
                     often_with=[(self.tags[other], n) for other, n in self.often_with[name]],
-                    listing=self.listing(src, chunk, start=(pagination.number - 1) * PER_PAGE + 1),
+                    listing=self.listing(src, chunk, start=(pagination.number - 1) * PER_PAGE + 1, omit=name),
                 )
         src = "tags/index.md"
         pages[src] = self.env.get_template("tags_index.md.j2").render(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from bs4 import BeautifulSoup
 
 from generator import text
 from generator.build import read_catalogue
+from generator.sitemap import sitemap_parts
 from tests.conftest import DUMPS, ROOT, SEED, build_site
 
 
@@ -164,3 +166,33 @@ def test_dumps_outside_the_repository_give_no_edit_button(tmp_path: Path) -> Non
     )
     assert soup.select_one("h1").get_text().startswith("DreamMat: High-quality PBR Material Generation")
     assert soup.select_one("a[rel=edit]") is None
+
+
+def test_tag_page_items_list_the_other_tags_only(seed_site: Path) -> None:
+    soup = page(seed_site, "tags/diffusion-flow-models")
+    items = soup.select("ol.paper-list li")
+    assert items
+    own = [
+        a for li in items for a in li.select("a.paper-tag") if a["href"].endswith("/diffusion-flow-models/")
+    ]
+    assert own == []
+    assert any(li.select("a.paper-tag") for li in items)  # papers with other tags still show them
+
+
+def test_sitemap_is_an_index_of_parts_listing_every_page(seed_site: Path) -> None:
+    index = (seed_site / "sitemap.xml").read_text()
+    assert "<sitemapindex" in index
+    assert re.findall(r"<loc>([^<]*)</loc>", index) == [
+        "https://hf-papers-atlas.github.io/hf-papers-atlas/sitemaps/1.xml"
+    ]
+    listed = re.findall(r"<loc>([^<]*)</loc>", (seed_site / "sitemaps" / "1.xml").read_text())
+    assert len(listed) == len(list(seed_site.rglob("index.html")))  # 404.html is not a page
+    assert "https://hf-papers-atlas.github.io/hf-papers-atlas/papers/light-schrodinger-bridge/" in listed
+
+
+def test_sitemap_parts_hold_at_most_ten_thousand_pages() -> None:
+    pages = [(f"https://x.github.io/a/p{n}/?a&b", "2025-01-02") for n in range(25_001)]
+    parts = sitemap_parts(pages, "https://x.github.io/a/")
+    assert [part.url for part in parts] == [f"https://x.github.io/a/sitemaps/{n}.xml" for n in (1, 2, 3)]
+    assert [part.xml.count("<url>") for part in parts] == [10_000, 10_000, 5_001]
+    assert "<loc>https://x.github.io/a/p0/?a&amp;b</loc>" in parts[0].xml
