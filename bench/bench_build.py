@@ -166,14 +166,14 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def first_query_bytes(site: Path, query: str) -> dict:
-    """Bytes the browser fetches from typing a query to seeing results, in Chromium via Playwright."""
+    """Bytes the browser fetches loading the home page, then from typing a query to seeing
+    results, in Chromium via Playwright."""
     from playwright.sync_api import sync_playwright
 
     handler = functools.partial(QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    fetched: list[tuple[str, int]] = []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -181,12 +181,16 @@ def first_query_bytes(site: Path, query: str) -> dict:
                 args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
             )
             page = browser.new_page()
-            page.goto(base)
-            page.wait_for_load_state("networkidle")
+            # Bytes of each phase: loading the home page, then typing the query to seeing results.
+            phases: dict[str, list[int]] = {"home": [], "query": []}
+            phase = ["home"]
             page.on(
                 "requestfinished",
-                lambda request: fetched.append((request.url, request.sizes()["responseBodySize"])),
+                lambda request: phases[phase[0]].append(request.sizes()["responseBodySize"]),
             )
+            page.goto(base)
+            page.wait_for_load_state("networkidle")
+            phase[0] = "query"
             page.keyboard.press("/")
             page.keyboard.type(query)
             page.locator(".md-search-result__item").first.wait_for(timeout=60_000)
@@ -194,7 +198,12 @@ def first_query_bytes(site: Path, query: str) -> dict:
             browser.close()
     finally:
         server.shutdown()
-    return {"query": query, "bytes": sum(size for _, size in fetched), "requests": len(fetched)}
+    return {
+        "query": query,
+        "bytes": sum(phases["query"]),
+        "requests": len(phases["query"]),
+        "home_page_bytes": sum(phases["home"]),
+    }
 
 
 def main() -> int:
