@@ -113,7 +113,9 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.dumps_dir = (base / self.config.dumps_dir).resolve()
         # The build's date is the newest dump's, so two builds of the same dumps are identical
         # (MkDocs puts the build date in sitemap.xml and the sitemap.xml.gz header).
-        os.environ.setdefault("SOURCE_DATE_EPOCH", str(newest_dump_epoch(self.dumps_dir)))
+        newest = newest_dump_epoch(self.dumps_dir)
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(newest))
+        self.dated = newest > 0  # undated dumps: the sitemap names no date rather than 1970
         self.taxonomy = (base / self.config.taxonomy).resolve() if self.config.taxonomy else default_path()
         self.generated_dir = (base / self.config.generated_dir).resolve()
         self.base = base
@@ -173,7 +175,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.shell = install_shell(env, reuse=self.config.page_shell)
         # What MkDocs' own sitemap.xml would list, split into parts (overrides/sitemap.xml).
         pages = [
-            (page.canonical_url or page.abs_url or "", page.update_date)
+            (page.canonical_url or page.abs_url or "", page.update_date if self.dated else "")
             for page in (file.page for file in files.documentation_pages())
             if page is not None and not page.is_link and (page.canonical_url or page.abs_url)
         ]

@@ -188,6 +188,8 @@ def test_sitemap_is_an_index_of_parts_listing_every_page(seed_site: Path) -> Non
     listed = re.findall(r"<loc>([^<]*)</loc>", (seed_site / "sitemaps" / "1.xml").read_text())
     assert len(listed) == len(list(seed_site.rglob("index.html")))  # 404.html is not a page
     assert "https://hf-papers-atlas.github.io/hf-papers-atlas/papers/light-schrodinger-bridge/" in listed
+    # The seed dumps' names hold no date: no page claims to date from 1970.
+    assert "<lastmod>" not in index + (seed_site / "sitemaps" / "1.xml").read_text()
 
 
 def test_sitemap_parts_hold_at_most_ten_thousand_pages() -> None:
