@@ -26,7 +26,7 @@ from generator.related import (
 )
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED_DUMPS = SHARED / "seed-dumps"
+SEED_DUMPS = Path(__file__).resolve().parents[1] / "dumps"  # the seed dumps, as committed
 CORPUS_DUMPS = SHARED / "corpus" / "dumps"
 HEADER = {"new", "Get trending papers in your email inbox!", "Subscribe", "byAK and the research community"}
 
