@@ -9,8 +9,9 @@ and ``bench/check_corpus.py`` share one definition of "safe":
   theme's own, no ``on*`` attribute, no ``javascript:`` URL, no ``<img>``/``<iframe>``/...
   in the content, the title holds no element and the abstract no element but math spans and
   the generator's own http(s) URL links;
-* ``<title>``, ``<meta name="description">``, the search index, ``tags.json`` and
-  ``feed.xml`` (when present) hold the texts as text, never as markup;
+* ``<title>``, ``<meta name="description">`` and the feeds hold the texts as text, never
+  as markup (search results are checked in Chromium: Pagefind's index is compressed and
+  ``search.js`` keeps only text and ``<mark>`` of what it shows);
 * given the dumps (``dumps_dir``), ``papers.json`` holds exactly the catalogue's papers
   with ``text.title_text`` / ``text.plain_text`` of their raw text.
 
@@ -35,7 +36,7 @@ from . import text
 from .catalogue import build_catalogue
 from .linkcheck import URL_SCHEME
 from .parse import dump_files, read_dumps
-from .render import DESCRIPTION_MAX, shorten
+from .render import DESCRIPTION_MAX, PAPER_SECTIONS, shorten
 
 # Elements dump text must never produce anywhere in a page's content.
 FORBIDDEN_IN_CONTENT = frozenset(
@@ -65,11 +66,8 @@ FORBIDDEN_IN_CONTENT = frozenset(
         "math",
     ]
 )
-# What Material's search index keeps of a page's HTML; anything else came from somewhere else.
-SEARCH_TAGS = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
 SAFE_SCHEMES = ("http", "https")
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "xlink:href", "poster", "background")
-PAPER_HEADINGS = frozenset({"related-papers", "mentioned-by", "seen-in"})
 _RELATIVE_ROOT = re.compile(r"(?:\.\./)*\.\.(?=[/\"'])")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 _MENTION = re.compile(r"\.\./([^/?#]+)/")
@@ -135,8 +133,6 @@ def check_site(
     else:
         for job in jobs:
             violations += _check_job(job)
-    violations += check_search_index(site, expected)
-    violations += check_tags_json(site)
     violations += check_feed(site)
     return sorted(set(violations))
 
@@ -398,7 +394,7 @@ def structure_problems(article: etree._Element) -> Iterator[str]:
             yield f"the content holds a <{node.tag}> element"
         if node.tag == "svg" and "md-content__button" not in (node.getparent().get("class") or ""):
             yield "the content holds an <svg> that is not the theme's edit icon"
-        if node.tag in ("h2", "h3", "h4", "h5", "h6") and node.get("id") not in PAPER_HEADINGS:
+        if node.tag in ("h2", "h3", "h4", "h5", "h6") and node.get("id") not in PAPER_SECTIONS:
             yield f"the content holds a heading <{node.tag} id={node.get('id')!r}> the template does not make"
         if node.tag == "a":
             href = node.get("href") or ""
@@ -407,7 +403,7 @@ def structure_problems(article: etree._Element) -> Iterator[str]:
                 yield f"the content links to {href[:60]!r}"
 
 
-# --- search, tags, feeds ------------------------------------------------------------------------
+# --- feeds --------------------------------------------------------------------------------------
 
 
 def fragment_elements(html: str) -> list[etree._Element]:
@@ -418,58 +414,6 @@ def fragment_elements(html: str) -> list[etree._Element]:
     return [node for node in wrapper.iterdescendants()]
 
 
-def check_search_index(site: Path, papers: Sequence[Expected]) -> list[Violation]:
-    """Material shows ``title`` and ``text`` of ``search/search_index.json`` as HTML."""
-    path = site / "search" / "search_index.json"
-    where = "search/search_index.json"
-    if not path.is_file():
-        return []
-    try:
-        docs = json.loads(path.read_text(encoding="utf-8"))["docs"]
-    except (OSError, ValueError, KeyError) as err:
-        return [Violation(where, f"not a search index: {err}")]
-    titles = {paper.slug: paper.title for paper in papers}
-    violations = []
-    for doc in docs:
-        location = doc.get("location", "")
-        if not location.startswith("papers/"):
-            continue
-        slug = location.removeprefix("papers/").split("/", 1)[0]
-        for node in fragment_elements(doc.get("title", "")):
-            violations.append(Violation(where, f"{location}: title holds a <{node.tag}> element"))
-        for node in fragment_elements(doc.get("text", "")):
-            if not isinstance(node.tag, str) or node.tag not in SEARCH_TAGS or node.attrib:
-                tag = node.tag if isinstance(node.tag, str) else "comment"
-                violations.append(Violation(where, f"{location}: text holds a <{tag}> element"))
-        if "#" not in location and slug in titles:
-            shown = normalise(
-                lxml.html.fragment_fromstring(doc.get("title") or " ", create_parent="div").text_content()
-            )
-            if shown != titles[slug]:
-                violations.append(
-                    Violation(where, f"{location}: title {shown[:60]!r} is not the paper's title")
-                )
-    return violations
-
-
-def check_tags_json(site: Path) -> list[Violation]:
-    path = site / "tags.json"
-    if not path.is_file():
-        return []
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        return [Violation("tags.json", f"not readable as JSON: {err}")]
-    violations = []
-    for mapping in payload.get("mappings", []):
-        item = mapping.get("item", {})
-        for node in fragment_elements(item.get("title", "")):
-            violations.append(
-                Violation("tags.json", f"{item.get('url')}: title holds a <{node.tag}> element")
-            )
-    return violations
-
-
 def check_feed(site: Path) -> list[Violation]:
     """Feeds (``*.xml`` but sitemaps) parse as XML; text constructs hold text, HTML ones safe HTML.
 
@@ -478,9 +422,9 @@ def check_feed(site: Path) -> list[Violation]:
     """
     violations: list[Violation] = []
     for path in sorted(site.rglob("*.xml")):
-        if path.name.startswith("sitemap"):
-            continue
         where = path.relative_to(site).as_posix()
+        if where.startswith("sitemap"):  # sitemap.xml and its parts in sitemaps/
+            continue
         try:
             root = ET.parse(path).getroot()
         except ET.ParseError as err:
