@@ -151,15 +151,15 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             log.error(f"{len(errors)} problem(s) in the dumps; serving the last good site:\n{lines}")
             manifest = last_good
         self.manifest = manifest
-        docs = Path(config.docs_dir)
+        # A paper page's "edit" button opens the dump it was last seen in, when the dumps
+        # are in the repository; listings have nothing to edit.
+        dumps = None
+        if self.dumps_dir.is_relative_to(self.base):
+            dumps = Path(os.path.relpath(self.dumps_dir, config.docs_dir)).as_posix()
         for src in manifest.files:
             file = File(src, str(self.generated_dir), config.site_dir, config.use_directory_urls)
-            # A paper page's "edit" button opens the dump it was last seen in, when the dumps
-            # are in the repository; listings have nothing to edit.
             dump = manifest.edit.get(src)
-            file.edit_uri = None
-            if dump and self.dumps_dir.is_relative_to(self.base):
-                file.edit_uri = Path(os.path.relpath(self.dumps_dir / dump, docs)).as_posix()
+            file.edit_uri = f"{dumps}/{dump}" if dump and dumps else None
             files.append(file)
             if dump:
                 PaperPage(None, file, config)  # MkDocs uses a file's page when it has one
@@ -189,7 +189,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         Converting it would parse its raw HTML twice (MkDocs' anchor scan and Markdown's
         HTML block parser) to get the same HTML back; ``on_page_content`` puts it in.
         """
-        if page.meta.get("html") is True and not isinstance(page, PaperPage):
+        if page.meta.get("html") is True:
             self.bodies[page.file.src_uri] = markdown
             return ""
         return markdown
