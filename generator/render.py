@@ -2,8 +2,8 @@
 
 Dump text never reaches a page as markup: templates autoescape, and the only HTML made
 from dump text comes from ``text.py`` (escaped text, math spans, plain links). Pages are
-Markdown files whose dump-derived parts are raw HTML blocks, which Markdown passes
-through untouched, so asterisks, brackets and braces in a title stay what they are.
+Markdown files; the bodies of paper pages and listings are HTML that the plugin hands to
+MkDocs without a Markdown pass, so asterisks, brackets and braces in a title stay what they are.
 """
 
 from __future__ import annotations
@@ -33,10 +33,9 @@ PER_PAGE = 400  # entries per listing page: keeps every listing well under 300 K
 HOME_TOP_TAGS = 12
 OFTEN_WITH = 6
 DESCRIPTION_MAX = 200
-UNSEARCHED = {"exclude": True}  # listings: search finds the papers themselves, not lists of them
 # Front matter of pages whose body is already HTML: the plugin keeps them out of Markdown,
 # which would parse hundreds of raw HTML entries only to give them back.
-HTML_LISTING = {"search": UNSEARCHED, "html": True}
+HTML_LISTING = {"html": True}
 
 
 def url_of(src: str) -> str:
@@ -460,7 +459,7 @@ class SiteRenderer:
             )
         src = "dumps/index.md"
         pages[src] = self.env.get_template("dumps_index.md.j2").render(
-            meta={"title": "Dumps", "search": UNSEARCHED},
+            meta={"title": "Dumps"},
             root=root_of(src),
             dumps=[(dump, len(self.dump_papers[dump.name])) for dump in reversed(dumps)],
         )
@@ -488,7 +487,7 @@ class SiteRenderer:
                 )
         src = "tags/index.md"
         pages[src] = self.env.get_template("tags_index.md.j2").render(
-            meta={"title": "Tags", "search": UNSEARCHED},
+            meta={"title": "Tags"},
             root=root_of(src),
             tags=[(self.tags[name], counts[name]) for name in self.tag_order],
             total=len(self.catalogue.papers),
@@ -516,7 +515,7 @@ class SiteRenderer:
                 )
         src = "a-z/index.md"
         pages[src] = self.env.get_template("az_index.md.j2").render(
-            meta={"title": "Papers A to Z", "search": UNSEARCHED},
+            meta={"title": "Papers A to Z"},
             root=root_of(src),
             letters=[(k, len(letters[k])) for k in order],
             total=len(self.catalogue.papers),
@@ -530,7 +529,7 @@ class SiteRenderer:
         top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:HOME_TOP_TAGS]
         newest = self.catalogue.dumps[-1] if self.catalogue.dumps else None
         return self.env.get_template("home.md.j2").render(
-            meta={"title": "Home", "search": UNSEARCHED},
+            meta={"title": "Home"},
             root="",
             site_name=self.site_name,
             papers=len(papers),
