@@ -66,7 +66,7 @@ def extra_files(
     files["stats/index.md"] = stats_page(renderer)
     files.update(map_files(renderer, coords))
     files.update(code_pages(renderer))
-    files["papers.csv"] = papers_csv(catalogue, site_url)
+    files["papers.csv"] = papers_csv(catalogue, site_url, renderer.texts)
     return files
 
 
@@ -261,9 +261,13 @@ def code_pages(renderer: SiteRenderer) -> dict[str, str]:
 # -- exports --------------------------------------------------------------------------------------
 
 
-def papers_csv(catalogue: Catalogue, site_url: str = "") -> str:
-    """``papers.csv``: one row per paper in catalogue order; RFC 4180 quoting and line ends."""
+def papers_csv(
+    catalogue: Catalogue, site_url: str = "", texts: dict[str, tuple[str, str]] | None = None
+) -> str:
+    """``papers.csv``: one row per paper in catalogue order; RFC 4180 quoting and line ends.
+    ``texts`` are the titles already cleaned (slug -> (title, abstract), ``build.plain_texts``)."""
     base = site_url.rstrip("/") + "/" if site_url else ""
+    texts = texts or {}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_FIELDS)
@@ -272,7 +276,7 @@ def papers_csv(catalogue: Catalogue, site_url: str = "") -> str:
         writer.writerow(
             [
                 paper.slug,
-                text.title_text(paper.title),
+                texts[paper.slug][0] if paper.slug in texts else text.title_text(paper.title),
                 base + paper.url,
                 ";".join(paper.tags),
                 first.dump,
