@@ -174,8 +174,8 @@ def stacked_bars(
 def horizontal_bars(ident: str, title: str, items: Sequence[tuple[str, int]]) -> str:
     """One labelled bar per ``(label, value)``, in the order given.
 
-    No links inside the SVG: Material's instant navigation rewrites every ``a.href`` on the
-    page and fails on SVG anchors, whose ``href`` is read-only. The table under the chart links.
+    No links inside the SVG (an SVG anchor's ``href`` is read-only to scripts that rewrite
+    links, as Material's instant navigation does); the table under the chart links.
     """
     row = 22
     label_width = min(300, max((len(label) for label, _ in items), default=4) * FONT * 0.56 + 8)

@@ -5,7 +5,7 @@
  * tag index ("tag", -1 for none); map/titles.json, fetched after the first paint, holds the
  * slugs and titles in the same order. Hover hit-testing uses a uniform grid over data space,
  * so it looks at a few cells instead of every point. Zoom with the wheel, pan by dragging,
- * click a point to open its paper. Works with Material's instant navigation (document$) and
+ * click a point to open its paper. Starts from Material's document$ (each page load) and
  * redraws when the palette changes. Exposes window.paperMap for tests and the console.
  */
 (function () {
@@ -372,7 +372,7 @@
   };
 
   if (typeof document$ !== "undefined") {
-    document$.subscribe(init); // Material: runs on first load and after every instant navigation
+    document$.subscribe(init); // Material: runs once the page is loaded
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
