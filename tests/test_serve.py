@@ -227,3 +227,21 @@ def test_a_failed_rename_leaves_the_old_file_and_no_temporary(tmp_path: Path, mo
         writer.write_if_changed(page, b"new\n")
     assert page.read_bytes() == b"old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["x.md"]
+
+
+def test_sync_tree_removes_what_is_no_longer_generated_and_keeps_the_rest(tmp_path: Path) -> None:
+    root = tmp_path / "generated"
+    writer.sync_tree(root, {"index.md": "home\n", "papers/a.md": "a\n", "tags/x/index.md": "x\n"})
+    (root / ".manifest.json").write_text("{}")
+    before = (root / "index.md").stat().st_mtime_ns
+
+    report = writer.sync_tree(root, {"index.md": "home\n", "papers/b.md": "b\n"}, keep={".manifest.json"})
+
+    assert report == writer.WriteReport(written=1, unchanged=1, removed=2)
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == [
+        ".manifest.json",
+        "index.md",
+        "papers",
+        "papers/b.md",
+    ]  # the emptied tags/x/ and tags/ are gone too
+    assert (root / "index.md").stat().st_mtime_ns == before
