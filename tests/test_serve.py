@@ -245,3 +245,22 @@ def test_sync_tree_removes_what_is_no_longer_generated_and_keeps_the_rest(tmp_pa
         "papers/b.md",
     ]  # the emptied tags/x/ and tags/ are gone too
     assert (root / "index.md").stat().st_mtime_ns == before
+
+
+def test_an_interrupted_write_of_a_new_file_leaves_no_file(tmp_path: Path, monkeypatch) -> None:
+    page = tmp_path / "papers" / "new.md"
+    real_fdopen = os.fdopen
+
+    def failing(fd: int, mode: str = "r", *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        handle = real_fdopen(fd, mode, *args, **kwargs)
+
+        def write(data: bytes) -> int:
+            raise OSError("disk full")
+
+        handle.write = write
+        return handle
+
+    monkeypatch.setattr(writer.os, "fdopen", failing)
+    with pytest.raises(OSError, match="disk full"):
+        writer.write_if_changed(page, b"a new page\n")
+    assert list(page.parent.iterdir()) == []
