@@ -40,7 +40,9 @@ from generator.parse import dump_files, read_dumps  # noqa: E402
 CORPUS = ROOT.parent / "shared" / "corpus" / "dumps"
 RESULTS = ROOT / "bench" / "results"
 STAGE = re.compile(r"papers: (?P<stage>[a-z]+): .*\((?P<seconds>[\d.]+) s\)")
-SEARCH = re.compile(r"search index: .*\((?P<beside>[\d.]+) s beside MkDocs, (?P<after>[\d.]+) s after it\)")
+SEARCH = re.compile(
+    r"search index: .*\((?P<beside>[\d.]+) s beside the build, (?P<after>[\d.]+) s after it\)"
+)
 
 
 def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> tuple[float, int, str]:

@@ -12,12 +12,12 @@ import logging
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import text
+from . import search, text
 from .catalogue import Catalogue, build_catalogue
 from .model import Paper, Problem
 from .parse import dump_files, read_dumps
@@ -78,45 +78,63 @@ def plain_texts(catalogue: Catalogue) -> dict[str, tuple[str, str]]:
     }
 
 
-def enrich(
-    catalogue: Catalogue, taxonomy: Taxonomy, timer: Timer, texts: dict[str, tuple[str, str]] | None = None
+def tag(
+    catalogue: Catalogue, taxonomy: Taxonomy, timer: Timer, texts: dict[str, tuple[str, str]]
 ) -> Catalogue:
-    """Tags, links, related papers and mentions, each computed once for the whole catalogue."""
-    from .mentions import find_mentions, mentioned_by
-    from .related import related_papers
-
-    papers = catalogue.papers
-    texts = texts or plain_texts(catalogue)
+    """Each paper's tags (from its clean title and abstract) and the links in its abstract."""
     with timer.stage("tags") as note:
-        titles = [texts[paper.slug][0] for paper in papers]
-        plain = [texts[paper.slug][1] for paper in papers]
-        tags = [taxonomy.tags_for(title, abstract) for title, abstract in zip(titles, plain, strict=True)]
-        links = [text.extract_links(paper.abstract) for paper in papers]
-        tagged = sum(1 for found in tags if found)
-        note.append(f"{tagged} of {len(papers)} papers tagged, {sum(1 for x in links if x)} with links")
-    with timer.stage("related") as note:
-        docs = [
-            (p.slug, f"{title}\n{abstract}") for p, title, abstract in zip(papers, titles, plain, strict=True)
-        ]
-        related = related_papers(docs)
-        note.append(f"{sum(len(v) for v in related.values())} links between {len(papers)} papers")
+        tags = [taxonomy.tags_for(*texts[paper.slug]) for paper in catalogue.papers]
+        links = [text.extract_links(paper.abstract) for paper in catalogue.papers]
+        papers = tuple(
+            replace(paper, tags=tuple(found), links=found_links)
+            for paper, found, found_links in zip(catalogue.papers, tags, links, strict=True)
+        )
+        note.append(
+            f"{sum(1 for found in tags if found)} of {len(papers)} papers tagged, "
+            f"{sum(1 for x in links if x)} with links"
+        )
+    return replace(catalogue, papers=papers)
+
+
+def mention(catalogue: Catalogue, timer: Timer) -> Catalogue:
+    """Each paper's mentions of other papers' method names, and who mentions it."""
+    from .mentions import find_mentions, mentioned_by
+
     with timer.stage("mentions") as note:
-        shown = [(p.slug, p.title, text.clean_tex(p.abstract)) for p in papers]
+        shown = [(p.slug, p.title, text.clean_tex(p.abstract)) for p in catalogue.papers]
         mentions = find_mentions(shown)
         backlinks = mentioned_by(mentions)
         note.append(f"{sum(len(v) for v in mentions.values())} mentions")
-    enriched = tuple(
-        replace(
-            paper,
-            tags=tuple(found),
-            links=found_links,
-            related=tuple(related.get(paper.slug, ())),
-            mentions=tuple(mentions.get(paper.slug, ())),
-            mentioned_by=tuple(backlinks.get(paper.slug, ())),
-        )
-        for paper, found, found_links in zip(papers, tags, links, strict=True)
+    papers = tuple(
+        replace(p, mentions=tuple(mentions.get(p.slug, ())), mentioned_by=tuple(backlinks.get(p.slug, ())))
+        for p in catalogue.papers
     )
-    return replace(catalogue, papers=enriched)
+    return replace(catalogue, papers=papers)
+
+
+def related_input(catalogue: Catalogue, texts: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
+    """What related lists compare: each paper's clean title and abstract, by slug."""
+    return [(p.slug, f"{texts[p.slug][0]}\n{texts[p.slug][1]}") for p in catalogue.papers]
+
+
+def relate(catalogue: Catalogue, related: dict[str, list], timer: Timer) -> Catalogue:
+    """The catalogue with each paper's related list (``related.related_papers``' answer)."""
+    with timer.stage("related") as note:
+        papers = tuple(replace(p, related=tuple(related.get(p.slug, ()))) for p in catalogue.papers)
+        note.append(f"{sum(len(v) for v in related.values())} links between {len(papers)} papers")
+    return replace(catalogue, papers=papers)
+
+
+def enrich(
+    catalogue: Catalogue, taxonomy: Taxonomy, timer: Timer, texts: dict[str, tuple[str, str]] | None = None
+) -> Catalogue:
+    """Tags, links, related papers and mentions, one after the other (``generate`` runs the
+    related lists on the second core instead)."""
+    from .related import related_papers
+
+    texts = texts or plain_texts(catalogue)
+    catalogue = mention(tag(catalogue, taxonomy, timer, texts), timer)
+    return relate(catalogue, related_papers(related_input(catalogue, texts)), timer)
 
 
 def papers_json(catalogue: Catalogue, texts: dict[str, tuple[str, str]] | None = None) -> str:
@@ -150,17 +168,20 @@ def generate(
     site_url: str = "",
     root: Path | None = None,
     timer: Timer | None = None,
+    on_search_documents: Callable[[dict[str, str]], None] | None = None,
 ) -> Generated:
     """Everything the site needs from ``dumps_dir``, as ``{relative path: text}``.
 
     On any error in the dumps or the taxonomy nothing is rendered: a site that silently
-    lacks a paper of a valid dump is worse than no new site.
+    lacks a paper of a valid dump is worse than no new site. ``on_search_documents`` gets
+    Pagefind's documents as soon as papers are tagged, long before the pages are done.
     """
     # Imported here, not at the top: scikit-learn and the renderer take about a second to
     # load, which a no-op ``regenerate`` (nothing changed) should not pay.
-    from .extras import extra_files, map_texts
+    from .extras import extra_files, map_files, map_texts
     from .projection import map_points
-    from .render import SiteRenderer
+    from .related import related_papers
+    from .render import SiteRenderer, paper_markup
 
     timer = timer or Timer()
     with timer.stage("parse") as note:
@@ -171,25 +192,51 @@ def generate(
     taxonomy = load_taxonomy(taxonomy_path or default_path())
     if any(p.severity == "error" for p in problems):
         return Generated(None, problems, {}, taxonomy.tags, timer.seconds)
-    # The map's projection needs only the texts: it runs on the second core meanwhile.
     with timer.stage("clean") as note:
         texts = plain_texts(catalogue)
         note.append(f"{len(texts)} titles and abstracts")
+    # Related lists, then the map's projection, are computed in another process (the
+    # second core), while this one marks up titles and abstracts, finds mentions and
+    # renders everything that does not list related papers; Pagefind, started by
+    # ``on_search_documents``, indexes beside both.
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        catalogue = tag(catalogue, taxonomy, timer, texts)
+        related = pool.submit(related_papers, related_input(catalogue, texts))
         layout = pool.submit(map_points, map_texts(catalogue, texts)) if catalogue.papers else None
-        catalogue = enrich(catalogue, taxonomy, timer, texts)
-        with timer.stage("render") as note:
-            renderer = SiteRenderer(catalogue, taxonomy.tags, site_name, texts=texts)
-            files, search_documents = renderer.render()
+        with timer.stage("markup") as note:
+            markup = {paper.slug: paper_markup(paper) for paper in catalogue.papers}
+            known = {tag.name for tag in taxonomy.tags}
+            search_documents = {
+                search.document_path(p.slug): search.document(
+                    *markup[p.slug], [t for t in p.tags if t in known]
+                )
+                for p in catalogue.papers
+            }
+            note.append(
+                f"{len(markup)} titles and abstracts as HTML, {len(search_documents)} search documents"
+            )
+        if on_search_documents is not None:
+            on_search_documents(search_documents)
+        catalogue = mention(catalogue, timer)
+        with timer.stage("listings") as note:
+            renderer = SiteRenderer(catalogue, taxonomy.tags, site_name, texts=texts, markup=markup)
+            files = renderer.listing_pages()
+            extras = extra_files(catalogue, taxonomy.tags, site_url, renderer=renderer, with_map=False)
+            files.update(extras)
+            note.append(f"{len(files)} files: home, dumps, tags, A to Z, feeds, stats, code listing, CSV")
+        with timer.stage("wait") as note:
+            answer = related.result()
+            note.append("for related lists from the second core")
+        catalogue = relate(catalogue, answer, timer)
+        with timer.stage("papers") as note:
+            pages = renderer.paper_pages(catalogue.papers)
+            files.update(pages)
             files["papers.json"] = papers_json(catalogue, texts)
-            note.append(f"{len(files)} files")
+            note.append(f"{len(pages)} paper pages and papers.json")
         with timer.stage("map") as note:
             coords = layout.result() if layout else []
+            files.update(map_files(renderer, coords))
             note.append(f"{len(coords)} points")
-        with timer.stage("extras") as note:
-            extras = extra_files(catalogue, taxonomy.tags, site_url, renderer=renderer, coords=coords)
-            files.update(extras)
-            note.append(f"{len(extras)} files: feeds, stats, map, code listing, CSV")
     return Generated(catalogue, problems, files, taxonomy.tags, timer.seconds, search_documents)
 
 
@@ -253,11 +300,14 @@ def regenerate(
     site_url: str = "",
     root: Path | None = None,
     timer: Timer | None = None,
+    search_ready: Callable[[Path], None] | None = None,
 ) -> tuple[Manifest | None, tuple[Problem, ...]]:
     """Generate into ``out_dir`` unless nothing it reads changed since the last run.
 
     Returns the manifest of the files now in ``out_dir``, or None and the problems that
-    stopped generation.
+    stopped generation. ``search_ready`` gets the folder of search documents
+    (``search_dir``) as soon as they are on disk: at once when nothing changed, else from
+    the thread that writes them while generation goes on.
     """
     timer = timer or Timer()
     taxonomy_path = taxonomy_path or default_path()
@@ -271,10 +321,28 @@ def regenerate(
         )
         note.append(f"unchanged, {len(manifest.files)} generated files reused" if unchanged else "changed")
     if unchanged:
+        if search_ready is not None:
+            search_ready(search_dir(out_dir))
         return manifest, ()
-    generated = generate(
-        dumps_dir, taxonomy_path, site_name=site_name, site_url=site_url, root=root, timer=timer
-    )
+    with ThreadPoolExecutor(1, thread_name_prefix="search-documents") as writer:
+        written: list[Future[None]] = []
+
+        def documents(docs: dict[str, str]) -> None:
+            written.append(
+                writer.submit(write_search_documents, docs, search_dir(out_dir), timer, search_ready)
+            )
+
+        generated = generate(
+            dumps_dir,
+            taxonomy_path,
+            site_name=site_name,
+            site_url=site_url,
+            root=root,
+            timer=timer,
+            on_search_documents=documents,
+        )
+    for job in written:
+        job.result()  # the writer's exception, if any
     if generated.errors:
         return None, generated.problems
     write(generated, out_dir, timer)
@@ -283,10 +351,24 @@ def regenerate(
     return manifest, generated.problems
 
 
+def write_search_documents(
+    documents: dict[str, str], folder: Path, timer: Timer, ready: Callable[[Path], None] | None
+) -> None:
+    """Write Pagefind's documents (in a thread: the disk waits overlap generation), then say so."""
+    start = time.perf_counter()
+    folder.mkdir(parents=True, exist_ok=True)  # Pagefind wants the folder, papers or not
+    report = sync_tree(folder, documents)
+    timer.report(
+        f"search documents: {report.written} written, {report.unchanged} unchanged, "
+        f"{report.removed} removed, beside generation in {time.perf_counter() - start:.2f} s"
+    )
+    if ready is not None:
+        ready(folder)
+
+
 def write(generated: Generated, out_dir: Path, timer: Timer | None = None) -> WriteReport:
     timer = timer or Timer()
     with timer.stage("write") as note:
         report = sync_tree(out_dir, generated.files, keep={MANIFEST})
-        sync_tree(search_dir(out_dir), generated.search_documents)
         note.append(f"{report.written} written, {report.unchanged} unchanged, {report.removed} removed")
     return report

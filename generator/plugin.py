@@ -125,6 +125,14 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        index_into = Path(config.site_dir) / "pagefind"
+
+        def search_ready(documents: Path) -> None:
+            """Pagefind indexes the papers on the second core while the site is made."""
+            if self.config.search and self.search is None:
+                self.search_started = time.perf_counter()
+                self.search = start_search_index(documents, index_into)
+
         try:
             manifest, problems = regenerate(
                 self.dumps_dir,
@@ -134,6 +142,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 site_url=config.site_url or "",
                 root=self.base,
                 timer=Timer(report=log.info),
+                search_ready=search_ready,
             )
         except TaxonomyError as err:
             raise PluginError(str(err)) from None
@@ -163,12 +172,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             files.append(file)
             if dump:
                 PaperPage(None, file, config)  # MkDocs uses a file's page when it has one
-        if self.config.search:
-            # Pagefind indexes the papers on the second core while MkDocs renders them.
-            self.search_started = time.perf_counter()
-            self.search = start_search_index(
-                search_dir(self.generated_dir), Path(config.site_dir) / "pagefind"
-            )
+        if search_dir(self.generated_dir).is_dir():
+            search_ready(search_dir(self.generated_dir))  # serving the last good generation
         return files
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -214,7 +219,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             self.search = None
         log.info(
             f"search index: {index.pages} papers, {index.words} words "
-            f"({waited - self.search_started:.2f} s beside MkDocs, {time.perf_counter() - waited:.2f} s after it)"
+            f"({waited - self.search_started:.2f} s beside the build, {time.perf_counter() - waited:.2f} s after it)"
         )
 
     def on_build_error(self, *, error: Exception) -> None:

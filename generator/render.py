@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
 from urllib.parse import quote_plus
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -105,11 +104,9 @@ def shorten(value: str, width: int) -> str:
     return cut.rstrip(" ,.;:") + "…"
 
 
-class Rendered(NamedTuple):
-    """Every generated page (source path -> Markdown) and each paper's search document."""
-
-    pages: dict[str, str]
-    search_documents: dict[str, str]  # papers/<slug>/index.html -> HTML for Pagefind
+def paper_markup(paper: Paper) -> tuple[str, str]:
+    """A paper's title and abstract as HTML fragments (the abstract before mentions are linked)."""
+    return text.title_html(paper.title), text.abstract_html(paper.abstract)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,9 +213,11 @@ class SiteRenderer:
         tags: Sequence[Tag],
         site_name: str = "",
         texts: dict[str, tuple[str, str]] | None = None,
+        markup: dict[str, tuple[str, str]] | None = None,
     ) -> None:
         self.catalogue = catalogue
         self.texts = texts or {}  # slug -> (title text, plain abstract), when already cleaned
+        self.markup = markup or {}  # slug -> (title HTML, abstract HTML), when already made
         self.tags = {tag.name: tag for tag in tags}
         self.tag_order = [tag.name for tag in tags]
         self.site_name = site_name
@@ -243,16 +242,14 @@ class SiteRenderer:
     def views(self) -> dict[str, PaperView]:
         views = {}
         for paper in self.catalogue.papers:
-            abstract = text.abstract_html(paper.abstract)
+            title_html, abstract = self.markup.get(paper.slug) or paper_markup(paper)
             if paper.mentions:
                 abstract = link_mentions(abstract, paper.mentions, lambda slug: f"../{slug}/")
             title, plain = self.texts.get(paper.slug) or (
                 text.title_text(paper.title),
                 text.plain_text(paper.abstract),
             )
-            views[paper.slug] = PaperView(
-                title, Markup(text.title_html(paper.title)), plain, Markup(abstract)
-            )
+            views[paper.slug] = PaperView(title, Markup(title_html), plain, Markup(abstract))
         return views
 
     @cached_property
@@ -315,34 +312,25 @@ class SiteRenderer:
 
     # -- pages ---------------------------------------------------------------------------------
 
-    def render(self) -> Rendered:
-        pages: dict[str, str] = {}
-        search: dict[str, str] = {}
-        pages["index.md"] = self.home_page()
-        for paper in self.catalogue.papers:
-            body = self.paper_body(paper)
-            pages[f"papers/{paper.slug}.md"] = f"---\n{front_matter(self.paper_meta(paper))}---\n\n{body}"
-            search[f"papers/{paper.slug}/index.html"] = self.search_document(paper, body)
+    def render(self) -> dict[str, str]:
+        """Every generated page: source path -> Markdown (HTML under front matter)."""
+        return {**self.listing_pages(), **self.paper_pages(self.catalogue.papers)}
+
+    def listing_pages(self) -> dict[str, str]:
+        """The home page, dump pages, tag pages and the A to Z list: none shows related lists."""
+        pages = {"index.md": self.home_page()}
         pages.update(self.dump_pages())
         pages.update(self.tag_pages())
         pages.update(self.az_pages())
-        return Rendered(pages, search)
+        return pages
 
-    def search_document(self, paper: Paper, body: str) -> str:
-        """What Pagefind indexes of a paper: its page's body and its tags as filters.
-
-        Indexing these while MkDocs renders the pages (plugin.py) keeps Pagefind off the
-        critical path; the page itself holds the same body inside ``data-pagefind-body``.
-        """
-        tags = "".join(
-            f'<span data-pagefind-filter="tag">{escape(name)}</span>'
-            for name in paper.tags
-            if name in self.tags
-        )
-        return (
-            f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{self.views[paper.slug].title_html}'
-            f"</title></head><body><div data-pagefind-body>\n<nav hidden>{tags}</nav>\n\n{body}</div></body></html>\n"
-        )
+    def paper_pages(self, papers: Sequence[Paper]) -> dict[str, str]:
+        """One page per paper. ``papers`` are the catalogue's, with their related lists
+        (computed after the listings were rendered)."""
+        return {
+            f"papers/{paper.slug}.md": f"---\n{front_matter(self.paper_meta(paper))}---\n\n{self.paper_body(paper)}"
+            for paper in papers
+        }
 
     def paper_meta(self, paper: Paper) -> dict:
         view = self.views[paper.slug]

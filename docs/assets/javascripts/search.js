@@ -38,6 +38,10 @@
     return loading;
   }
 
+  // Pagefind indexes each paper as papers/<slug>.html (generator/search.py); its page is
+  // papers/<slug>/.
+  const pageUrl = (url) => url.replace(/\.html$/, "/");
+
   // Keep text and <mark> elements of Pagefind's excerpt; drop anything else it might hold.
   function safeExcerpt(html) {
     const template = document.createElement("template");
@@ -65,7 +69,7 @@
     item.className = "md-search-result__item";
     const link = document.createElement("a");
     link.className = "md-search-result__link";
-    link.href = data.url;
+    link.href = pageUrl(data.url);
     link.tabIndex = -1;
     const article = document.createElement("article");
     article.className = "md-search-result__article md-typeset";
