@@ -18,7 +18,9 @@ noisy: compare the ratios of one run, not seconds across runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -45,16 +47,53 @@ SEARCH = re.compile(
 )
 
 
-def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> tuple[float, int, str]:
-    """Wall seconds, peak resident memory (bytes, largest process) and stderr of a command."""
+def tree_rss(root: int) -> int:
+    """Resident bytes of process ``root`` and all its descendants, from /proc."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(parents.get(pid, ()))
+        with contextlib.suppress(OSError):  # the process may have ended meanwhile
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    return total
+
+
+def timed(
+    command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> tuple[float, int, str, int]:
+    """Wall seconds, peak resident memory (bytes, largest process), stderr of a command, and
+    the peak of all its processes together (sampled every 0.2 s): Pagefind and the worker
+    run beside the build."""
     wrapped = ["/usr/bin/time", "-f", "@@peak %M", *command]
     start = time.perf_counter()
-    result = subprocess.run(wrapped, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    process = subprocess.Popen(
+        wrapped, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    together = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal together
+        while not done.wait(0.2):
+            together = max(together, tree_rss(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate()
     seconds = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(f"failed: {' '.join(command)}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    peak = int(re.search(r"@@peak (\d+)", result.stderr).group(1)) * 1024
-    return seconds, peak, result.stderr
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{stdout[-3000:]}\n{stderr[-3000:]}")
+    peak = int(re.search(r"@@peak (\d+)", stderr).group(1)) * 1024
+    return seconds, peak, stderr, together
 
 
 def site_figures(site: Path) -> dict[str, int]:
@@ -76,12 +115,12 @@ def build_ours(dumps: Path, work: Path) -> dict:
         PAPERS_GENERATED_DIR=str(work / "ours-generated"),
         NO_MKDOCS_2_WARNING="1",
     )
-    seconds, peak, log = timed([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], env)
+    seconds, peak, log, together = timed([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], env)
     stages = {m.group("stage"): float(m.group("seconds")) for m in STAGE.finditer(log)}
     search = SEARCH.search(log)
     generation = sum(stages.values())
     # A second build with nothing changed: what a no-op regeneration costs.
-    again, _, log2 = timed(
+    again, _, log2, _ = timed(
         [
             sys.executable,
             "-m",
@@ -112,6 +151,7 @@ def build_ours(dumps: Path, work: Path) -> dict:
         },
         "mkdocs_seconds": round(seconds - generation - (float(search.group("after")) if search else 0.0), 2),
         "peak_memory_bytes": peak,
+        "peak_memory_all_processes_bytes": together,
         "noop_regeneration": noop,
         **site_figures(site),
         "largest_page": largest_page(site),
@@ -132,7 +172,7 @@ def build_peer(papers: list[tuple[str, str, str]], work: Path) -> dict:
     )
     site = project / "site"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    seconds, peak, _ = timed(
+    seconds, peak, _, _ = timed(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], env, cwd=project
     )
     index = site / "search" / "search_index.json"
@@ -158,7 +198,7 @@ for slug, title, abstract in papers:
 def build_floor(papers: list[tuple[str, str, str]], work: Path) -> dict:
     data = work / "floor.json"
     data.write_text(json.dumps(papers))
-    seconds, peak, _ = timed([sys.executable, "-c", FLOOR, str(data), str(work / "floor-site")])
+    seconds, peak, _, _ = timed([sys.executable, "-c", FLOOR, str(data), str(work / "floor-site")])
     return {"seconds": round(seconds, 2), "peak_memory_bytes": peak, **site_figures(work / "floor-site")}
 
 
@@ -167,12 +207,42 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+# What GitHub Pages sends gzipped (when the browser accepts it); Pagefind's own index files
+# are compressed already and go as they are.
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
+
+
+class PagesLikeHandler(QuietHandler):
+    """Serves the site as GitHub Pages does: text, scripts, JSON and SVG gzipped."""
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        kind = self.guess_type(str(path))
+        if not (
+            path.is_file()
+            and kind.startswith(COMPRESSED_TYPES)
+            and "gzip" in self.headers.get("Accept-Encoding", "")
+        ):
+            super().do_GET()
+            return
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
 def first_query_bytes(site: Path, query: str) -> dict:
     """Bytes the browser fetches loading the home page, then from typing a query to seeing
-    results, in Chromium via Playwright."""
+    results, in Chromium via Playwright, from a server that compresses as GitHub Pages does.
+    Also what each file of the query weighs, so a regression points at its cause."""
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(QuietHandler, directory=str(site))
+    handler = functools.partial(PagesLikeHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
@@ -185,11 +255,17 @@ def first_query_bytes(site: Path, query: str) -> dict:
             page = browser.new_page()
             # Bytes of each phase: loading the home page, then typing the query to seeing results.
             phases: dict[str, list[int]] = {"home": [], "query": []}
+            files: dict[str, int] = {}
             phase = ["home"]
-            page.on(
-                "requestfinished",
-                lambda request: phases[phase[0]].append(request.sizes()["responseBodySize"]),
-            )
+
+            def finished(request) -> None:  # type: ignore[no-untyped-def]
+                size = max(request.sizes()["responseBodySize"], 0)
+                phases[phase[0]].append(size)
+                if phase[0] == "query":
+                    name = re.sub(r"\?.*", "", request.url.removeprefix(base))
+                    files[name] = files.get(name, 0) + size
+
+            page.on("requestfinished", finished)
             page.goto(base)
             page.wait_for_load_state("networkidle")
             phase[0] = "query"
@@ -205,6 +281,7 @@ def first_query_bytes(site: Path, query: str) -> dict:
         "bytes": sum(phases["query"]),
         "requests": len(phases["query"]),
         "home_page_bytes": sum(phases["home"]),
+        "query_files": dict(sorted(files.items(), key=lambda kv: -kv[1])[:8]),
     }
 
 
