@@ -364,8 +364,7 @@ class SiteRenderer:
         )
         out = [
             f'<h1 class="paper-title">{view.title_html}</h1>\n',
-            # Ignored by search: otherwise every paper would match "arxiv" and "papers".
-            '<nav class="paper-links" aria-label="Links" data-pagefind-ignore>\n'
+            '<nav class="paper-links" aria-label="Links">\n'
             + "\n".join(links)
             + "\n</nav>\n",
             f'<div class="paper-abstract"><p>{view.abstract_html}</p></div>\n',
@@ -378,7 +377,7 @@ class SiteRenderer:
                 for rel in related
             )
             out.append(
-                f'{heading("related-papers", "Related papers")}<ul class="paper-related" data-pagefind-ignore>\n{items}</ul>\n'
+                f'{heading("related-papers", "Related papers")}<ul class="paper-related">\n{items}</ul>\n'
             )
         mentioned = [slug for slug in paper.mentioned_by if slug in self.views]
         if mentioned:
@@ -386,7 +385,7 @@ class SiteRenderer:
                 f'<li><a href="../{slug}/">{self.views[slug].title_html}</a></li>\n' for slug in mentioned
             )
             out.append(
-                f'{heading("mentioned-by", "Mentioned by")}<ul class="paper-mentioned-by" data-pagefind-ignore>\n{items}</ul>\n'
+                f'{heading("mentioned-by", "Mentioned by")}<ul class="paper-mentioned-by">\n{items}</ul>\n'
             )
         items = []
         for source in paper.sources:
@@ -397,7 +396,7 @@ class SiteRenderer:
                 f'<span class="paper-source">{escape(dump.name)}, line {source.line}</span></li>\n'
             )
         out.append(
-            f'{heading("seen-in", "Seen in")}<ul class="paper-sources" data-pagefind-ignore>\n{"".join(items)}</ul>\n'
+            f'{heading("seen-in", "Seen in")}<ul class="paper-sources">\n{"".join(items)}</ul>\n'
         )
         return "\n".join(out)
 

@@ -111,3 +111,23 @@ def test_search_results_show_hostile_text_as_text(browser, hostile_server: str) 
     assert "<img src=x onerror" in results.inner_text()
     assert dialogs == [] and errors == []
     page.close()
+
+
+def test_math_renders_and_only_pages_with_math_fetch_katex(browser, hostile_server: str) -> None:  # type: ignore[no-untyped-def]
+    """KaTeX (about 300 KB) is fetched by pages that hold math, and renders it there."""
+    fetched: list[str] = []
+    page = browser.new_page()
+    page.on("request", lambda request: fetched.append(request.url.removeprefix(hostile_server)))
+    page.goto(f"{hostile_server}papers/crlf-lines-with-trailing-spaces/")
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in fetched if "katex" in url and url != "assets/javascripts/katex-init.js"]
+    assert not [
+        url for url in fetched if url.startswith(("assets/javascripts/map", "assets/stylesheets/map"))
+    ]
+
+    page.goto(f"{hostile_server}papers/scaling-o-n-2-attention-to-alpha-beta-with-textbf-bold-tex/")
+    page.locator("h1.paper-title .katex").first.wait_for(timeout=15_000)
+    assert "assets/katex/katex.min.js" in fetched
+    # The title's $\alpha < \beta$ is drawn as math, not shown as TeX source.
+    assert "α" in page.locator("h1.paper-title .katex").nth(1).inner_text()
+    page.close()

@@ -38,6 +38,48 @@
     return loading;
   }
 
+  // The dialog's markup, the theme's own (overrides/partials/search.html used to hold it):
+  // static HTML only; the site's words are set as text and attributes below.
+  const DIALOG = `
+<label class="md-search__overlay" for="__search"></label>
+<div class="md-search__inner" role="search">
+<form class="md-search__form" name="search">
+<input type="text" class="md-search__input" name="query" autocapitalize="off" autocorrect="off" autocomplete="off" spellcheck="false" data-pagefind-query required>
+<label class="md-search__icon md-icon" for="__search"></label>
+<nav class="md-search__options">
+<button type="reset" class="md-search__icon md-icon" tabindex="-1"></button>
+</nav>
+</form>
+<div class="md-search__output">
+<div class="md-search__scrollwrap" tabindex="0" data-md-scrollfix>
+<div class="md-search-result" data-pagefind-results>
+<div class="pf-filter">
+<label>Tag <select data-pagefind-tag aria-label="Only papers with this tag"><option value="">any tag</option></select></label>
+</div>
+<div class="md-search-result__meta" data-pagefind-meta-line></div>
+<ol class="md-search-result__list" role="presentation"></ol>
+<button type="button" class="md-button pf-more" data-pagefind-more hidden>More results</button>
+</div>
+</div>
+</div>
+</div>`;
+
+  function build(box) {
+    const words = box.dataset;
+    const [searchIcon, backIcon, closeIcon] = box.querySelector("template[data-pagefind-icons]")?.content.children ?? [];
+    box.insertAdjacentHTML("beforeend", DIALOG);
+    const field = box.querySelector("[data-pagefind-query]");
+    field.placeholder = words.placeholder || "Search";
+    field.setAttribute("aria-label", field.placeholder);
+    box.querySelector("label.md-search__icon").append(...[searchIcon, backIcon].filter(Boolean));
+    box.querySelector(".md-search__options").setAttribute("aria-label", words.label || "Search");
+    const reset = box.querySelector("button[type=reset]");
+    reset.title = words.reset || "Clear";
+    reset.setAttribute("aria-label", reset.title);
+    if (closeIcon) reset.append(closeIcon);
+    box.querySelector("[data-pagefind-meta-line]").textContent = `Type to search ${words.siteName || ""}`.trim();
+  }
+
   // Pagefind indexes each paper as papers/<slug>.html (generator/search.py); its page is
   // papers/<slug>/.
   const pageUrl = (url) => url.replace(/\.html$/, "/");
@@ -202,6 +244,7 @@
     const box = root();
     if (!box || box.dataset.bound) return;
     box.dataset.bound = "true";
+    build(box);
     input().addEventListener("input", () => {
       clearTimeout(timer);
       timer = setTimeout(search, 120);
