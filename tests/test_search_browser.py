@@ -131,3 +131,20 @@ def test_math_renders_and_only_pages_with_math_fetch_katex(browser, hostile_serv
     # The title's $\alpha < \beta$ is drawn as math, not shown as TeX source.
     assert "α" in page.locator("h1.paper-title .katex").nth(1).inner_text()
     page.close()
+
+
+def test_the_palette_toggle_switches_to_dark_and_the_choice_survives_a_reload(
+    browser, seed_server: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The palette form's buttons come from assets/javascripts/palette.js, not the page."""
+    page, errors = open_page(browser, f"{seed_server}papers/light-schrodinger-bridge/")
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    assert page.evaluate(scheme) == "default"
+    page.locator("label[title='Switch to dark mode']").click()
+    assert page.evaluate(scheme) == "slate"
+    page.goto(f"{seed_server}a-z/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(scheme) == "slate"
+    assert page.locator("label[title='Switch to light mode']").is_visible()
+    assert errors == []
+    page.close()

@@ -198,3 +198,18 @@ def test_sitemap_parts_hold_at_most_ten_thousand_pages() -> None:
     assert [part.url for part in parts] == [f"https://x.github.io/a/sitemaps/{n}.xml" for n in (1, 2, 3)]
     assert [part.xml.count("<url>") for part in parts] == [10_000, 10_000, 5_001]
     assert "<loc>https://x.github.io/a/p0/?a&amp;b</loc>" in parts[0].xml
+
+
+def test_the_home_page_alone_names_the_catalogue_for_machines(seed_site: Path) -> None:
+    link = (
+        '<link rel="alternate" type="application/json" title="HF Papers Atlas catalogue" href="papers.json">'
+    )
+    assert link in (seed_site / "index.html").read_text(encoding="utf-8")
+    paper = (seed_site / "papers" / "light-schrodinger-bridge" / "index.html").read_text(encoding="utf-8")
+    assert "papers.json" not in paper
+
+
+def test_no_content_tabs_extension_while_its_script_is_left_out() -> None:
+    """overrides/partials/javascripts/content.html drops Material's content-tab script."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "tabbed" not in config

@@ -1,0 +1,53 @@
+{#-
+  Rendered once per build (mkdocs.yml: theme.static_templates) into assets/javascripts/palette.js,
+  which every page loads right after its (empty) palette form, before it is painted:
+  1. Material's page-scope helpers (partials/javascripts/base.html, inline in each page by
+     default), with the scope taken from this script's own address;
+  2. the palette form's radio buttons and toggles, from this site's theme.palette (Material's
+     partials/palette.html made them in each page: 945 bytes of 29,000 pages);
+  3. Material 9.8.1's palette script (partials/javascripts/palette.html, MIT licence), which
+     applies the reader's saved colour scheme.
+  Material's own code binds to the form when the page has loaded, by then complete.
+-#}
+// Made from overrides/assets/javascripts/palette.js when the site is built.
+var __md_scope=new URL("../..",document.currentScript.src),__md_hash=e=>[...e].reduce(((e,_)=>(e<<5)-e+_.charCodeAt(0)),0),__md_get=(e,_=localStorage,t=__md_scope)=>JSON.parse(_.getItem(t.pathname+"."+e)),__md_set=(e,_,t=localStorage,a=__md_scope)=>{try{t.setItem(a.pathname+"."+e,JSON.stringify(_))}catch(e){}};
+{%- set options = [] %}
+{%- for option in config.theme.palette %}
+  {%- set icon %}{% if option.toggle %}{% include ".icons/" ~ option.toggle.icon ~ ".svg" %}{% endif %}{% endset %}
+  {%- set _ = options.append({
+    "media": option.media,
+    "scheme": (option.scheme | d("default", true)) | replace(" ", "-"),
+    "primary": (option.primary | d("indigo", true)) | replace(" ", "-"),
+    "accent": (option.accent | d("indigo", true)) | replace(" ", "-"),
+    "name": option.toggle.name if option.toggle else none,
+    "icon": icon | trim,
+  }) %}
+{%- endfor %}
+(function () {
+  var form = document.querySelector("[data-md-component=palette]");
+  var options = {{ options | tojson }};
+  if (!form || form.children.length) return;
+  options.forEach(function (option, index) {
+    var input = document.createElement("input");
+    input.className = "md-option";
+    input.type = "radio";
+    input.name = "__palette";
+    input.id = "__palette_" + index;
+    ["media", "scheme", "primary", "accent"].forEach(function (key) {
+      input.setAttribute("data-md-color-" + key, option[key]);
+    });
+    if (option.name) input.setAttribute("aria-label", option.name);
+    else input.setAttribute("aria-hidden", "true");
+    form.append(input);
+    if (option.name) {
+      var label = document.createElement("label");
+      label.className = "md-header__button md-icon";
+      label.title = option.name;
+      label.htmlFor = "__palette_" + ((index + 1) % options.length);
+      label.hidden = true;
+      label.innerHTML = option.icon;
+      form.append(label);
+    }
+  });
+})();
+var palette=__md_get("__palette");if(palette&&palette.color){if("(prefers-color-scheme)"===palette.color.media){var media=matchMedia("(prefers-color-scheme: light)"),input=document.querySelector(media.matches?"[data-md-color-media='(prefers-color-scheme: light)']":"[data-md-color-media='(prefers-color-scheme: dark)']");palette.color.media=input.getAttribute("data-md-color-media"),palette.color.scheme=input.getAttribute("data-md-color-scheme"),palette.color.primary=input.getAttribute("data-md-color-primary"),palette.color.accent=input.getAttribute("data-md-color-accent")}for(var[key,value]of Object.entries(palette.color))document.body.setAttribute("data-md-color-"+key,value)}
