@@ -6,12 +6,13 @@ It runs on its own (``python -m generator build``) and from the MkDocs plugin.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import multiprocessing
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -53,7 +54,6 @@ class Generated:
     files: dict[str, str]
     tags: tuple[Tag, ...]
     timings: dict[str, float]
-    search_documents: dict[str, str] = field(default_factory=dict)  # Pagefind's input, by path
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -169,16 +169,19 @@ def generate(
     root: Path | None = None,
     timer: Timer | None = None,
     on_search_documents: Callable[[dict[str, str]], None] | None = None,
+    defer: Callable[[str, Callable[[], str]], None] | None = None,
 ) -> Generated:
     """Everything the site needs from ``dumps_dir``, as ``{relative path: text}``.
 
     On any error in the dumps or the taxonomy nothing is rendered: a site that silently
     lacks a paper of a valid dump is worse than no new site. ``on_search_documents`` gets
     Pagefind's documents as soon as papers are tagged, long before the pages are done.
+    With ``defer``, the map's coordinates (``map/points.json``) are not waited for: ``defer``
+    gets the path and a function that waits for them and returns the file's text.
     """
     # Imported here, not at the top: scikit-learn and the renderer take about a second to
     # load, which a no-op ``regenerate`` (nothing changed) should not pay.
-    from .extras import extra_files, map_files, map_texts
+    from .extras import extra_files, map_page_files, map_points_payload, map_texts, points_json
     from .projection import map_points
     from .related import related_papers
     from .render import SiteRenderer, paper_markup
@@ -199,7 +202,8 @@ def generate(
     # second core), while this one marks up titles and abstracts, finds mentions and
     # renders everything that does not list related papers; Pagefind, started by
     # ``on_search_documents``, indexes beside both.
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    try:
         catalogue = tag(catalogue, taxonomy, timer, texts)
         related = pool.submit(related_papers, related_input(catalogue, texts))
         layout = pool.submit(map_points, map_texts(catalogue, texts)) if catalogue.papers else None
@@ -234,10 +238,22 @@ def generate(
             files["papers.json"] = papers_json(catalogue, texts)
             note.append(f"{len(pages)} paper pages and papers.json")
         with timer.stage("map") as note:
-            coords = layout.result() if layout else []
-            files.update(map_files(renderer, coords))
-            note.append(f"{len(coords)} points")
-    return Generated(catalogue, problems, files, taxonomy.tags, timer.seconds, search_documents)
+            files.update(map_page_files(renderer))
+            payload = map_points_payload(renderer)
+
+            def points() -> str:
+                return points_json(payload, layout.result() if layout else [])
+
+            if defer is None:
+                files["map/points.json"] = points()
+                note.append(f"{len(catalogue.papers)} points")
+            else:
+                defer("map/points.json", points)
+                note.append(f"page and titles; {len(catalogue.papers)} points still being laid out")
+    finally:
+        # Returns at once; the worker ends when the map's projection is done.
+        pool.shutdown(wait=defer is None, cancel_futures=False)
+    return Generated(catalogue, problems, files, taxonomy.tags, timer.seconds)
 
 
 MANIFEST = ".manifest.json"
@@ -270,10 +286,12 @@ class Manifest:
     tags: dict[str, str]  # tag name -> slug
 
     @classmethod
-    def of(cls, generated: Generated, fingerprint: str) -> Manifest:
+    def of(cls, generated: Generated, fingerprint: str, later: Sequence[str] = ()) -> Manifest:
+        """``later``: files still being made, written to ``out_dir`` when they are done."""
         assert generated.catalogue is not None
         edit = {f"papers/{p.slug}.md": p.sources[-1].dump for p in generated.catalogue.papers}
-        return cls(fingerprint, tuple(generated.files), edit, {tag.name: tag.slug for tag in generated.tags})
+        files = (*generated.files, *later)
+        return cls(fingerprint, files, edit, {tag.name: tag.slug for tag in generated.tags})
 
     @classmethod
     def load(cls, out_dir: Path) -> Manifest | None:
@@ -301,6 +319,7 @@ def regenerate(
     root: Path | None = None,
     timer: Timer | None = None,
     search_ready: Callable[[Path], None] | None = None,
+    later: Callable[[str, Callable[[], str]], None] | None = None,
 ) -> tuple[Manifest | None, tuple[Problem, ...]]:
     """Generate into ``out_dir`` unless nothing it reads changed since the last run.
 
@@ -308,6 +327,11 @@ def regenerate(
     stopped generation. ``search_ready`` gets the folder of search documents
     (``search_dir``) as soon as they are on disk: at once when nothing changed, else from
     the thread that writes them while generation goes on.
+
+    With ``later``, files whose input is still being computed in the worker (the map's
+    coordinates) are not waited for: ``later`` gets each one's path and a function that
+    waits, writes it into ``out_dir`` and returns its text. The manifest lists them; until
+    they are written, it is not ``complete``, so a build interrupted meanwhile regenerates.
     """
     timer = timer or Timer()
     taxonomy_path = taxonomy_path or default_path()
@@ -332,6 +356,7 @@ def regenerate(
                 writer.submit(write_search_documents, docs, search_dir(out_dir), timer, search_ready)
             )
 
+        pending: dict[str, Callable[[], str]] = {}
         generated = generate(
             dumps_dir,
             taxonomy_path,
@@ -340,15 +365,26 @@ def regenerate(
             root=root,
             timer=timer,
             on_search_documents=documents,
+            defer=pending.__setitem__ if later is not None else None,
         )
     for job in written:
         job.result()  # the writer's exception, if any
     if generated.errors:
         return None, generated.problems
-    write(generated, out_dir, timer)
-    manifest = Manifest.of(generated, fingerprint)
+    write(generated, out_dir, timer)  # removes an older copy of a pending file: not complete
+    manifest = Manifest.of(generated, fingerprint, later=tuple(pending))
     manifest.save(out_dir)
+    for path, produce in pending.items():
+        assert later is not None
+        later(path, functools.partial(finish_later, out_dir / path, produce))
     return manifest, generated.problems
+
+
+def finish_later(path: Path, produce: Callable[[], str]) -> str:
+    """Wait for a file ``regenerate`` left pending, write it and return its text."""
+    content = produce()
+    write_if_changed(path, content.encode("utf-8"))
+    return content
 
 
 def write_search_documents(

@@ -205,18 +205,43 @@ def map_files(renderer: SiteRenderer, coords: Sequence[Sequence[int]] | None = N
     if coords is None:
         texts = {slug: (view.title_text, view.plain) for slug, view in renderer.views.items()}
         coords = map_points(map_texts(renderer.catalogue, texts)) if papers else []
-    main = Counter(paper.tags[0] for paper in papers if paper.tags)
-    legend = [renderer.tags[name] for name, _ in sorted(main.items(), key=lambda kv: (-kv[1], kv[0]))]
-    index = {tag.name: i for i, tag in enumerate(legend)}
-    points = {
+    files = map_page_files(renderer)
+    files["map/points.json"] = points_json(map_points_payload(renderer), coords)
+    return files
+
+
+def map_points_payload(renderer: SiteRenderer) -> dict:
+    """What ``map/points.json`` holds besides the coordinates: the legend and each paper's main tag."""
+    papers = renderer.catalogue.papers
+    legend = map_legend(renderer)
+    index = {tag.name: i for i, (tag, _) in enumerate(legend)}
+    return {
         "grid": GRID,
         "tags": [
-            {"name": tag.name, "slug": tag.slug, "colour": tag_colour(i)} for i, tag in enumerate(legend)
+            {"name": tag.name, "slug": tag.slug, "colour": tag_colour(i)} for i, (tag, _) in enumerate(legend)
         ],
         "untagged": UNTAGGED_COLOUR,
-        "xy": [int(v) for xy in coords for v in xy],
         "tag": [index[paper.tags[0]] if paper.tags else -1 for paper in papers],
     }
+
+
+def points_json(payload: dict, coords: Sequence[Sequence[int]]) -> str:
+    """``map/points.json``: ``map_points_payload`` and the quantised coordinates, in catalogue order."""
+    return compact_json({**payload, "xy": [int(v) for xy in coords for v in xy]})
+
+
+def map_legend(renderer: SiteRenderer) -> list[tuple[Tag, int]]:
+    """The main tags (each paper's first) with their counts, most papers first."""
+    main = Counter(paper.tags[0] for paper in renderer.catalogue.papers if paper.tags)
+    return [
+        (renderer.tags[name], count) for name, count in sorted(main.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
+def map_page_files(renderer: SiteRenderer) -> dict[str, str]:
+    """The map's page and ``map/titles.json``: all of the map but the coordinates."""
+    papers = renderer.catalogue.papers
+    legend = map_legend(renderer)
     titles = {
         "slugs": [p.slug for p in papers],
         "titles": [renderer.views[p.slug].title_text for p in papers],
@@ -226,10 +251,10 @@ def map_files(renderer: SiteRenderer, coords: Sequence[Sequence[int]] | None = N
         meta={"title": "Map", "description": "Every paper on one map: similar papers lie close together."},
         root=root_of(src),
         total=len(papers),
-        legend=[(tag, tag_colour(i), main[tag.name]) for i, tag in enumerate(legend)],
-        untagged=(UNTAGGED_COLOUR, len(papers) - sum(main.values())),
+        legend=[(tag, tag_colour(i), count) for i, (tag, count) in enumerate(legend)],
+        untagged=(UNTAGGED_COLOUR, len(papers) - sum(count for _, count in legend)),
     )
-    return {src: page, "map/points.json": compact_json(points), "map/titles.json": compact_json(titles)}
+    return {src: page, "map/titles.json": compact_json(titles)}
 
 
 def compact_json(payload: object) -> str:

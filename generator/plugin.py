@@ -10,6 +10,7 @@ import datetime
 import os
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import Environment
@@ -122,10 +123,14 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.bodies: dict[str, str] = {}
         self.search: subprocess.Popen[str] | None = None
         self.manifest: Manifest | None = None
+        self.pending = {}
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         index_into = Path(config.site_dir) / "pagefind"
+        # Files still being computed (the map's coordinates): written into the site by
+        # on_post_build, so MkDocs renders pages meanwhile instead of waiting.
+        self.pending: dict[str, Callable[[], str]] = {}
 
         def search_ready(documents: Path) -> None:
             """Pagefind indexes the papers on the second core while the site is made."""
@@ -143,6 +148,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 root=self.base,
                 timer=Timer(report=log.info),
                 search_ready=search_ready,
+                later=self.pending.__setitem__,
             )
         except TaxonomyError as err:
             raise PluginError(str(err)) from None
@@ -166,6 +172,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if self.dumps_dir.is_relative_to(self.base):
             dumps = Path(os.path.relpath(self.dumps_dir, config.docs_dir)).as_posix()
         for src in manifest.files:
+            if src in self.pending:
+                continue
             file = File(src, str(self.generated_dir), config.site_dir, config.use_directory_urls)
             dump = manifest.edit.get(src)
             file.edit_uri = f"{dumps}/{dump}" if dump and dumps else None
@@ -204,6 +212,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
+        for path, finish in self.pending.items():
+            waited = time.perf_counter()
+            write_if_changed(site / path, finish().encode("utf-8"))
+            log.info(f"finished after the pages: {path} ({time.perf_counter() - waited:.2f} s waited)")
+        self.pending = {}
         if self.shell.icons.symbols:
             write_if_changed(site / ICONS, self.shell.icons.document().encode())
         for part in self.sitemap:

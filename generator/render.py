@@ -364,9 +364,7 @@ class SiteRenderer:
         )
         out = [
             f'<h1 class="paper-title">{view.title_html}</h1>\n',
-            '<nav class="paper-links" aria-label="Links">\n'
-            + "\n".join(links)
-            + "\n</nav>\n",
+            '<nav class="paper-links" aria-label="Links">\n' + "\n".join(links) + "\n</nav>\n",
             f'<div class="paper-abstract"><p>{view.abstract_html}</p></div>\n',
         ]
         related = [rel for rel in paper.related if rel.slug in self.views]
@@ -395,9 +393,7 @@ class SiteRenderer:
                 f'<li><a href="{root}dumps/{escape(dump.stem)}/">{escape(label)}</a> '
                 f'<span class="paper-source">{escape(dump.name)}, line {source.line}</span></li>\n'
             )
-        out.append(
-            f'{heading("seen-in", "Seen in")}<ul class="paper-sources">\n{"".join(items)}</ul>\n'
-        )
+        out.append(f'{heading("seen-in", "Seen in")}<ul class="paper-sources">\n{"".join(items)}</ul>\n')
         return "\n".join(out)
 
     @cached_property

@@ -64,5 +64,6 @@ def test_a_second_build_with_nothing_changed_reuses_every_file(tmp_path: Path) -
     written = page.stat().st_mtime_ns
     second = run("build", "--dumps", dumps, "--out", str(tmp_path / "out"))
     assert second.returncode == 0, second.stderr
-    assert "inputs: unchanged" in second.stderr and "render:" not in second.stderr
+    assert "papers: 3 paper pages" in first.stderr
+    assert "inputs: unchanged" in second.stderr and "papers:" not in second.stderr
     assert page.stat().st_mtime_ns == written

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from generator import writer
-from tests.conftest import ROOT, SEED
+from tests.conftest import FIXTURES, ROOT, SEED
 
 HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nbyAK and the research community\n\nJun 2\n\n"
 DONE_TITLE = "Zebra Finches Teach Transformers to Sing"
@@ -264,3 +264,23 @@ def test_an_interrupted_write_of_a_new_file_leaves_no_file(tmp_path: Path, monke
     with pytest.raises(OSError, match="disk full"):
         writer.write_if_changed(page, b"a new page\n")
     assert list(page.parent.iterdir()) == []
+
+
+def test_a_file_left_pending_is_written_when_finished_and_the_run_is_incomplete_until_then(
+    tmp_path: Path,
+) -> None:
+    """The map's coordinates are finished after the pages (regenerate's ``later``)."""
+    from generator.build import Manifest, regenerate
+
+    out = tmp_path / "generated"
+    pending: dict = {}
+    manifest, problems = regenerate(FIXTURES / "golden", out, later=pending.__setitem__)
+    assert problems == () and manifest is not None
+    assert list(pending) == ["map/points.json"] and "map/points.json" in manifest.files
+    assert not (out / "map" / "points.json").exists()
+    assert not Manifest.load(out).complete(out)  # interrupted here, the next run regenerates
+
+    text = pending["map/points.json"]()
+    assert json.loads(text)["grid"] == 4096
+    assert (out / "map" / "points.json").read_text(encoding="utf-8") == text
+    assert Manifest.load(out).complete(out)
