@@ -27,7 +27,7 @@ from mkdocs.utils import meta as front_matter
 
 from .build import Manifest, Timer, regenerate, search_dir
 from .parse import date_from_name, dump_files
-from .render import PAPER_SECTIONS, read_front_matter
+from .render import PAPER_SECTIONS, TITLE_ANCHOR, read_front_matter
 from .search import SearchIndexError, finish_search_index, start_search_index
 from .shell import ICONS
 from .shell import install as install_shell
@@ -95,8 +95,10 @@ class PaperPage(Page):
             (anchor, title) for anchor, title in PAPER_SECTIONS.items() if f'<h2 id="{anchor}">' in body
         ]
         self.content = body
-        self.toc = get_toc([{"level": 2, "id": a, "name": t, "children": []} for a, t in sections])
-        self.present_anchor_ids = {anchor for anchor, _ in sections}
+        # The title first: Material's "Skip to content" link leads to the toc's first entry.
+        children = [{"level": 2, "id": a, "name": t, "children": []} for a, t in sections]
+        self.toc = get_toc([{"level": 1, "id": TITLE_ANCHOR, "name": "Paper", "children": children}])
+        self.present_anchor_ids = {TITLE_ANCHOR, *(anchor for anchor, _ in sections)}
 
 
 class PapersPlugin(BasePlugin[PapersConfig]):

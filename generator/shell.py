@@ -116,8 +116,11 @@ class PaperShell:
         return compact(self.icons.replace(html, context["base_url"]))
 
     def shape(self, page: Any, tags: list) -> tuple:
+        def anchors(items: Any) -> tuple:
+            return tuple((a.id, a.title, anchors(a.children)) for a in items)
+
         return (
-            tuple((a.id, a.title) for a in page.toc),
+            anchors(page.toc),
             len(tags),
             bool(page.edit_url),
             bool(page.canonical_url),

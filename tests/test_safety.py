@@ -120,7 +120,10 @@ def test_url_links_cannot_carry_attributes(hostile_site: Path) -> None:
 
 PLANTED = {
     "script": ('<div class="paper-abstract"><p>', '<div class="paper-abstract"><p><script>alert(1)</script>'),
-    "handler": ('<h1 class="paper-title">', '<h1 class="paper-title" onclick="alert(1)">'),
+    "handler": (
+        '<h1 class="paper-title" id="title">',
+        '<h1 class="paper-title" id="title" onclick="alert(1)">',
+    ),
     "image": ('<div class="paper-abstract"><p>', '<div class="paper-abstract"><p><img src="x.png">'),
     "live markdown link": (
         '<div class="paper-abstract"><p>',
@@ -130,7 +133,7 @@ PLANTED = {
         '<div class="paper-abstract"><p>',
         '<div class="paper-abstract"><p><a href="javascript:x">x</a>',
     ),
-    "title markup": ('<h1 class="paper-title">', '<h1 class="paper-title"><em>x</em>'),
+    "title markup": ('<h1 class="paper-title" id="title">', '<h1 class="paper-title" id="title"><em>x</em>'),
     "description": ('<meta name="description" content="', '<meta name="description" content="x'),
     "mention of no paper": (
         '<div class="paper-abstract"><p>',

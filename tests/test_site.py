@@ -213,3 +213,11 @@ def test_no_content_tabs_extension_while_its_script_is_left_out() -> None:
     """overrides/partials/javascripts/content.html drops Material's content-tab script."""
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert "tabbed" not in config
+
+
+def test_skip_to_content_on_a_paper_page_leads_to_its_title(seed_site: Path) -> None:
+    html = (seed_site / "papers" / "light-schrodinger-bridge" / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select_one("a.md-skip")["href"] == "#title"
+    assert soup.select_one("#title").name == "h1"
+    assert soup.select_one("#title").get_text() == "Light Schrödinger Bridge"
