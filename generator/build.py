@@ -228,12 +228,15 @@ def generate(
             extras = extra_files(catalogue, taxonomy.tags, site_url, renderer=renderer, with_map=False)
             files.update(extras)
             note.append(f"{len(files)} files: home, dumps, tags, A to Z, feeds, stats, code listing, CSV")
+        with timer.stage("pages") as note:
+            parts = renderer.paper_parts()
+            note.append(f"{len(parts)} paper pages but their related lists")
         with timer.stage("wait") as note:
             answer = related.result()
             note.append("for related lists from the second core")
         catalogue = relate(catalogue, answer, timer)
         with timer.stage("papers") as note:
-            pages = renderer.paper_pages(catalogue.papers)
+            pages = renderer.paper_pages(catalogue.papers, parts)
             files.update(pages)
             files["papers.json"] = papers_json(catalogue, texts)
             note.append(f"{len(pages)} paper pages and papers.json")

@@ -316,10 +316,6 @@ class SiteRenderer:
 
     # -- pages ---------------------------------------------------------------------------------
 
-    def render(self) -> dict[str, str]:
-        """Every generated page: source path -> Markdown (HTML under front matter)."""
-        return {**self.listing_pages(), **self.paper_pages(self.catalogue.papers)}
-
     def listing_pages(self) -> dict[str, str]:
         """The home page, dump pages, tag pages and the A to Z list: none shows related lists."""
         pages = {"index.md": self.home_page()}
@@ -328,13 +324,31 @@ class SiteRenderer:
         pages.update(self.az_pages())
         return pages
 
-    def paper_pages(self, papers: Sequence[Paper]) -> dict[str, str]:
-        """One page per paper. ``papers`` are the catalogue's, with their related lists
-        (computed after the listings were rendered)."""
+    def paper_pages(
+        self, papers: Sequence[Paper], parts: dict[str, tuple[str, str]] | None = None
+    ) -> dict[str, str]:
+        """One page per paper. ``papers`` are the catalogue's, with their related lists;
+        ``parts`` (``paper_parts``), when given, were made while those lists were computed."""
+        parts = parts or {}
         return {
-            f"papers/{paper.slug}.md": f"---\n{front_matter(self.paper_meta(paper))}---\n\n{self.paper_body(paper)}"
+            f"papers/{paper.slug}.md": self.paper_page(paper, parts.get(paper.slug) or self.paper_part(paper))
             for paper in papers
         }
+
+    def paper_parts(self) -> dict[str, tuple[str, str]]:
+        """Each paper's page without its related list: what comes before it and after it."""
+        return {paper.slug: self.paper_part(paper) for paper in self.catalogue.papers}
+
+    def paper_part(self, paper: Paper) -> tuple[str, str]:
+        """A paper's page around its related list: front matter, title, links and abstract;
+        then who mentions it and where it was seen."""
+        head = f"---\n{front_matter(self.paper_meta(paper))}---\n\n{self.paper_head(paper)}"
+        return head, self.paper_tail(paper)
+
+    def paper_page(self, paper: Paper, part: tuple[str, str]) -> str:
+        head, tail = part
+        related = self.related_section(paper)
+        return f"{head}\n{related}\n{tail}" if related else f"{head}\n{tail}"
 
     def paper_meta(self, paper: Paper) -> dict:
         view = self.views[paper.slug]
@@ -346,12 +360,12 @@ class SiteRenderer:
             "template": "paper.html",
         }
 
-    def paper_body(self, paper: Paper) -> str:
-        """One paper's page, below its front matter. The hot path (one call per paper), so it
-        is built from pre-escaped fragments rather than a template: autoescaping each of a
-        page's ~80 fields in Jinja made rendering the corpus' pages 3 to 4 times slower."""
+    # The hot path (one call per paper), so a page is built from pre-escaped fragments rather
+    # than a template: autoescaping each of a page's ~80 fields in Jinja made rendering the
+    # corpus' pages 3 to 4 times slower.
+
+    def paper_head(self, paper: Paper) -> str:
         view = self.views[paper.slug]
-        root = "../../"
         query = quote_plus(view.title_text)
         links = [
             f'<a class="md-button{" md-button--primary" if link.kind == "code" else ""} paper-link '
@@ -366,21 +380,27 @@ class SiteRenderer:
             '<a class="md-button paper-link paper-link--search" '
             f'href="https://arxiv.org/search/?searchtype=title&amp;query={query}" rel="nofollow noopener">arXiv (PDF)</a>'
         )
-        out = [
-            f'<h1 class="paper-title" id="{TITLE_ANCHOR}">{view.title_html}</h1>\n',
-            '<nav class="paper-links" aria-label="Links">\n' + "\n".join(links) + "\n</nav>\n",
-            f'<div class="paper-abstract"><p>{view.abstract_html}</p></div>\n',
-        ]
+        return "\n".join(
+            [
+                f'<h1 class="paper-title" id="{TITLE_ANCHOR}">{view.title_html}</h1>\n',
+                '<nav class="paper-links" aria-label="Links">\n' + "\n".join(links) + "\n</nav>\n",
+                f'<div class="paper-abstract"><p>{view.abstract_html}</p></div>\n',
+            ]
+        )
+
+    def related_section(self, paper: Paper) -> str:
         related = [rel for rel in paper.related if rel.slug in self.views]
-        if related:
-            items = "".join(
-                f'<li><a href="../{rel.slug}/">{self.views[rel.slug].title_html}</a> '
-                f'<span class="paper-why">shared: {escape(", ".join(rel.shared))}</span></li>\n'
-                for rel in related
-            )
-            out.append(
-                f'{heading("related-papers", "Related papers")}<ul class="paper-related">\n{items}</ul>\n'
-            )
+        if not related:
+            return ""
+        items = "".join(
+            f'<li><a href="../{rel.slug}/">{self.views[rel.slug].title_html}</a> '
+            f'<span class="paper-why">shared: {escape(", ".join(rel.shared))}</span></li>\n'
+            for rel in related
+        )
+        return f'{heading("related-papers", "Related papers")}<ul class="paper-related">\n{items}</ul>\n'
+
+    def paper_tail(self, paper: Paper) -> str:
+        out = []
         mentioned = [slug for slug in paper.mentioned_by if slug in self.views]
         if mentioned:
             items = "".join(
@@ -394,7 +414,7 @@ class SiteRenderer:
             dump = self.dumps[source.dump]
             label = dump.date.label if dump.date else dump.stem
             items.append(
-                f'<li><a href="{root}dumps/{escape(dump.stem)}/">{escape(label)}</a> '
+                f'<li><a href="../../dumps/{escape(dump.stem)}/">{escape(label)}</a> '
                 f'<span class="paper-source">{escape(dump.name)}, line {source.line}</span></li>\n'
             )
         out.append(f'{heading("seen-in", "Seen in")}<ul class="paper-sources">\n{"".join(items)}</ul>\n')
