@@ -323,6 +323,7 @@ def regenerate(
     timer: Timer | None = None,
     search_ready: Callable[[Path], None] | None = None,
     later: Callable[[str, Callable[[], str]], None] | None = None,
+    on_written: Callable[[dict[str, str]], None] | None = None,
 ) -> tuple[Manifest | None, tuple[Problem, ...]]:
     """Generate into ``out_dir`` unless nothing it reads changed since the last run.
 
@@ -335,6 +336,9 @@ def regenerate(
     coordinates) are not waited for: ``later`` gets each one's path and a function that
     waits, writes it into ``out_dir`` and returns its text. The manifest lists them; until
     they are written, it is not ``complete``, so a build interrupted meanwhile regenerates.
+
+    ``on_written`` gets every generated file's text once it is on disk, so a caller about to
+    read them all (MkDocs) can take them from memory instead.
     """
     timer = timer or Timer()
     taxonomy_path = taxonomy_path or default_path()
@@ -375,6 +379,8 @@ def regenerate(
     if generated.errors:
         return None, generated.problems
     write(generated, out_dir, timer)  # removes an older copy of a pending file: not complete
+    if on_written is not None:
+        on_written(generated.files)
     manifest = Manifest.of(generated, fingerprint, later=tuple(pending))
     manifest.save(out_dir)
     for path, produce in pending.items():

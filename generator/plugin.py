@@ -126,6 +126,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.search: subprocess.Popen[str] | None = None
         self.manifest: Manifest | None = None
         self.pending = {}
+        self.sources = {}
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -133,6 +134,9 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         # Files still being computed (the map's coordinates): written into the site by
         # on_post_build, so MkDocs renders pages meanwhile instead of waiting.
         self.pending: dict[str, Callable[[], str]] = {}
+        # The generated pages' text, when generation ran in this build: MkDocs takes each
+        # page's source from here (on_page_read_source) instead of reading 29,000 files back.
+        self.sources: dict[str, str] = {}
 
         def search_ready(documents: Path) -> None:
             """Pagefind indexes the papers on the second core while the site is made."""
@@ -151,6 +155,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 timer=Timer(report=log.info),
                 search_ready=search_ready,
                 later=self.pending.__setitem__,
+                on_written=self.keep_sources,
             )
         except TaxonomyError as err:
             raise PluginError(str(err)) from None
@@ -198,6 +203,13 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         env.globals["sitemap_parts"] = self.sitemap
         return env
 
+    def keep_sources(self, files: dict[str, str]) -> None:
+        self.sources.update((path, text) for path, text in files.items() if path.endswith(".md"))
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """A generated page's source as generation just wrote it; None: MkDocs reads the file."""
+        return self.sources.pop(page.file.src_uri, None)
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """A listing's body is already HTML: keep it out of Markdown.
 
@@ -219,6 +231,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             write_if_changed(site / path, finish().encode("utf-8"))
             log.info(f"finished after the pages: {path} ({time.perf_counter() - waited:.2f} s waited)")
         self.pending = {}
+        self.sources = {}
         if self.shell.icons.symbols:
             write_if_changed(site / ICONS, self.shell.icons.document().encode())
         for part in self.sitemap:

@@ -221,3 +221,16 @@ def test_skip_to_content_on_a_paper_page_leads_to_its_title(seed_site: Path) -> 
     assert soup.select_one("a.md-skip")["href"] == "#title"
     assert soup.select_one("#title").name == "h1"
     assert soup.select_one("#title").get_text() == "Light Schrödinger Bridge"
+
+
+def test_pages_from_memory_equal_pages_read_back_from_disk(tmp_path: Path) -> None:
+    """A build that generates hands MkDocs each page's text from memory; the next build,
+    with nothing changed, reads the same pages from disk: the sites are identical."""
+    site = tmp_path / "site"
+    first = build_site(SEED, site)
+    assert first.returncode == 0, first.stderr
+    shutil.copytree(site, tmp_path / "first")
+    again = build_site(SEED, site)  # same generated folder: generation is skipped
+    assert again.returncode == 0, again.stderr
+    for page in ["papers/light-schrodinger-bridge/index.html", "index.html", "tags/index.html"]:
+        assert (tmp_path / "first" / page).read_bytes() == (site / page).read_bytes(), page
