@@ -10,7 +10,6 @@ import datetime
 import os
 import subprocess
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import Environment
@@ -25,7 +24,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import meta as front_matter
 
-from .build import Manifest, Timer, regenerate, search_dir
+from .build import Handoff, Manifest, Timer, regenerate, search_dir
 from .parse import date_from_name, dump_files
 from .render import PAPER_SECTIONS, TITLE_ANCHOR, read_front_matter
 from .search import SearchIndexError, finish_search_index, start_search_index
@@ -125,18 +124,15 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.bodies: dict[str, str] = {}
         self.search: subprocess.Popen[str] | None = None
         self.manifest: Manifest | None = None
-        self.pending = {}
-        self.sources = {}
+        self.handoff = Handoff()
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         index_into = Path(config.site_dir) / "pagefind"
-        # Files still being computed (the map's coordinates): written into the site by
-        # on_post_build, so MkDocs renders pages meanwhile instead of waiting.
-        self.pending: dict[str, Callable[[], str]] = {}
-        # The generated pages' text, when generation ran in this build: MkDocs takes each
-        # page's source from here (on_page_read_source) instead of reading 29,000 files back.
-        self.sources: dict[str, str] = {}
+        # When generation runs in this build, MkDocs takes each page from memory
+        # (on_page_read_source) while the pages are written to disk, and the map's
+        # coordinates are put in the site by on_post_build: MkDocs waits for neither.
+        self.handoff = Handoff()
 
         def search_ready(documents: Path) -> None:
             """Pagefind indexes the papers on the second core while the site is made."""
@@ -154,8 +150,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 root=self.base,
                 timer=Timer(report=log.info),
                 search_ready=search_ready,
-                later=self.pending.__setitem__,
-                on_written=self.keep_sources,
+                handoff=self.handoff,
             )
         except TaxonomyError as err:
             raise PluginError(str(err)) from None
@@ -179,7 +174,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if self.dumps_dir.is_relative_to(self.base):
             dumps = Path(os.path.relpath(self.dumps_dir, config.docs_dir)).as_posix()
         for src in manifest.files:
-            if src in self.pending:
+            if src in self.handoff.pending:
                 continue
             file = File(src, str(self.generated_dir), config.site_dir, config.use_directory_urls)
             dump = manifest.edit.get(src)
@@ -203,12 +198,9 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         env.globals["sitemap_parts"] = self.sitemap
         return env
 
-    def keep_sources(self, files: dict[str, str]) -> None:
-        self.sources.update((path, text) for path, text in files.items() if path.endswith(".md"))
-
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
-        """A generated page's source as generation just wrote it; None: MkDocs reads the file."""
-        return self.sources.pop(page.file.src_uri, None)
+        """A generated page's source as generation made it; None: MkDocs reads the file."""
+        return self.handoff.sources.pop(page.file.src_uri, None)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """A listing's body is already HTML: keep it out of Markdown.
@@ -226,12 +218,12 @@ class PapersPlugin(BasePlugin[PapersConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
-        for path, finish in self.pending.items():
+        handoff, self.handoff = self.handoff, Handoff()
+        for path, finish in handoff.pending.items():
             waited = time.perf_counter()
             write_if_changed(site / path, finish().encode("utf-8"))
             log.info(f"finished after the pages: {path} ({time.perf_counter() - waited:.2f} s waited)")
-        self.pending = {}
-        self.sources = {}
+        handoff.finish()
         if self.shell.icons.symbols:
             write_if_changed(site / ICONS, self.shell.icons.document().encode())
         for part in self.sitemap:

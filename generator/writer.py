@@ -88,15 +88,21 @@ def sync_tree(
     changes; files no longer produced are removed, and folders left empty with them.
     """
     existed = root.is_dir()
+    report = write_files(root, files)
+    # A folder that did not exist holds nothing stale: no need to walk 57,000 new files.
+    removed = prune(root, set(files) | set(keep)) if existed else 0
+    return WriteReport(report.written, report.unchanged, removed)
+
+
+def write_files(root: Path, files: Mapping[str, str]) -> WriteReport:
+    """Write each of ``files`` (relative POSIX path -> text) under ``root`` where it changed."""
     written = unchanged = 0
     for rel, text in files.items():
         if write_if_changed(root / rel, text.encode("utf-8")):
             written += 1
         else:
             unchanged += 1
-    # A folder that did not exist holds nothing stale: no need to walk 57,000 new files.
-    removed = prune(root, set(files) | set(keep)) if existed else 0
-    return WriteReport(written, unchanged, removed)
+    return WriteReport(written, unchanged, 0)
 
 
 def prune(root: Path, wanted: set[str]) -> int:
@@ -123,5 +129,6 @@ def prune(root: Path, wanted: set[str]) -> int:
                     removed += 1
         return empty
 
-    walk(str(root), "")
+    if root.is_dir():
+        walk(str(root), "")
     return removed

@@ -266,21 +266,25 @@ def test_an_interrupted_write_of_a_new_file_leaves_no_file(tmp_path: Path, monke
     assert list(page.parent.iterdir()) == []
 
 
-def test_a_file_left_pending_is_written_when_finished_and_the_run_is_incomplete_until_then(
-    tmp_path: Path,
-) -> None:
-    """The map's coordinates are finished after the pages (regenerate's ``later``)."""
-    from generator.build import Manifest, regenerate
+def test_a_handoff_build_is_incomplete_until_its_pages_and_map_are_written(tmp_path: Path) -> None:
+    """With a handoff (the plugin), regenerate returns before the pages are on disk and the
+    map laid out; until both are written and the manifest saved, the folder is not taken for
+    a finished generation, so a build interrupted meanwhile regenerates."""
+    from generator.build import Handoff, Manifest, regenerate
 
     out = tmp_path / "generated"
-    pending: dict = {}
-    manifest, problems = regenerate(FIXTURES / "golden", out, later=pending.__setitem__)
+    handoff = Handoff()
+    manifest, problems = regenerate(FIXTURES / "golden", out, handoff=handoff)
     assert problems == () and manifest is not None
-    assert list(pending) == ["map/points.json"] and "map/points.json" in manifest.files
-    assert not (out / "map" / "points.json").exists()
-    assert not Manifest.load(out).complete(out)  # interrupted here, the next run regenerates
+    assert list(handoff.pending) == ["map/points.json"] and "map/points.json" in manifest.files
+    assert handoff.sources["papers/light-schrodinger-bridge.md"].startswith("---\n")
+    assert Manifest.load(out) is None
 
-    text = pending["map/points.json"]()
+    text = handoff.pending["map/points.json"]()
     assert json.loads(text)["grid"] == 4096
     assert (out / "map" / "points.json").read_text(encoding="utf-8") == text
+    handoff.finish()
     assert Manifest.load(out).complete(out)
+    assert (out / "papers" / "light-schrodinger-bridge.md").read_text(encoding="utf-8") == handoff.sources[
+        "papers/light-schrodinger-bridge.md"
+    ]
