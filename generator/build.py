@@ -348,16 +348,17 @@ def regenerate(
     site_url: str = "",
     root: Path | None = None,
     timer: Timer | None = None,
-    search_ready: Callable[[Path], None] | None = None,
+    search_ready: Callable[[Path, dict[str, str] | None], None] | None = None,
     handoff: Handoff | None = None,
 ) -> tuple[Manifest | None, tuple[Problem, ...]]:
     """Generate into ``out_dir`` unless nothing it reads changed since the last run.
 
     Returns the manifest of the files in ``out_dir``, or None and the problems that
     stopped generation. ``search_ready`` gets the folder of search documents
-    (``search_dir``) as soon as they are on disk: at once when nothing changed, else from
-    the thread that writes them while generation goes on. With a ``handoff``, generation
-    returns before its pages are on disk and before the map is laid out (``Handoff``).
+    (``search_dir``) as soon as papers are tagged: with the documents to write there (and
+    then index) when there is a ``handoff``, else once a thread has written them, or at once
+    when nothing changed. With a ``handoff``, generation returns before its pages are on
+    disk and before the map is laid out (``Handoff``).
     """
     timer = timer or Timer()
     taxonomy_path = taxonomy_path or default_path()
@@ -372,15 +373,18 @@ def regenerate(
         note.append(f"unchanged, {len(manifest.files)} generated files reused" if unchanged else "changed")
     if unchanged:
         if search_ready is not None:
-            search_ready(search_dir(out_dir))
+            search_ready(search_dir(out_dir), None)
         return manifest, ()
     with ThreadPoolExecutor(1, thread_name_prefix="search-documents") as writer:
         written: list[Future[None]] = []
 
         def documents(docs: dict[str, str]) -> None:
-            written.append(
-                writer.submit(write_search_documents, docs, search_dir(out_dir), timer, search_ready)
-            )
+            if search_ready is not None and handoff is not None:
+                search_ready(search_dir(out_dir), docs)  # written by the indexing process
+            else:
+                written.append(
+                    writer.submit(write_search_documents, docs, search_dir(out_dir), timer, search_ready)
+                )
 
         pending: dict[str, Callable[[], str]] = {}
         generated = generate(
@@ -442,7 +446,10 @@ def finish_later(path: Path, produce: Callable[[], str]) -> str:
 
 
 def write_search_documents(
-    documents: dict[str, str], folder: Path, timer: Timer, ready: Callable[[Path], None] | None
+    documents: dict[str, str],
+    folder: Path,
+    timer: Timer,
+    ready: Callable[[Path, dict[str, str] | None], None] | None,
 ) -> None:
     """Write Pagefind's documents (in a thread: the disk waits overlap generation), then say so."""
     start = time.perf_counter()
@@ -453,7 +460,7 @@ def write_search_documents(
         f"{report.removed} removed, beside generation in {time.perf_counter() - start:.2f} s"
     )
     if ready is not None:
-        ready(folder)
+        ready(folder, None)
 
 
 def write(generated: Generated, out_dir: Path, timer: Timer | None = None) -> WriteReport:

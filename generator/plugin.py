@@ -27,12 +27,12 @@ from mkdocs.utils import meta as front_matter
 from .build import Handoff, Manifest, Timer, regenerate, search_dir
 from .parse import date_from_name, dump_files
 from .render import PAPER_SECTIONS, TITLE_ANCHOR, read_front_matter
-from .search import SearchIndexError, finish_search_index, start_search_index
+from .search import SearchIndexError, finish_search_index, start_search_index, start_writing_and_indexing
 from .shell import ICONS
 from .shell import install as install_shell
 from .sitemap import sitemap_parts
 from .taxonomy import TaxonomyError, default_path
-from .writer import write_if_changed
+from .writer import sync_tree, write_if_changed
 
 log = get_plugin_logger("papers")
 
@@ -134,11 +134,20 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         # coordinates are put in the site by on_post_build: MkDocs waits for neither.
         self.handoff = Handoff()
 
-        def search_ready(documents: Path) -> None:
-            """Pagefind indexes the papers on the second core while the site is made."""
-            if self.config.search and self.search is None:
-                self.search_started = time.perf_counter()
-                self.search = start_search_index(documents, index_into)
+        def search_ready(folder: Path, documents: dict[str, str] | None) -> None:
+            """Pagefind indexes the papers on the second core while the site is made; given
+            the documents, its process writes them into ``folder`` first."""
+            if not self.config.search:
+                if documents is not None:  # the next build may want them
+                    sync_tree(folder, documents)
+                return
+            if self.search is not None:
+                return
+            self.search_started = time.perf_counter()
+            if documents is None:
+                self.search = start_search_index(folder, index_into)
+            else:
+                self.search = start_writing_and_indexing(documents, folder, index_into)
 
         try:
             manifest, problems = regenerate(
@@ -183,7 +192,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             if dump:
                 PaperPage(None, file, config)  # MkDocs uses a file's page when it has one
         if search_dir(self.generated_dir).is_dir():
-            search_ready(search_dir(self.generated_dir))  # serving the last good generation
+            search_ready(search_dir(self.generated_dir), None)  # serving the last good generation
         return files
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -223,24 +232,27 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             waited = time.perf_counter()
             write_if_changed(site / path, finish().encode("utf-8"))
             log.info(f"finished after the pages: {path} ({time.perf_counter() - waited:.2f} s waited)")
-        handoff.finish()
         if self.shell.icons.symbols:
             write_if_changed(site / ICONS, self.shell.icons.document().encode())
         for part in self.sitemap:
             write_if_changed(site / part.path, part.xml.encode())
-        if self.search is None:
-            return
-        waited = time.perf_counter()
-        try:
-            index = finish_search_index(self.search)
-        except SearchIndexError as err:
-            raise PluginError(str(err)) from None
-        finally:
-            self.search = None
-        log.info(
-            f"search index: {index.pages} papers, {index.words} words "
-            f"({waited - self.search_started:.2f} s beside the build, {time.perf_counter() - waited:.2f} s after it)"
-        )
+        if self.search is not None:
+            waited = time.perf_counter()
+            try:
+                index = finish_search_index(self.search)
+            except SearchIndexError as err:
+                raise PluginError(str(err)) from None
+            finally:
+                self.search = None
+            if index.documents:
+                log.info(index.documents)
+            log.info(
+                f"search index: {index.pages} papers, {index.words} words ({waited - self.search_started:.2f} s "
+                f"beside the build, {time.perf_counter() - waited:.2f} s after it)"
+            )
+        # Last: the search documents are written by Pagefind's process, and the manifest
+        # says the generated folder is complete.
+        handoff.finish()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.search is not None:

@@ -288,3 +288,25 @@ def test_a_handoff_build_is_incomplete_until_its_pages_and_map_are_written(tmp_p
     assert (out / "papers" / "light-schrodinger-bridge.md").read_text(encoding="utf-8") == handoff.sources[
         "papers/light-schrodinger-bridge.md"
     ]
+
+
+def test_the_indexing_process_writes_the_search_documents_then_indexes_them(tmp_path: Path) -> None:
+    from generator import search
+
+    documents = {
+        search.document_path(slug): search.document(title, "An abstract about bridges.", ["Tag"])
+        for slug, title in [("one", "First paper"), ("two", "Second paper")]
+    }
+    folder, output = tmp_path / "generated-search", tmp_path / "site" / "pagefind"
+    (folder / "papers").mkdir(parents=True)
+    (folder / "papers" / "gone.html").write_text("<p>a paper no longer there</p>")
+
+    index = search.finish_search_index(search.start_writing_and_indexing(documents, folder, output))
+
+    assert (index.pages, index.documents.split(" in ")[0]) == (
+        2,
+        "search documents: 2 written, 0 unchanged, 1 removed",
+    )
+    assert sorted(p.name for p in (folder / "papers").iterdir()) == ["one.html", "two.html"]
+    assert not folder.with_name("generated-search.jsonl").exists()
+    assert (output / "pagefind.js").is_file()
