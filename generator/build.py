@@ -1,7 +1,8 @@
 """The pipeline, in one direction: parse -> catalogue -> enrich -> render -> write.
 
 ``generate`` gathers everything first and writes last; nothing written is read back.
-It runs on its own (``python -m generator build``) and from the MkDocs plugin.
+It runs on its own (``python -m generator build``) and from the MkDocs plugin, which takes
+the pages from memory and some work still running (``Handoff``).
 """
 
 from __future__ import annotations

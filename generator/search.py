@@ -1,11 +1,13 @@
 """The Pagefind search index, built on the second core while the rest of the site is made.
 
 Pagefind indexes one small HTML document per paper (``document``: its title, its abstract
-and its tags as filters), written flat as ``papers/<slug>.html`` into a folder beside the
-generated pages as soon as papers are tagged. Pagefind's own binary (from the
-``pagefind[bin]`` package) then indexes them into ``site/pagefind/`` in a separate process
-while related lists, pages and MkDocs run; the build waits for it at the end. Indexing the
-written site afterwards instead cost 42 s at 28,228 papers on top of MkDocs' 82 s.
+and its tags as filters), kept flat as ``papers/<slug>.html`` in a folder beside the
+generated pages. As soon as papers are tagged, the build hands the documents to a process
+of their own (``start_writing_and_indexing``, ``main``), which writes them where they
+changed and becomes Pagefind's binary (from the ``pagefind[bin]`` package), indexing into
+``site/pagefind/`` while related lists, pages and MkDocs run; the build waits for it at
+the end. When nothing changed, Pagefind indexes the folder as it is (``start_search_index``).
+Indexing the written site afterwards instead cost 42 s at 28,228 papers on top of MkDocs' 82 s.
 
 Pagefind's result URLs follow the documents' paths (``papers/<slug>.html``);
 ``search.js`` turns them into the pages' (``papers/<slug>/``).
