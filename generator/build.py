@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -114,9 +114,10 @@ def mention(catalogue: Catalogue, timer: Timer) -> Catalogue:
     return replace(catalogue, papers=papers)
 
 
-def related_input(catalogue: Catalogue, texts: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
-    """What related lists compare: each paper's clean title and abstract, by slug."""
-    return [(p.slug, f"{texts[p.slug][0]}\n{texts[p.slug][1]}") for p in catalogue.papers]
+def related_input(catalogue: Catalogue, joined: list[str]) -> list[tuple[str, str]]:
+    """What related lists compare: each paper's clean title and abstract (``joined``, as
+    ``extras.map_texts`` makes them for the map too), by slug."""
+    return list(zip((p.slug for p in catalogue.papers), joined, strict=True))
 
 
 def relate(catalogue: Catalogue, related: dict[str, list], timer: Timer) -> Catalogue:
@@ -132,11 +133,12 @@ def enrich(
 ) -> Catalogue:
     """Tags, links, related papers and mentions, one after the other (``generate`` runs the
     related lists on the second core instead)."""
+    from .extras import map_texts
     from .related import related_papers
 
     texts = texts or plain_texts(catalogue)
     catalogue = mention(tag(catalogue, taxonomy, timer, texts), timer)
-    return relate(catalogue, related_papers(related_input(catalogue, texts)), timer)
+    return relate(catalogue, related_papers(related_input(catalogue, map_texts(catalogue, texts))), timer)
 
 
 def papers_json(catalogue: Catalogue, texts: dict[str, tuple[str, str]] | None = None) -> str:
@@ -215,8 +217,9 @@ def generate(
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=one_thread)
     try:
         catalogue = tag(catalogue, taxonomy, timer, texts)
-        related = pool.submit(related_papers, related_input(catalogue, texts))
-        layout = pool.submit(map_points, map_texts(catalogue, texts)) if catalogue.papers else None
+        joined = map_texts(catalogue, texts)
+        related = pool.submit(related_papers, related_input(catalogue, joined))
+        layout = pool.submit(map_points, joined) if catalogue.papers else None
         with timer.stage("markup") as note:
             markup = {paper.slug: paper_markup(paper) for paper in catalogue.papers}
             known = {tag.name for tag in taxonomy.tags}
@@ -356,10 +359,11 @@ def regenerate(
 
     Returns the manifest of the files in ``out_dir``, or None and the problems that
     stopped generation. ``search_ready`` gets the folder of search documents
-    (``search_dir``) as soon as papers are tagged: with the documents to write there (and
-    then index) when there is a ``handoff``, else once a thread has written them, or at once
-    when nothing changed. With a ``handoff``, generation returns before its pages are on
-    disk and before the map is laid out (``Handoff``).
+    (``search_dir``): when generation runs, as soon as papers are tagged and with the
+    documents to write there (Pagefind's process does); when nothing changed, at once and
+    with None. Without it, the documents are written with the other files. With a
+    ``handoff``, generation returns before its pages are on disk and before the map is laid
+    out (``Handoff``).
     """
     timer = timer or Timer()
     taxonomy_path = taxonomy_path or default_path()
@@ -376,35 +380,35 @@ def regenerate(
         if search_ready is not None:
             search_ready(search_dir(out_dir), None)
         return manifest, ()
-    with ThreadPoolExecutor(1, thread_name_prefix="search-documents") as writer:
-        written: list[Future[None]] = []
+    documents: dict[str, str] = {}  # search documents this function writes itself
 
-        def documents(docs: dict[str, str]) -> None:
-            if search_ready is not None and handoff is not None:
-                search_ready(search_dir(out_dir), docs)  # written by the indexing process
-            else:
-                written.append(
-                    writer.submit(write_search_documents, docs, search_dir(out_dir), timer, search_ready)
-                )
+    def tagged(docs: dict[str, str]) -> None:
+        if search_ready is not None:
+            search_ready(search_dir(out_dir), docs)
+        else:
+            documents.update(docs)
 
-        pending: dict[str, Callable[[], str]] = {}
-        generated = generate(
-            dumps_dir,
-            taxonomy_path,
-            site_name=site_name,
-            site_url=site_url,
-            root=root,
-            timer=timer,
-            on_search_documents=documents,
-            defer=pending.__setitem__ if handoff is not None else None,
-        )
-    for job in written:
-        job.result()  # the writer's exception, if any
+    pending: dict[str, Callable[[], str]] = {}
+    generated = generate(
+        dumps_dir,
+        taxonomy_path,
+        site_name=site_name,
+        site_url=site_url,
+        root=root,
+        timer=timer,
+        on_search_documents=tagged,
+        defer=pending.__setitem__ if handoff is not None else None,
+    )
     if generated.errors:
         return None, generated.problems
     # Until every file is written, no run may take this folder for a finished generation.
     (out_dir / MANIFEST).unlink(missing_ok=True)
     manifest = Manifest.of(generated, fingerprint, later=tuple(pending))
+    if search_ready is None:
+        with timer.stage("documents") as note:
+            search_dir(out_dir).mkdir(parents=True, exist_ok=True)  # Pagefind wants it, papers or not
+            report = sync_tree(search_dir(out_dir), documents)
+            note.append(f"{report.written} search documents written, {report.unchanged} unchanged")
     if handoff is None:
         write(generated, out_dir, timer)
         manifest.save(out_dir)
@@ -444,24 +448,6 @@ def finish_later(path: Path, produce: Callable[[], str]) -> str:
     content = produce()
     write_if_changed(path, content.encode("utf-8"))
     return content
-
-
-def write_search_documents(
-    documents: dict[str, str],
-    folder: Path,
-    timer: Timer,
-    ready: Callable[[Path, dict[str, str] | None], None] | None,
-) -> None:
-    """Write Pagefind's documents (in a thread: the disk waits overlap generation), then say so."""
-    start = time.perf_counter()
-    folder.mkdir(parents=True, exist_ok=True)  # Pagefind wants the folder, papers or not
-    report = sync_tree(folder, documents)
-    timer.report(
-        f"search documents: {report.written} written, {report.unchanged} unchanged, "
-        f"{report.removed} removed, beside generation in {time.perf_counter() - start:.2f} s"
-    )
-    if ready is not None:
-        ready(folder, None)
 
 
 def write(generated: Generated, out_dir: Path, timer: Timer | None = None) -> WriteReport:

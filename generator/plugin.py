@@ -32,7 +32,7 @@ from .shell import ICONS
 from .shell import install as install_shell
 from .sitemap import sitemap_parts
 from .taxonomy import TaxonomyError, default_path
-from .writer import sync_tree, write_if_changed
+from .writer import write_if_changed
 
 log = get_plugin_logger("papers")
 
@@ -128,27 +128,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        index_into = Path(config.site_dir) / "pagefind"
+        self.index_into = Path(config.site_dir) / "pagefind"
         # When generation runs in this build, MkDocs takes each page from memory
         # (on_page_read_source) while the pages are written to disk, and the map's
         # coordinates are put in the site by on_post_build: MkDocs waits for neither.
         self.handoff = Handoff()
-
-        def search_ready(folder: Path, documents: dict[str, str] | None) -> None:
-            """Pagefind indexes the papers on the second core while the site is made; given
-            the documents, its process writes them into ``folder`` first."""
-            if not self.config.search:
-                if documents is not None:  # the next build may want them
-                    sync_tree(folder, documents)
-                return
-            if self.search is not None:
-                return
-            self.search_started = time.perf_counter()
-            if documents is None:
-                self.search = start_search_index(folder, index_into)
-            else:
-                self.search = start_writing_and_indexing(documents, folder, index_into)
-
         try:
             manifest, problems = regenerate(
                 self.dumps_dir,
@@ -158,7 +142,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 site_url=config.site_url or "",
                 root=self.base,
                 timer=Timer(report=log.info),
-                search_ready=search_ready,
+                search_ready=self.start_search if self.config.search else None,
                 handoff=self.handoff,
             )
         except TaxonomyError as err:
@@ -176,6 +160,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             # keep building from the last good generation until the dump is fixed.
             log.error(f"{len(errors)} problem(s) in the dumps; serving the last good site:\n{lines}")
             manifest = last_good
+            if self.config.search:
+                self.start_search(search_dir(self.generated_dir), None)
         self.manifest = manifest
         # A paper page's "edit" button opens the dump it was last seen in, when the dumps
         # are in the repository; listings have nothing to edit.
@@ -191,9 +177,16 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             files.append(file)
             if dump:
                 PaperPage(None, file, config)  # MkDocs uses a file's page when it has one
-        if search_dir(self.generated_dir).is_dir():
-            search_ready(search_dir(self.generated_dir), None)  # serving the last good generation
         return files
+
+    def start_search(self, folder: Path, documents: dict[str, str] | None) -> None:
+        """Pagefind indexes the papers on the second core while the site is made; given the
+        documents, its process writes them into ``folder`` first."""
+        self.search_started = time.perf_counter()
+        if documents is None:
+            self.search = start_search_index(folder, self.index_into)
+        else:
+            self.search = start_writing_and_indexing(documents, folder, self.index_into)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.shell = install_shell(env, reuse=self.config.page_shell)

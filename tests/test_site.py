@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -230,7 +233,37 @@ def test_pages_from_memory_equal_pages_read_back_from_disk(tmp_path: Path) -> No
     first = build_site(SEED, site)
     assert first.returncode == 0, first.stderr
     shutil.copytree(site, tmp_path / "first")
+    manifest = tmp_path / "site-generated" / ".manifest.json"
+    saved = manifest.stat().st_mtime_ns  # saved once the pages and search documents are on disk
     again = build_site(SEED, site)  # same generated folder: generation is skipped
     assert again.returncode == 0, again.stderr
+    assert manifest.stat().st_mtime_ns == saved  # a regeneration would have written it anew
     for page in ["papers/light-schrodinger-bridge/index.html", "index.html", "tags/index.html"]:
         assert (tmp_path / "first" / page).read_bytes() == (site / page).read_bytes(), page
+
+
+def test_a_build_whose_search_index_fails_saves_no_manifest(tmp_path: Path) -> None:
+    """The manifest says a generated folder is complete; it is saved only after Pagefind's
+    process has written and indexed the search documents, so the next build regenerates."""
+    env = dict(
+        os.environ,
+        PAPERS_DUMPS_DIR=str(SEED),
+        PAPERS_GENERATED_DIR=str(tmp_path / "generated"),
+        PAGEFIND_BINARY_PATH="/bin/false",  # the pagefind package runs this instead
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "-q",
+        "-f",
+        str(ROOT / "mkdocs.yml"),
+        "-d",
+        str(tmp_path / "site"),
+    ]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0
+    assert "pagefind failed" in result.stderr
+    assert (tmp_path / "generated" / "papers" / "light-schrodinger-bridge.md").is_file()
+    assert not (tmp_path / "generated" / ".manifest.json").exists()
