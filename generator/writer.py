@@ -1,4 +1,5 @@
-"""All file output: atomic writes that skip files whose content did not change."""
+"""All file output: files whose content did not change are left alone, an existing file is
+replaced atomically, a new one written in place."""
 
 from __future__ import annotations
 
