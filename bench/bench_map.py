@@ -3,8 +3,10 @@
     .venv/bin/python bench/bench_map.py [DUMPS_DIR] [--full-tsne]
 
 Reads the dumps with the generator's own parser, tags the papers, then times the map's two
-stages (TF-IDF + SVD, then the landmark t-SNE) in wall and CPU seconds, and prints the bytes of
-``map/points.json`` and ``map/titles.json``. ``--full-tsne`` also times t-SNE on every paper,
+stages (TF-IDF + SVD, then the landmark t-SNE) in wall and CPU seconds, prints how well the
+map keeps neighbourhoods (scikit-learn's trustworthiness, 10 neighbours, on a fixed sample of
+``SAMPLE`` papers: 1.0 when every paper's map neighbours are its neighbours in the SVD space),
+and prints the bytes of ``map/points.json`` and ``map/titles.json``. ``--full-tsne`` also times t-SNE on every paper,
 the alternative the landmarks replace (minutes on two cores). Exits 1 when the map takes more
 than ``BUDGET`` seconds or ``points.json`` is over 2 MB.
 """
@@ -15,6 +17,9 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+
+import numpy as np
+from sklearn.manifold import trustworthiness
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -27,6 +32,7 @@ from generator.taxonomy import default_path, load_taxonomy  # noqa: E402
 
 DEFAULT_DUMPS = ROOT.parent / "shared" / "corpus" / "dumps"
 BUDGET = 60.0
+SAMPLE = 3000
 POINTS_MAX = 2_000_000
 
 
@@ -60,6 +66,11 @@ def main(argv: list[str]) -> int:
     coords = projection.quantise(projection.embed(features))
     seconds += clock.lap(f"t-SNE of {min(len(papers), projection.LANDMARKS)} landmarks + placing the rest")
     print(f"map compute: {seconds:.1f} s wall; {len(set(map(tuple, coords.tolist())))} distinct points")
+    sample = np.random.default_rng(0).choice(len(papers), size=min(SAMPLE, len(papers)), replace=False)
+    neighbours = min(10, len(sample) // 2 - 1)
+    if neighbours >= 1:
+        kept = trustworthiness(features[sample], coords[sample].astype(float), n_neighbors=neighbours)
+        print(f"trustworthiness ({neighbours} neighbours, {len(sample)} papers): {kept:.3f}")
     if "--full-tsne" in argv:
         projection.tsne(features)
         clock.lap(f"t-SNE of all {len(papers)} papers (for comparison)")
