@@ -211,15 +211,17 @@ def generate(
         texts = plain_texts(catalogue)
         note.append(f"{len(texts)} titles and abstracts")
     # Related lists, then the map's projection, are computed in another process (the
-    # second core), while this one marks up titles and abstracts, finds mentions and
+    # second core), while this one tags, marks up titles and abstracts, finds mentions and
     # renders everything that does not list related papers; Pagefind, started by
-    # ``on_search_documents``, indexes beside both.
+    # ``on_search_documents``, indexes beside both. Both jobs need only the clean texts, so
+    # they are submitted before tagging: the worker's start (a new interpreter importing
+    # scikit-learn) overlaps it, and the lists are ready before the pages that show them.
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=one_thread)
     try:
-        catalogue = tag(catalogue, taxonomy, timer, texts)
         joined = map_texts(catalogue, texts)
         related = pool.submit(related_papers, related_input(catalogue, joined))
         layout = pool.submit(map_points, joined) if catalogue.papers else None
+        catalogue = tag(catalogue, taxonomy, timer, texts)
         with timer.stage("markup") as note:
             markup = {paper.slug: paper_markup(paper) for paper in catalogue.papers}
             known = {tag.name for tag in taxonomy.tags}
