@@ -222,20 +222,22 @@ def generate(
         related = pool.submit(related_papers, related_input(catalogue, joined))
         layout = pool.submit(map_points, joined) if catalogue.papers else None
         catalogue = tag(catalogue, taxonomy, timer, texts)
-        with timer.stage("markup") as note:
-            markup = {paper.slug: paper_markup(paper) for paper in catalogue.papers}
+        # Pagefind starts as soon as papers are tagged: its documents are the clean texts,
+        # not the pages' markup, so it need not wait for that.
+        with timer.stage("search") as note:
             known = {tag.name for tag in taxonomy.tags}
             search_documents = {
                 search.document_path(p.slug): search.document(
-                    *markup[p.slug], [t for t in p.tags if t in known]
+                    *texts[p.slug], [t for t in p.tags if t in known]
                 )
                 for p in catalogue.papers
             }
-            note.append(
-                f"{len(markup)} titles and abstracts as HTML, {len(search_documents)} search documents"
-            )
+            note.append(f"{len(search_documents)} documents for Pagefind")
         if on_search_documents is not None:
             on_search_documents(search_documents)
+        with timer.stage("markup") as note:
+            markup = {paper.slug: paper_markup(paper) for paper in catalogue.papers}
+            note.append(f"{len(markup)} titles and abstracts as HTML")
         catalogue = mention(catalogue, timer)
         with timer.stage("listings") as note:
             renderer = SiteRenderer(catalogue, taxonomy.tags, site_name, texts=texts, markup=markup)

@@ -36,17 +36,19 @@ def document_path(slug: str) -> str:
     return f"papers/{slug}.html"
 
 
-def document(title_html: str, abstract_html: str, tags: Sequence[str]) -> str:
+def document(title: str, abstract: str, tags: Sequence[str]) -> str:
     """What Pagefind indexes of a paper: title (its result's title), abstract, tags as filters.
 
-    ``title_html`` and ``abstract_html`` are the page's own escaped fragments (``text.py``);
-    the page's links, related papers and sources are not searched.
+    ``title`` and ``abstract`` are the clean plain texts (``text.title_text`` and
+    ``text.plain_text``: math as its TeX source), escaped here; the page's links, related
+    papers and sources are not searched.
     """
     filters = "".join(f'<span data-pagefind-filter="tag">{escape(name)}</span>' for name in tags)
+    title_html = escape(title)
     return (
         f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{title_html}</title></head>'
         f"<body><div data-pagefind-body>\n<nav hidden>{filters}</nav>\n"
-        f"<h1>{title_html}</h1>\n<p>{abstract_html}</p>\n</div></body></html>\n"
+        f"<h1>{title_html}</h1>\n<p>{escape(abstract)}</p>\n</div></body></html>\n"
     )
 
 
