@@ -289,11 +289,22 @@ def code_pages(renderer: SiteRenderer) -> dict[str, str]:
 # -- exports --------------------------------------------------------------------------------------
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP, "CSV Injection")."""
+
+
+def spreadsheet_text(value: str) -> str:
+    """``value`` as a spreadsheet shows text: a leading apostrophe where it would be a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def papers_csv(
     catalogue: Catalogue, site_url: str = "", texts: dict[str, tuple[str, str]] | None = None
 ) -> str:
     """``papers.csv``: one row per paper in catalogue order; RFC 4180 quoting and line ends.
-    ``texts`` are the titles already cleaned (slug -> (title, abstract), ``build.plain_texts``)."""
+    ``texts`` are the titles already cleaned (slug -> (title, abstract), ``build.plain_texts``).
+    A title is the only free text from a dump: ``spreadsheet_text`` keeps it from running as a
+    formula when the file is opened in a spreadsheet (``papers.json`` has it as it is)."""
     base = site_url.rstrip("/") + "/" if site_url else ""
     texts = texts or {}
     out = io.StringIO()
@@ -304,7 +315,9 @@ def papers_csv(
         writer.writerow(
             [
                 paper.slug,
-                texts[paper.slug][0] if paper.slug in texts else text.title_text(paper.title),
+                spreadsheet_text(
+                    texts[paper.slug][0] if paper.slug in texts else text.title_text(paper.title)
+                ),
                 base + paper.url,
                 ";".join(paper.tags),
                 first.dump,

@@ -135,3 +135,21 @@ def test_csv_quotes_commas_quotes_and_newlines() -> None:
         "last_date": "2024-05-28",
         "code_url": "https://github.com/a/b",
     }
+
+
+@pytest.mark.parametrize("title", ['=HYPERLINK("https://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)"])
+def test_csv_titles_that_a_spreadsheet_would_run_as_a_formula_are_kept_as_text(title: str) -> None:
+    """A dump's title opening with = + - or @ would be a formula in Excel or LibreOffice; the
+    CSV quotes it with a leading apostrophe (OWASP's advice), papers.json keeps it as it is."""
+    entry = Entry(title, "An abstract.", 10, 12)
+    catalogue = build_catalogue([Dump("001_x.txt", "dumps/001_x.txt", DumpDate(2024, 5, 28), (entry,))])
+    (row,) = list(csv.DictReader(io.StringIO(papers_csv(catalogue), newline="")))
+    assert row["title"] == "'" + title
+
+
+def test_csv_leaves_ordinary_titles_alone() -> None:
+    title = "Q-Former: 3D-aware = better"
+    entry = Entry(title, "An abstract.", 10, 12)
+    catalogue = build_catalogue([Dump("001_x.txt", "dumps/001_x.txt", DumpDate(2024, 5, 28), (entry,))])
+    (row,) = list(csv.DictReader(io.StringIO(papers_csv(catalogue), newline="")))
+    assert row["title"] == title
