@@ -41,6 +41,10 @@ from generator.parse import dump_files, read_dumps  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "dumps"
 RESULTS = ROOT / "bench" / "results"
+QUERY = "diffusion"
+"""The headline first query: the corpus's most common topic word."""
+MORE_QUERIES = ("mamba", "gaussian splatting", "reinforcement learning agents", "language model")
+"""Also measured, each in a fresh browser: rarer words, and several words, fetch other amounts."""
 STAGE = re.compile(r"papers: (?P<stage>[a-z]+): .*\((?P<seconds>[\d.]+) s\)")
 SEARCH = re.compile(
     r"search index: .*\((?P<beside>[\d.]+) s beside the build, (?P<after>[\d.]+) s after it\)"
@@ -316,7 +320,10 @@ def main() -> int:
     results["ours"] = ours = build_ours(dumps, work)
     print(f"ours:  {ours['seconds']:.1f} s", flush=True)
     if not args.skip_browser:
-        ours["first_query"] = first_query_bytes(Path(ours["site"]), "diffusion")
+        ours["first_query"] = first_query_bytes(Path(ours["site"]), QUERY)
+        ours["more_first_queries"] = {
+            query: first_query_bytes(Path(ours["site"]), query)["bytes"] for query in MORE_QUERIES
+        }
     if not args.skip_peer:
         results["peer"] = peer = build_peer(papers, work)
         print(f"peer:  {peer['seconds']:.1f} s", flush=True)

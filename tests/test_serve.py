@@ -310,3 +310,32 @@ def test_the_indexing_process_writes_the_search_documents_then_indexes_them(tmp_
     assert sorted(p.name for p in (folder / "papers").iterdir()) == ["one.html", "two.html"]
     assert not folder.with_name("generated-search.jsonl").exists()
     assert (output / "pagefind.js").is_file()
+
+
+def test_pagefind_cuts_its_word_index_into_smaller_files_than_its_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first query fetches the index files holding its words: ``search.INDEX_CHUNK_SIZE``
+    word positions a file rather than Pagefind's 20,000. A setting already in the
+    environment wins."""
+    from generator import search
+
+    folder = tmp_path / "generated-search" / "papers"
+    folder.mkdir(parents=True)
+    words = [f"word{n}" for n in range(4_000)]
+    for n in range(20):  # 20 papers of 200 different words: about 13,000 by Pagefind's count
+        abstract = " ".join(words[n * 200 : (n + 1) * 200])
+        (folder / f"paper-{n}.html").write_text(search.document(f"Paper {n}", abstract, []))
+
+    def index_files(env_size: str | None) -> int:
+        if env_size is None:
+            monkeypatch.delenv("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE", raising=False)
+        else:
+            monkeypatch.setenv("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE", env_size)
+        output = tmp_path / f"pagefind-{env_size}"
+        index = search.finish_search_index(search.start_search_index(folder.parent, output))
+        assert index.pages == 20
+        return len(list((output / "index").iterdir()))
+
+    assert index_files("20000") == 1
+    assert index_files(None) == 2
