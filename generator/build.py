@@ -225,11 +225,8 @@ def generate(
         # Pagefind starts as soon as papers are tagged: its documents are the clean texts,
         # not the pages' markup, so it need not wait for that.
         with timer.stage("search") as note:
-            known = {tag.name for tag in taxonomy.tags}
             search_documents = {
-                search.document_path(p.slug): search.document(
-                    *texts[p.slug], [t for t in p.tags if t in known]
-                )
+                search.document_path(p.slug): search.document(*texts[p.slug], p.tags)
                 for p in catalogue.papers
             }
             note.append(f"{len(search_documents)} documents for Pagefind")
@@ -242,7 +239,7 @@ def generate(
         with timer.stage("listings") as note:
             renderer = SiteRenderer(catalogue, taxonomy.tags, site_name, texts=texts, markup=markup)
             files = renderer.listing_pages()
-            extras = extra_files(catalogue, taxonomy.tags, site_url, renderer=renderer, with_map=False)
+            extras = extra_files(catalogue, taxonomy.tags, site_url, renderer=renderer)
             files.update(extras)
             note.append(f"{len(files)} files: home, dumps, tags, A to Z, feeds, stats, code listing, CSV")
         with timer.stage("pages") as note:

@@ -56,18 +56,13 @@ def extra_files(
     site_url: str = "",
     *,
     renderer: SiteRenderer | None = None,
-    coords: Sequence[Sequence[int]] | None = None,
-    with_map: bool = True,
 ) -> dict[str, str]:
-    """Feeds, stats, map, code listing and CSV. ``renderer`` shares the main renderer's
-    per-paper work; ``coords`` are map coordinates computed elsewhere. ``build.py`` computes
-    them in a second process and makes the map's files itself (``with_map=False``) once
-    they are there."""
+    """Feeds, stats, code listing and CSV. ``renderer`` shares the main renderer's per-paper
+    work. The map is not among them: its coordinates come from a second process, so
+    ``build.py`` makes its files itself (``map_page_files``, ``points_json``)."""
     renderer = renderer or SiteRenderer(catalogue, tags)
     files = feed_files(catalogue, tags, site_url)
     files["stats/index.md"] = stats_page(renderer)
-    if with_map:
-        files.update(map_files(renderer, coords))
     files.update(code_pages(renderer))
     files["papers.csv"] = papers_csv(catalogue, site_url, renderer.texts)
     return files

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from generator import charts
+from generator.build import papers_json
 from generator.catalogue import build_catalogue
 from generator.extras import CSV_FIELDS, papers_csv
 from generator.model import Dump, DumpDate, Entry, Link
@@ -145,6 +146,7 @@ def test_csv_titles_that_a_spreadsheet_would_run_as_a_formula_are_kept_as_text(t
     catalogue = build_catalogue([Dump("001_x.txt", "dumps/001_x.txt", DumpDate(2024, 5, 28), (entry,))])
     (row,) = list(csv.DictReader(io.StringIO(papers_csv(catalogue), newline="")))
     assert row["title"] == "'" + title
+    assert json.loads(papers_json(catalogue))["papers"][0]["title"] == title
 
 
 def test_csv_leaves_ordinary_titles_alone() -> None:
