@@ -27,7 +27,13 @@ from mkdocs.utils import meta as front_matter
 from .build import Handoff, Manifest, Timer, regenerate, search_dir
 from .parse import date_from_name, dump_files
 from .render import PAPER_SECTIONS, TITLE_ANCHOR, read_front_matter
-from .search import SearchIndexError, finish_search_index, start_search_index, start_writing_and_indexing
+from .search import (
+    SearchIndexError,
+    finish_search_index,
+    recompress_first_fetch,
+    start_search_index,
+    start_writing_and_indexing,
+)
 from .shell import ICONS
 from .shell import install as install_shell
 from .sitemap import sitemap_parts
@@ -239,9 +245,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 self.search = None
             if index.documents:
                 log.info(index.documents)
+            before, after = recompress_first_fetch(self.index_into)
             log.info(
                 f"search index: {index.pages} papers, {index.words} words ({waited - self.search_started:.2f} s "
-                f"beside the build, {time.perf_counter() - waited:.2f} s after it)"
+                f"beside the build, {time.perf_counter() - waited:.2f} s after it); its page list and "
+                f"WebAssembly re-gzipped from {before / 1000:.0f} to {after / 1000:.0f} KB"
             )
         # Last: the search documents are written by Pagefind's process, and the manifest
         # says the generated folder is complete.

@@ -19,6 +19,7 @@ poll it took 41 to 56 s against 27 to 31 s for the binary reading files.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -29,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import deflate
 from markupsafe import escape
 
 
@@ -80,6 +82,37 @@ def pagefind_env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE", str(INDEX_CHUNK_SIZE))
     return env
+
+
+FIRST_FETCH = ("pagefind.*.pf_meta", "wasm.*.pagefind")
+"""Pagefind's files every reader's first query fetches before it looks up a word: the page
+list (a hash and a word count for each of 28,228 papers) and the WebAssembly."""
+
+RECOMPRESS_LEVEL = 12
+"""libdeflate's strongest level, for the ``FIRST_FETCH`` files only.
+
+Pagefind writes its files already gzipped, so the server sends them as they are. Re-gzipped
+by libdeflate at level 12, the corpus's page list went from 195,014 to 169,305 bytes (13 %
+less: it is mostly random hex, which Pagefind's gzip codes poorly) and the WebAssembly from
+72 to 70 KB, in 0.05 s. The word index would save 4 % for 3 to 6 s on the build's last
+stretch, the fragments 1 %: they are left as Pagefind writes them."""
+
+
+def recompress_first_fetch(output: Path) -> tuple[int, int]:
+    """Re-gzip ``FIRST_FETCH`` in Pagefind's ``output``: the same bytes once unzipped, fewer
+    to fetch. Returns the bytes before and after. A file that is not gzip is left alone."""
+    before = after = 0
+    for pattern in FIRST_FETCH:
+        for path in sorted(output.glob(pattern)):
+            data = path.read_bytes()
+            before += len(data)
+            if data[:2] == b"\x1f\x8b":
+                smaller = bytes(deflate.gzip_compress(gzip.decompress(data), RECOMPRESS_LEVEL))
+                if len(smaller) < len(data):
+                    path.write_bytes(smaller)
+                    data = smaller
+            after += len(data)
+    return before, after
 
 
 def pagefind_command(documents: Path, output: Path) -> list[str]:

@@ -339,3 +339,36 @@ def test_pagefind_cuts_its_word_index_into_smaller_files_than_its_default(
 
     assert index_files("20000") == 1
     assert index_files(None) == 2
+
+
+def test_the_files_every_first_query_fetches_are_re_gzipped_smaller_to_the_same_bytes(tmp_path: Path) -> None:
+    """Pagefind's page list and WebAssembly come out smaller and unzip to exactly what
+    Pagefind wrote; its word index and fragments are left as they were; a file that is not
+    gzip is not touched."""
+    import gzip
+
+    from generator import search
+
+    folder = tmp_path / "generated-search" / "papers"
+    folder.mkdir(parents=True)
+    for n in range(300):
+        abstract = f"An abstract about bridges number {n} and diffusion step {n * 7}."
+        (folder / f"paper-{n}.html").write_text(search.document(f"Paper {n}", abstract, ["Tag"]))
+    output = tmp_path / "pagefind"
+    search.finish_search_index(search.start_search_index(folder.parent, output))
+    (output / "wasm.xx.pagefind").write_bytes(b"not gzip")
+    written = {path: path.read_bytes() for path in output.rglob("*") if path.is_file()}
+
+    before, after = search.recompress_first_fetch(output)
+
+    first_fetch = {path for pattern in search.FIRST_FETCH for path in output.glob(pattern)}
+    assert {path.name.split(".")[-1] for path in first_fetch} == {"pf_meta", "pagefind"}
+    assert before == sum(len(written[path]) for path in first_fetch)
+    assert after == sum(path.stat().st_size for path in first_fetch) < before
+    pf_meta = next(path for path in first_fetch if path.suffix == ".pf_meta")
+    assert pf_meta.stat().st_size < len(written[pf_meta])
+    for path, data in written.items():
+        if path in first_fetch and data[:2] == b"\x1f\x8b":
+            assert gzip.decompress(path.read_bytes()) == gzip.decompress(data), path.name
+        else:
+            assert path.read_bytes() == data, path.name
