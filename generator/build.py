@@ -104,7 +104,7 @@ def mention(catalogue: Catalogue, timer: Timer) -> Catalogue:
 
     with timer.stage("mentions") as note:
         shown = [(p.slug, p.title, text.clean_tex(p.abstract)) for p in catalogue.papers]
-        mentions = find_mentions(shown)
+        mentions = find_mentions(shown, {p.slug: p.tags for p in catalogue.papers})
         backlinks = mentioned_by(mentions)
         note.append(f"{sum(len(v) for v in mentions.values())} mentions")
     papers = tuple(

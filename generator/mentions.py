@@ -8,13 +8,22 @@ sentence-initial "Smooth diffusion" is usually the general idea, not the paper.
 A name two papers claim is ambiguous and is not linked at all: a link to the wrong
 paper is worse than no link. So is a name of plain capitalised words that the texts
 mostly use in lower case ("Block", "Sign Language"): that is a word, not a method.
+
+Short capitalised acronyms collide across fields ("WISE" is a multi-agent method and a
+text-to-image benchmark), so a match is also dropped when the text shows it means
+something else (``_means_something_else``): the mentioning paper introduces the name as
+its own ("we propose RAMP, a ..."), spells it out differently ("Multiple Signal
+Classification (MUSIC)" against "MUSIC: MUlti-Step Instruction Contrast"), or, for an
+all-capitals name, shares no tag with the named paper or uses it as a benchmark ("gains
+on WISE") when the named paper is no benchmark. On the 28,228-paper corpus these rules
+took 3,282 mentions to 2,486; of 40 dropped links read, 36 were wrong.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import ahocorasick
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -62,6 +71,20 @@ _OPENING_WORDS = "towards toward beyond rethinking revisiting on when why how wh
 _OPENINGS = frozenset(_OPENING_WORDS.split())
 
 _NAME_CHARS = re.compile(r"[\w+\-.&' ]+")
+ACRONYM = re.compile(r"[A-Z][A-Z0-9]{2,7}")
+"""Names of capital letters and digits only ("WISE", "NAVSIM"): the ones that collide."""
+BENCHMARK_TAG = "Datasets & benchmarks"
+_BENCHMARK_TITLE = re.compile(r"bench|dataset|evaluat|measur|suite|arena|leaderboard|\btest", re.IGNORECASE)
+# "built on X" and "focus on X" use X; "gains on X", "evaluate on A, B and X" and
+# "benchmarks such as A and X" measure on it.
+_USES_ON_WORDS = "based built build builds building relies rely relying depends depend focus focuses"
+_USES_ON = frozenset(_USES_ON_WORDS.split())
+_IN_A_LIST_OF_BENCHMARKS = re.compile(
+    r"(?:(\S+)\s+on|benchmarks?,?(?:\s+(?:such\s+as|like|including))?|tasks\s+(?:such\s+as|like))\s+"
+    r"(?:the\s+)?(?:[^\s,;.]+(?:\s+[^\s,;.]+){0,2}?\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))*"
+    r"(?:[\w-]+\s+){0,2}$"
+)
+_BENCHMARK_AFTER = re.compile(r"\s+(?:benchmarks?|scores?|datasets?)\b")
 _PARTS = re.compile(r"[\s\-]+")
 _PLAIN = re.compile(r"[A-Z][a-z]+(?: [A-Z]?[a-z]+)*")
 
@@ -101,8 +124,12 @@ def method_names(papers: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {name: next(iter(slugs)) for name, slugs in owners.items() if len(slugs) == 1}
 
 
-def find_mentions(papers: Sequence[tuple[str, str, str]]) -> dict[str, tuple[Mention, ...]]:
-    """Method names of other papers in each paper's text, from ``(slug, title, text)``.
+def find_mentions(
+    papers: Sequence[tuple[str, str, str]], tags: Mapping[str, Collection[str]] | None = None
+) -> dict[str, tuple[Mention, ...]]:
+    """Method names of other papers in each paper's text, from ``(slug, title, text)``, and
+    each paper's tags by slug (without them, no all-capitals name is linked across fields
+    by tag; the other rules of ``_means_something_else`` still apply).
 
     ``text`` is the abstract as it will be displayed; offsets index into it. Every slug
     gets an entry (empty when it mentions nothing). Mentions are sorted by start and do
@@ -124,15 +151,120 @@ def find_mentions(papers: Sequence[tuple[str, str, str]]) -> dict[str, tuple[Men
     else:
         found = [[] for _ in papers]
     common = _plain_words_in_use(found, lowered)
+    titles = {slug: title for slug, title, _ in papers}
+    tags = tags or {}
     result: dict[str, tuple[Mention, ...]] = {}
-    for (slug, _, _), matches in zip(papers, found, strict=True):
+    for (slug, title, text), matches in zip(papers, found, strict=True):
         named = [match for match in matches if match[2] in names and match[2] not in common]
         result[slug] = tuple(
             Mention(name, names[name], start, end)
             for start, end, name in _longest_first(named)
             if names[name] != slug
-        )
+            and not _means_something_else(
+                name, text, start, end,
+                (title, tags.get(slug)), (titles[names[name]], tags.get(names[name])),
+            )
+        )  # fmt: skip
     return result
+
+
+def _means_something_else(
+    name: str,
+    text: str,
+    start: int,
+    end: int,
+    source: tuple[str, Collection[str] | None],
+    target: tuple[str, Collection[str] | None],
+) -> bool:
+    """Whether ``name`` at ``text[start:end]`` (the abstract of ``source``: a title and its
+    tags) is not the paper ``target`` (its title and tags): see the module's docstring."""
+    source_title, source_tags = source
+    target_title, target_tags = target
+    if _introduces(text, name) or _introduces(source_title, name):
+        return True
+    if _spells_out_otherwise(text, name, target_title):
+        return True
+    if not ACRONYM.fullmatch(name):
+        return False
+    if source_tags is not None and target_tags is not None and not set(source_tags) & set(target_tags):
+        return True
+    benchmark = BENCHMARK_TAG in (target_tags or ()) or _BENCHMARK_TITLE.search(target_title)
+    return not benchmark and _used_as_benchmark(text, start, end)
+
+
+_PROPOSING = re.compile(
+    r"\b(?:propos(?:e|es|ed|ing)|present(?:s|ed|ing)?|introduc(?:e|es|ed|ing))\s+"
+    r"(?:(?:a|an|the|our|novel|new)\s+)*$"
+)
+_PROPOSED = re.compile(r"\s*[,(:\u2014]|\s+(?:a|an|the|which|that)\b")
+_NAMING = re.compile(r"\b(?:called|dubbed|named|termed|coined)\s+(?:as\s+)?$")
+_SPELLED_OUT = re.compile(r"s?\s*[),;]")
+
+
+def _occurrences(text: str, name: str) -> Iterable[int]:
+    start = text.find(name)
+    while start != -1:
+        if _on_boundaries(text, start, start + len(name)):
+            yield start
+        start = text.find(name, start + 1)
+
+
+def _introduces(text: str, name: str) -> bool:
+    """ "we propose NAME, a ...", "we present NAME (...)", "a framework called NAME"."""
+    for start in _occurrences(text, name):
+        before = max(0, start - 60)
+        if _NAMING.search(text, before, start):
+            return True
+        if _PROPOSING.search(text, before, start) and _PROPOSED.match(text, start + len(name)):
+            return True
+    return False
+
+
+def _spells_out_otherwise(text: str, name: str, target_title: str) -> bool:
+    """ "Multiple Signal Classification (MUSIC)": the words before "(NAME)" whose initials
+    spell the name share less than half their words with the named paper's title after
+    its colon ("MUSIC: MUlti-Step Instruction Contrast ..."). "Segment Anything Model 2
+    (SAM 2)" against "SAM 2: Segment Anything in Images and Videos" is the same paper."""
+    letters = "".join(char.lower() for char in name if char.isalpha())
+    for start in _occurrences(text, name):
+        opening = text[:start].rstrip()
+        if not letters or not opening.endswith("(") or not _SPELLED_OUT.match(text, start + len(name)):
+            continue
+        spelled = _spelled_out(re.findall(r"[\w'-]+", opening[-300:])[-len(letters) - 3 :], letters)
+        if spelled:
+            words = _content_words(spelled)
+            shared = words & _content_words(target_title.partition(":")[2])
+            return 2 * len(shared) < len(words)
+    return False
+
+
+def _spelled_out(words: list[str], letters: str) -> str | None:
+    """The fewest last ``words`` that spell ``letters`` (lower case): the first letter opens
+    the first word, the others follow in order ("Multiple Signal Classification": "music")."""
+    for count in range(1, len(words) + 1):
+        phrase = " ".join(words[-count:]).lower()
+        rest = iter(phrase)
+        if phrase.startswith(letters[0]) and all(letter in rest for letter in letters):
+            return phrase
+    return None
+
+
+def _content_words(text: str) -> set[str]:
+    """Words for comparing two phrasings: lower case, no hyphens, cut to five letters
+    ("Multi-modal" and "multimodal" agree, as do "models" and "Modeling")."""
+    words = re.findall(r"[\w-]+", text.lower())
+    return {word.replace("-", "")[:5] for word in words if len(word) > 1 and word not in ENGLISH_STOP_WORDS}
+
+
+def _used_as_benchmark(text: str, start: int, end: int) -> bool:
+    """ "gains on WISE", "evaluate on GenEval, T2I-CompBench, and WISE", "the WISE benchmark";
+    not "built on X"."""
+    before = text[max(0, start - 100) : start]
+    before = before[max(before.rfind(". "), before.rfind(";")) + 1 :]
+    listed = _IN_A_LIST_OF_BENCHMARKS.search(before)
+    if listed and (listed.group(1) or "").lower() not in _USES_ON:
+        return True
+    return bool(_BENCHMARK_AFTER.match(text, end))
 
 
 def _matches(automaton: ahocorasick.Automaton, text: str) -> Iterable[tuple[int, int, str]]:

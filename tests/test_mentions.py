@@ -143,3 +143,67 @@ def test_no_names_at_all() -> None:
     assert find_mentions([paper("a", "Plain Title", "text")]) == {"a": ()}
     assert find_mentions([]) == {}
     assert mentioned_by({}) == {}
+
+
+# Names the corpus gives to two different things: each case below is a wrong link it made.
+RAMP = paper("ramp", "RAMP: Reinforcement Adaptive Mixed Precision Quantization for LLMs")
+MUSIC = paper("music", "MUSIC: MUlti-Step Instruction Contrast for Multi-Turn Reward Models")
+SAM2 = paper("sam-2", "SAM 2: Segment Anything in Images and Videos")
+WISE = paper("wise", "WISE: Weighted Iterative Society-of-Experts for Robust Multimodal Reasoning")
+WISE_BENCHMARK = paper("wise", "WISE: A World Knowledge-Informed Semantic Evaluation for Text-to-Image")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We thus present RAMP, a production-grounded infrastructure for agents.",
+        "To this end we propose RAMP (Runtime Assessing of Agentic Models).",
+        "We build an evaluation harness called RAMP.",
+    ],
+)
+def test_a_name_the_paper_introduces_as_its_own_is_not_linked(text: str) -> None:
+    assert mentions_in(text, RAMP) == ()
+
+
+def test_the_same_name_used_without_introducing_it_is_linked() -> None:
+    text = "We compare with RAMP and introduce a faster quantizer."
+    assert mentions_in(text, RAMP) == (Mention("RAMP", "ramp", 16, 20),)
+
+
+def test_a_name_spelled_out_as_something_else_is_not_linked() -> None:
+    text = "Spectral estimators: Welch's method, Multiple Signal Classification (MUSIC), and others."
+    assert mentions_in(text, MUSIC) == ()
+
+
+def test_a_name_spelled_out_as_the_named_paper_is_linked() -> None:
+    text = "Recently, the Segment Anything Model 2 (SAM 2) tracks objects in video."
+    assert [m.target for m in mentions_in(text, SAM2)] == ["sam-2"]
+
+
+def test_an_acronym_is_linked_only_to_a_paper_sharing_a_tag() -> None:
+    reader = paper("reader", "A Paper Without a Name", "Agents coordinated by WISE reason better.")
+    papers = [WISE, reader]
+
+    assert find_mentions(papers, {"reader": ["Agents"], "wise": ["Agents", "Reasoning"]})["reader"]
+    assert find_mentions(papers, {"reader": ["Robotics"], "wise": ["Agents", "Reasoning"]})["reader"] == ()
+    # Without tags, only the other rules apply.
+    assert find_mentions(papers)["reader"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We observe substantial gains on WISE and RISE.",
+        "We evaluate on GenEval, T2I-CompBench, and WISE, with state-of-the-art results.",
+        "Notably, on knowledge-intensive WISE, our model scores 0.63.",
+        "It improves on established benchmarks like WISE and RISE.",
+        "It reaches 0.79 on the WISE benchmark.",
+    ],
+)
+def test_an_acronym_used_as_a_benchmark_links_only_a_benchmark(text: str) -> None:
+    assert mentions_in(text, WISE) == ()
+    assert [m.target for m in mentions_in(text, WISE_BENCHMARK)] == ["wise"]
+
+
+def test_an_acronym_built_on_is_not_taken_for_a_benchmark() -> None:
+    assert [m.target for m in mentions_in("Our agents are built on WISE to reason.", WISE)] == ["wise"]
