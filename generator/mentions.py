@@ -128,8 +128,8 @@ def find_mentions(
     papers: Sequence[tuple[str, str, str]], tags: Mapping[str, Collection[str]] | None = None
 ) -> dict[str, tuple[Mention, ...]]:
     """Method names of other papers in each paper's text, from ``(slug, title, text)``, and
-    each paper's tags by slug (without them, no all-capitals name is linked across fields
-    by tag; the other rules of ``_means_something_else`` still apply).
+    each paper's tags by slug (without them, the rule that an all-capitals name needs a
+    shared tag is skipped; the other rules of ``_means_something_else`` still apply).
 
     ``text`` is the abstract as it will be displayed; offsets index into it. Every slug
     gets an entry (empty when it mentions nothing). Mentions are sorted by start and do
@@ -221,16 +221,16 @@ def _introduces(text: str, name: str) -> bool:
 
 
 def _spells_out_otherwise(text: str, name: str, target_title: str) -> bool:
-    """ "Multiple Signal Classification (MUSIC)": the words before "(NAME)" whose initials
-    spell the name share less than half their words with the named paper's title after
-    its colon ("MUSIC: MUlti-Step Instruction Contrast ..."). "Segment Anything Model 2
-    (SAM 2)" against "SAM 2: Segment Anything in Images and Videos" is the same paper."""
+    """ "Multiple Signal Classification (MUSIC)": the words before "(NAME)" that spell the
+    name (``_spelled_out``) share less than half their words with the named paper's title
+    after its colon ("MUSIC: MUlti-Step Instruction Contrast ..."). "Segment Anything Model
+    2 (SAM 2)" against "SAM 2: Segment Anything in Images and Videos" is the same paper."""
     letters = "".join(char.lower() for char in name if char.isalpha())
     for start in _occurrences(text, name):
-        opening = text[:start].rstrip()
+        opening = text[max(0, start - 300) : start].rstrip()
         if not letters or not opening.endswith("(") or not _SPELLED_OUT.match(text, start + len(name)):
             continue
-        spelled = _spelled_out(re.findall(r"[\w'-]+", opening[-300:])[-len(letters) - 3 :], letters)
+        spelled = _spelled_out(re.findall(r"[\w'-]+", opening)[-len(letters) - 3 :], letters)
         if spelled:
             words = _content_words(spelled)
             shared = words & _content_words(target_title.partition(":")[2])

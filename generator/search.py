@@ -85,9 +85,13 @@ def pagefind_env() -> dict[str, str]:
     return env
 
 
-FIRST_FETCH = ("pagefind.*.pf_meta", "wasm.*.pagefind")
+LANGUAGE = "en"
+"""The language Pagefind is told the papers are in (``--force-language``)."""
+
+FIRST_FETCH = (f"pagefind.{LANGUAGE}_*.pf_meta", f"wasm.{LANGUAGE}.pagefind")
 """Pagefind's files every reader's first query fetches before it looks up a word: the page
-list (a hash and a word count for each of 28,228 papers) and the WebAssembly."""
+list (a hash and a word count for each of 28,228 papers) and the WebAssembly for
+``LANGUAGE`` (Pagefind also writes one for unknown languages, which no reader fetches)."""
 
 RECOMPRESS_LEVEL = 12
 """libdeflate's strongest level, for the ``FIRST_FETCH`` files only.
@@ -121,7 +125,7 @@ def pagefind_command(documents: Path, output: Path) -> list[str]:
         sys.executable, "-m", "pagefind",
         "--site", str(documents),
         "--output-path", str(output),
-        "--force-language", "en",
+        "--force-language", LANGUAGE,
     ]  # fmt: skip
 
 

@@ -207,3 +207,20 @@ def test_an_acronym_used_as_a_benchmark_links_only_a_benchmark(text: str) -> Non
 
 def test_an_acronym_built_on_is_not_taken_for_a_benchmark() -> None:
     assert [m.target for m in mentions_in("Our agents are built on WISE to reason.", WISE)] == ["wise"]
+
+
+def test_an_acronym_used_as_a_benchmark_links_a_paper_tagged_as_one() -> None:
+    """The named paper's title need not say "benchmark": its tag does."""
+    from generator.mentions import BENCHMARK_TAG
+
+    tags = {"reader": ["Reasoning"], "wise": ["Reasoning", BENCHMARK_TAG]}
+    reader = paper("reader", "A Paper Without a Name", "We observe substantial gains on WISE.")
+    assert [m.target for m in find_mentions([WISE, reader], tags)["reader"]] == ["wise"]
+    assert find_mentions([WISE, reader], {**tags, "wise": ["Reasoning"]})["reader"] == ()
+
+
+def test_the_benchmark_tag_the_mention_rules_read_is_in_the_taxonomy() -> None:
+    from generator.mentions import BENCHMARK_TAG
+    from generator.taxonomy import default_path, load_taxonomy
+
+    assert BENCHMARK_TAG in {tag.name for tag in load_taxonomy(default_path()).tags}
