@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import search, text
 from .catalogue import Catalogue, build_catalogue
@@ -26,6 +27,11 @@ from .model import Paper, Problem
 from .parse import dump_files, read_dumps
 from .taxonomy import Tag, Taxonomy, default_path, load_taxonomy
 from .writer import WriteReport, prune, sync_tree, write_files, write_if_changed
+
+if TYPE_CHECKING:  # imported where used: a no-op build should not load numpy
+    import numpy as np
+
+    from .related import Related
 
 log = logging.getLogger("mkdocs.plugins.papers")  # what get_plugin_logger("papers") wraps
 
@@ -49,11 +55,11 @@ class Timer:
 
 @dataclass(frozen=True)
 class Generated:
-    """What one run produced: the catalogue, every problem, every file."""
+    """What one run produced: the catalogue, every problem, every file (as UTF-8)."""
 
     catalogue: Catalogue | None
     problems: tuple[Problem, ...]
-    files: dict[str, str]
+    files: dict[str, bytes]
     tags: tuple[Tag, ...]
     timings: dict[str, float]
 
@@ -141,8 +147,18 @@ def enrich(
     return relate(catalogue, related_papers(related_input(catalogue, map_texts(catalogue, texts))), timer)
 
 
-def papers_json(catalogue: Catalogue, texts: dict[str, tuple[str, str]] | None = None) -> str:
-    """``papers.json``: the catalogue for machines, in catalogue order."""
+def utf8(files: dict[str, str]) -> dict[str, bytes]:
+    """Generated files as ``Generated`` keeps them: text takes 2 bytes a character in Python
+    once it holds one character past Latin-1, as nearly every page does."""
+    return {path: text.encode() for path, text in files.items()}
+
+
+def papers_json(catalogue: Catalogue, texts: dict[str, tuple[str, str]] | None = None) -> bytes:
+    """``papers.json`` (UTF-8): the catalogue for machines, in catalogue order.
+
+    Encoded a paper at a time: one ``json.dumps`` of the whole catalogue held the records,
+    its text at 2 bytes a character, then the UTF-8, all at once (222 MB at the peak for
+    49 MB of JSON, before tags and related lists; 105 MB this way)."""
     texts = texts or plain_texts(catalogue)
 
     def record(paper: Paper) -> dict:
@@ -160,8 +176,37 @@ def papers_json(catalogue: Catalogue, texts: dict[str, tuple[str, str]] | None =
             "related": [rel.slug for rel in paper.related],
         }
 
-    payload = {"papers": [record(paper) for paper in catalogue.papers]}
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
+    pieces = [b'{"papers":[']
+    for paper in catalogue.papers:
+        if len(pieces) > 1:
+            pieces.append(b",")
+        pieces.append(json.dumps(record(paper), ensure_ascii=False, separators=(",", ":")).encode())
+    pieces.append(b"]}\n")
+    return b"".join(pieces)
+
+
+_kept_texts: list[str] = []
+"""In the worker process: the texts of the last related lists, which the map lays out next."""
+
+
+def related_lists_keeping_texts(docs: list[tuple[str, str]]) -> dict[str, tuple[Related, ...]]:
+    """The worker's first job: ``related_papers`` of ``docs``, keeping their texts for
+    ``map_of_kept_texts``, its next job (one worker runs the jobs in order). The map's job
+    so carries no texts: sent with it, they waited pickled in the build's memory (44 MB on
+    the corpus) until the worker took the job, after the related lists."""
+    from .related import related_papers
+
+    _kept_texts[:] = [text for _, text in docs]
+    return related_papers(docs)
+
+
+def map_of_kept_texts() -> np.ndarray:
+    """The worker's second job: the map's coordinates for the texts ``related_lists_keeping_texts`` kept."""
+    from .projection import map_points
+
+    texts = list(_kept_texts)
+    _kept_texts.clear()
+    return map_points(texts)
 
 
 def one_thread() -> None:
@@ -183,7 +228,7 @@ def generate(
     on_search_documents: Callable[[dict[str, str]], None] | None = None,
     defer: Callable[[str, Callable[[], str]], None] | None = None,
 ) -> Generated:
-    """Everything the site needs from ``dumps_dir``, as ``{relative path: text}``.
+    """Everything the site needs from ``dumps_dir``, as ``{relative path: UTF-8}``.
 
     On any error in the dumps or the taxonomy nothing is rendered: a site that silently
     lacks a paper of a valid dump is worse than no new site. ``on_search_documents`` gets
@@ -194,8 +239,6 @@ def generate(
     # Imported here, not at the top: scikit-learn and the renderer take about a second to
     # load, which a no-op ``regenerate`` (nothing changed) should not pay.
     from .extras import extra_files, map_page_files, map_points_payload, map_texts, points_json
-    from .projection import map_points
-    from .related import related_papers
     from .render import SiteRenderer, paper_markup
 
     timer = timer or Timer()
@@ -219,8 +262,9 @@ def generate(
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=one_thread)
     try:
         joined = map_texts(catalogue, texts)
-        related = pool.submit(related_papers, related_input(catalogue, joined))
-        layout = pool.submit(map_points, joined) if catalogue.papers else None
+        related = pool.submit(related_lists_keeping_texts, related_input(catalogue, joined))
+        layout = pool.submit(map_of_kept_texts) if catalogue.papers else None
+        del joined  # the related job holds it until the worker is done with it
         catalogue = tag(catalogue, taxonomy, timer, texts)
         # Pagefind starts as soon as papers are tagged: its documents are the clean texts,
         # not the pages' markup, so it need not wait for that.
@@ -232,6 +276,9 @@ def generate(
             note.append(f"{len(search_documents)} documents for Pagefind")
         if on_search_documents is not None:
             on_search_documents(search_documents)
+        # Pagefind's process has them now: 60 MB not kept while all three processes hold
+        # the catalogue.
+        del search_documents
         with timer.stage("markup") as note:
             markup = {paper.slug: paper_markup(paper) for paper in catalogue.papers}
             note.append(f"{len(markup)} titles and abstracts as HTML")
@@ -239,8 +286,7 @@ def generate(
         with timer.stage("listings") as note:
             renderer = SiteRenderer(catalogue, taxonomy.tags, site_name, texts=texts, markup=markup)
             files = renderer.listing_pages()
-            extras = extra_files(catalogue, taxonomy.tags, site_url, renderer=renderer)
-            files.update(extras)
+            files.update(utf8(extra_files(catalogue, taxonomy.tags, site_url, renderer=renderer)))
             note.append(f"{len(files)} files: home, dumps, tags, A to Z, feeds, stats, code listing, CSV")
         with timer.stage("pages") as note:
             parts = renderer.paper_parts()
@@ -250,19 +296,19 @@ def generate(
             note.append("for related lists from the second core")
         catalogue = relate(catalogue, answer, timer)
         with timer.stage("papers") as note:
-            pages = renderer.paper_pages(catalogue.papers, parts)
+            pages = renderer.paper_pages(catalogue.papers, parts)  # empties ``parts``
             files.update(pages)
             files["papers.json"] = papers_json(catalogue, texts)
             note.append(f"{len(pages)} paper pages and papers.json")
         with timer.stage("map") as note:
-            files.update(map_page_files(renderer))
+            files.update(utf8(map_page_files(renderer)))
             payload = map_points_payload(renderer)
 
             def points() -> str:
                 return points_json(payload, layout.result() if layout else [])
 
             if defer is None:
-                files["map/points.json"] = points()
+                files["map/points.json"] = points().encode()
                 note.append(f"{len(catalogue.papers)} points")
             else:
                 defer("map/points.json", points)
@@ -330,7 +376,7 @@ class Manifest:
 class Handoff:
     """What a build (the MkDocs plugin) takes from ``regenerate`` instead of waiting for it.
 
-    - ``sources``: every generated page's text (``*.md``), for MkDocs to take from memory;
+    - ``sources``: every generated page (``*.md``, UTF-8), for MkDocs to take from memory;
       the pages are written to disk meanwhile, in a thread.
     - ``pending``: files whose input the worker is still computing (the map's coordinates),
       by path: each function waits, writes the file into the generated folder and returns
@@ -339,7 +385,7 @@ class Handoff:
       writes and only then saves the manifest, so an interrupted build regenerates.
     """
 
-    sources: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, bytes] = field(default_factory=dict)
     pending: dict[str, Callable[[], str]] = field(default_factory=dict)
     finish: Callable[[], None] = lambda: None
 

@@ -208,7 +208,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """A generated page's source as generation made it; None: MkDocs reads the file."""
-        return self.handoff.sources.pop(page.file.src_uri, None)
+        source = self.handoff.sources.pop(page.file.src_uri, None)
+        return None if source is None else source.decode()
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """A listing's body is already HTML: keep it out of Markdown.

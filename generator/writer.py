@@ -81,9 +81,9 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 
 def sync_tree(
-    root: Path, files: Mapping[str, str], keep: frozenset[str] | set[str] = frozenset()
+    root: Path, files: Mapping[str, str | bytes], keep: frozenset[str] | set[str] = frozenset()
 ) -> WriteReport:
-    """Make ``root`` hold exactly ``files`` (relative POSIX path -> text).
+    """Make ``root`` hold exactly ``files`` (relative POSIX path -> text or UTF-8).
 
     Unchanged files keep their modification time, so watchers and MkDocs see only real
     changes; files no longer produced are removed, and folders left empty with them.
@@ -95,11 +95,11 @@ def sync_tree(
     return WriteReport(report.written, report.unchanged, removed)
 
 
-def write_files(root: Path, files: Mapping[str, str]) -> WriteReport:
-    """Write each of ``files`` (relative POSIX path -> text) under ``root`` where it changed."""
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> WriteReport:
+    """Write each of ``files`` (relative POSIX path -> text or UTF-8) under ``root`` where it changed."""
     written = unchanged = 0
-    for rel, text in files.items():
-        if write_if_changed(root / rel, text.encode("utf-8")):
+    for rel, content in files.items():
+        if write_if_changed(root / rel, content if isinstance(content, bytes) else content.encode()):
             written += 1
         else:
             unchanged += 1

@@ -75,7 +75,7 @@ def test_an_abstract_of_100000_characters_renders(tmp_path: Path) -> None:
     (dumps / "0001_long.txt").write_text(text_of_dump, encoding="utf-8")
     generated, seconds, peak = measured(lambda: generate(dumps))
     assert generated.errors == ()
-    page = generated.files["papers/a-very-long-abstract.md"]
+    page = generated.files["papers/a-very-long-abstract.md"].decode()
     assert text.abstract_html(abstract) in page
     assert seconds < 30
     assert peak < 300_000_000

@@ -277,7 +277,7 @@ def test_a_handoff_build_is_incomplete_until_its_pages_and_map_are_written(tmp_p
     manifest, problems = regenerate(FIXTURES / "golden", out, handoff=handoff)
     assert problems == () and manifest is not None
     assert list(handoff.pending) == ["map/points.json"] and "map/points.json" in manifest.files
-    assert handoff.sources["papers/light-schrodinger-bridge.md"].startswith("---\n")
+    assert handoff.sources["papers/light-schrodinger-bridge.md"].startswith(b"---\n")
     assert Manifest.load(out) is None
 
     text = handoff.pending["map/points.json"]()
@@ -285,7 +285,7 @@ def test_a_handoff_build_is_incomplete_until_its_pages_and_map_are_written(tmp_p
     assert (out / "map" / "points.json").read_text(encoding="utf-8") == text
     handoff.finish()
     assert Manifest.load(out).complete(out)
-    assert (out / "papers" / "light-schrodinger-bridge.md").read_text(encoding="utf-8") == handoff.sources[
+    assert (out / "papers" / "light-schrodinger-bridge.md").read_bytes() == handoff.sources[
         "papers/light-schrodinger-bridge.md"
     ]
 
