@@ -108,9 +108,12 @@ def shorten(value: str, width: int) -> str:
     return cut.rstrip(" ,.;:") + "…"
 
 
-def paper_markup(paper: Paper) -> tuple[str, str]:
-    """A paper's title and abstract as HTML fragments (the abstract before mentions are linked)."""
-    return text.title_html(paper.title), text.abstract_html(paper.abstract)
+def paper_markup(paper: Paper) -> tuple[Markup, Markup]:
+    """A paper's title and abstract as HTML fragments (the abstract before mentions are linked).
+
+    ``Markup`` from the start: the pages' views use these objects as they are, where wrapping
+    a text in ``Markup`` later would copy it (50 MB of abstracts on the corpus)."""
+    return Markup(text.title_html(paper.title)), Markup(text.abstract_html(paper.abstract))
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +220,7 @@ class SiteRenderer:
         tags: Sequence[Tag],
         site_name: str = "",
         texts: dict[str, tuple[str, str]] | None = None,
-        markup: dict[str, tuple[str, str]] | None = None,
+        markup: dict[str, tuple[Markup, Markup]] | None = None,
     ) -> None:
         self.catalogue = catalogue
         self.texts = texts or {}  # slug -> (title text, plain abstract), when already cleaned
@@ -247,13 +250,13 @@ class SiteRenderer:
         views = {}
         for paper in self.catalogue.papers:
             title_html, abstract = self.markup.get(paper.slug) or paper_markup(paper)
-            if paper.mentions:
-                abstract = link_mentions(abstract, paper.mentions, lambda slug: f"../{slug}/")
+            if paper.mentions:  # on plain text: Markup's own methods would escape the links
+                abstract = Markup(link_mentions(str(abstract), paper.mentions, lambda slug: f"../{slug}/"))
             title, plain = self.texts.get(paper.slug) or (
                 text.title_text(paper.title),
                 text.plain_text(paper.abstract),
             )
-            views[paper.slug] = PaperView(title, Markup(title_html), plain, Markup(abstract))
+            views[paper.slug] = PaperView(title, title_html, plain, abstract)
         return views
 
     @cached_property
