@@ -51,8 +51,10 @@ SEARCH = re.compile(
 )
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of process ``root`` and all its descendants, from /proc."""
+def tree_memory(root: int) -> tuple[int, int]:
+    """Memory of process ``root`` and all its descendants, from /proc: resident bytes summed
+    (pages the processes share counted once for each) and proportional bytes summed (each
+    shared page split between its processes: what they occupy together)."""
     parents: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -60,33 +62,38 @@ def tree_rss(root: int) -> int:
         except OSError:
             continue
         parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    total, todo = 0, [root]
+    resident = proportional = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
         todo.extend(parents.get(pid, ()))
-        with contextlib.suppress(OSError):  # the process may have ended meanwhile
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    return total
+        with contextlib.suppress(OSError, KeyError):  # the process may have ended meanwhile
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+            field = {line.split(":")[0]: int(line.split()[1]) * 1024 for line in rollup[1:]}
+            resident += field["Rss"]
+            proportional += field["Pss"]
+    return resident, proportional
 
 
 def timed(
     command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT
-) -> tuple[float, int, str, int]:
+) -> tuple[float, int, str, tuple[int, int]]:
     """Wall seconds, peak resident memory (bytes, largest process), stderr of a command, and
-    the peak of all its processes together (sampled every 0.2 s): Pagefind and the worker
-    run beside the build."""
+    the peaks of all its processes together (``tree_memory``: resident and proportional,
+    sampled every 0.2 s): Pagefind and the worker run beside the build."""
     wrapped = ["/usr/bin/time", "-f", "@@peak %M", *command]
     start = time.perf_counter()
     process = subprocess.Popen(
         wrapped, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    together = 0
+    together = (0, 0)
     done = threading.Event()
 
     def sample() -> None:
         nonlocal together
         while not done.wait(0.2):
-            together = max(together, tree_rss(process.pid))
+            resident, proportional = tree_memory(process.pid)
+            together = (max(together[0], resident), max(together[1], proportional))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -155,7 +162,8 @@ def build_ours(dumps: Path, work: Path) -> dict:
         },
         "mkdocs_seconds": round(seconds - generation - (float(search.group("after")) if search else 0.0), 2),
         "peak_memory_bytes": peak,
-        "peak_memory_all_processes_bytes": together,
+        "peak_memory_all_processes_bytes": together[0],
+        "peak_memory_all_processes_pss_bytes": together[1],
         "noop_regeneration": noop,
         **site_figures(site),
         "largest_page": largest_page(site),
