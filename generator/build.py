@@ -461,7 +461,7 @@ def regenerate(
         manifest.save(out_dir)
         return manifest, generated.problems
 
-    pages = {path: text for path, text in generated.files.items() if path.endswith(".md")}
+    pages = {path: content for path, content in generated.files.items() if path.endswith(".md")}
     with timer.stage("write") as note:
         # What MkDocs copies as it is (data, feeds) must be on disk before it starts.
         now = write_files(out_dir, {p: t for p, t in generated.files.items() if p not in pages})

@@ -1,7 +1,7 @@
 """Reader extras beyond the core pages: feeds, the stats page, the map, the code listing, exports.
 
-``extra_files`` returns ``{relative path: text}`` like the renderer, so the pipeline
-writes them with everything else. Pages go through the renderer's Jinja environment and
+``extra_files`` returns ``{relative path: text}``, which the pipeline encodes and writes with
+everything else. Pages go through the renderer's Jinja environment and
 templates (``stats.md.j2``, ``map.md.j2``, ``code.md.j2``) and reuse its listing and pager.
 """
 
