@@ -78,24 +78,17 @@ first query fetches (more files to list). 2,500 to 10,000 all did about as well.
 re-measure with ``make bench`` when Pagefind is upgraded."""
 
 
-MALLOC_CONF = "dirty_decay_ms:1000,muzzy_decay_ms:0"
-"""How Pagefind's allocator (jemalloc, linked into its binary) gives back freed memory.
-
-Pagefind reads every document (0.9 GB at 28,228 papers), then builds its index beside what
-it read; by default jemalloc keeps freed pages for 10 s, so the first phase's memory was
-still held at the second's peak. Returned within a second instead, Pagefind's peak on the
-corpus went from 3.34 to 2.93 GB, in about the same time (two alternated runs of each,
-Pagefind alone). Returning them at once (``dirty_decay_ms:0``) saved 30 MB more for 5 s more
-of system time; one arena or no thread cache saved more still, at three to four times the time.
-Read through ``_RJEM_MALLOC_CONF``, the name the binary's jemalloc is built with."""
+# Pagefind's allocator (jemalloc, read through ``_RJEM_MALLOC_CONF``) is left at its defaults.
+# Returning freed memory within 1 to 3 s (``dirty_decay_ms``) took Pagefind's peak on the
+# corpus from 3.34 to 2.93 GB, and the build's processes together under 4 GB, but cost the
+# build 8 to 12 s on this machine (57 and 58 s against 67 and 70, alternated): Pagefind,
+# beside the build, spent it in the kernel giving pages back and faulting them in again.
 
 
 def pagefind_env() -> dict[str, str]:
-    """The environment Pagefind runs in: ours, with ``INDEX_CHUNK_SIZE`` and ``MALLOC_CONF``
-    unless already set."""
+    """The environment Pagefind runs in: ours, with ``INDEX_CHUNK_SIZE`` unless already set."""
     env = dict(os.environ)
     env.setdefault("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE", str(INDEX_CHUNK_SIZE))
-    env.setdefault("_RJEM_MALLOC_CONF", MALLOC_CONF)
     return env
 
 

@@ -341,27 +341,6 @@ def test_pagefind_cuts_its_word_index_into_smaller_files_than_its_default(
     assert index_files(None) == 2
 
 
-def test_pagefind_runs_with_allocator_settings_its_jemalloc_reads_and_accepts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """``search.MALLOC_CONF`` reaches Pagefind's jemalloc, which accepts it: with
-    ``abort_conf`` a setting it did not know would stop Pagefind, as the misspelt one here
-    does. Were Pagefind to change allocators, the second half would fail."""
-    from generator import search
-
-    folder = tmp_path / "generated-search" / "papers"
-    folder.mkdir(parents=True)
-    (folder / "paper.html").write_text(search.document("A paper", "An abstract.", ["Tag"]))
-
-    def index(conf: str) -> subprocess.Popen[str]:
-        monkeypatch.setenv("_RJEM_MALLOC_CONF", f"{conf},abort_conf:true")
-        return search.start_search_index(folder.parent, tmp_path / "pagefind")
-
-    assert search.finish_search_index(index(search.MALLOC_CONF)).pages == 1
-    with pytest.raises(search.SearchIndexError, match="dirty_decay_msec"):
-        search.finish_search_index(index("dirty_decay_msec:1000"))
-
-
 def test_the_files_every_first_query_fetches_are_re_gzipped_smaller_to_the_same_bytes(tmp_path: Path) -> None:
     """Pagefind's page list and WebAssembly come out smaller and unzip to exactly what
     Pagefind wrote; its word index, fragments and other files are left as they were."""
