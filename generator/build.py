@@ -201,12 +201,19 @@ def related_lists_keeping_texts(docs: list[tuple[str, str]]) -> dict[str, tuple[
 
 
 def map_of_kept_texts() -> np.ndarray:
-    """The worker's second job: the map's coordinates for the texts ``related_lists_keeping_texts`` kept."""
+    """The worker's second job: the map's coordinates for the texts ``related_lists_keeping_texts``
+    kept. Run anywhere else (another worker, no related lists first), it fails rather than lay
+    out no papers."""
     from .projection import map_points
 
-    texts = list(_kept_texts)
-    _kept_texts.clear()
-    return map_points(texts)
+    if not _kept_texts:
+        raise RuntimeError(
+            "map_of_kept_texts: no texts kept; related_lists_keeping_texts runs first, in the same process"
+        )
+    try:
+        return map_points(_kept_texts)
+    finally:
+        _kept_texts.clear()
 
 
 def one_thread() -> None:

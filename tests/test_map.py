@@ -159,3 +159,14 @@ def test_the_map_opens_from_the_tabs(browser, seed_server: str) -> None:  # type
     assert page.evaluate("() => document.querySelector('.paper-map__canvas').width") > 0
     assert errors == []
     context.close()
+
+
+def test_the_maps_job_lays_out_the_texts_the_related_lists_job_kept() -> None:
+    """In the build's worker the map's job carries no texts: it takes those of the related
+    lists' job before it, and without that job it fails rather than lay out no papers."""
+    from generator.build import map_of_kept_texts, related_lists_keeping_texts
+
+    related_lists_keeping_texts([(f"paper-{n}", text) for n, text in enumerate(TEXTS)])
+    assert np.array_equal(map_of_kept_texts(), projection.map_points(TEXTS))
+    with pytest.raises(RuntimeError, match="no texts kept"):
+        map_of_kept_texts()
