@@ -78,17 +78,25 @@ first query fetches (more files to list). 2,500 to 10,000 all did about as well.
 re-measure with ``make bench`` when Pagefind is upgraded."""
 
 
-# Pagefind's allocator (jemalloc, read through ``_RJEM_MALLOC_CONF``) is left at its defaults.
-# Returning freed memory within 1 to 3 s (``dirty_decay_ms``) took Pagefind's peak on the
-# corpus from 3.34 to 2.93 GB, and the build's processes together under 4 GB, but cost the
-# build 8 to 12 s on this machine (57 and 58 s against 67 and 70, alternated): Pagefind,
-# beside the build, spent it in the kernel giving pages back and faulting them in again.
+ALLOCATOR = "narenas:1"
+"""Pagefind's allocator settings (jemalloc, read through ``_RJEM_MALLOC_CONF``): one arena.
+
+Pagefind reads its documents on up to 500 threads (its file reads each take one), which
+jemalloc spreads over 4 arenas per CPU, each keeping the pages its threads freed. With one
+arena they are reused: on the corpus, alone, Pagefind's peak went from 3.29 to 3.35 GB (four
+runs) to 3.04 to 3.07 GB (five), in the same CPU time; in the build, from 3.1 to 3.25 GB to
+3.0. Also measured, and left: no thread caches (2.74 GB, but twice the time, the threads
+contending for the arena); returning freed memory within 1 s (``dirty_decay_ms:1000``:
+2.9 GB, but 8 to 12 s more for the build, spent faulting pages in again); smaller thread
+caches (``tcache_max``, ``tcache_nslots_*``: 2.95 to 3.04 GB, within the noise)."""
 
 
 def pagefind_env() -> dict[str, str]:
-    """The environment Pagefind runs in: ours, with ``INDEX_CHUNK_SIZE`` unless already set."""
+    """The environment Pagefind runs in: ours, with ``INDEX_CHUNK_SIZE`` and ``ALLOCATOR``
+    unless already set."""
     env = dict(os.environ)
     env.setdefault("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE", str(INDEX_CHUNK_SIZE))
+    env.setdefault("_RJEM_MALLOC_CONF", ALLOCATOR)
     return env
 
 

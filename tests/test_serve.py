@@ -341,6 +341,32 @@ def test_pagefind_cuts_its_word_index_into_smaller_files_than_its_default(
     assert index_files(None) == 2
 
 
+def test_pagefind_runs_its_allocator_with_one_arena_unless_told_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``search.ALLOCATOR`` reaches the jemalloc inside the Pagefind binary we install: were the
+    setting's name or format wrong, or the binary built without it, Pagefind would index
+    with its default arenas and nothing else would say so. A setting already in the
+    environment wins."""
+    from generator import search
+
+    monkeypatch.delenv("_RJEM_MALLOC_CONF", raising=False)
+    assert search.pagefind_env()["_RJEM_MALLOC_CONF"] == search.ALLOCATOR == "narenas:1"
+    monkeypatch.setenv("_RJEM_MALLOC_CONF", "narenas:2")
+    assert search.pagefind_env()["_RJEM_MALLOC_CONF"] == "narenas:2"
+
+    folder = tmp_path / "generated-search" / "papers"
+    folder.mkdir(parents=True)
+    (folder / "paper.html").write_text(search.document("A paper", "An abstract.", []))
+    # jemalloc prints its settings when the process ends (``stats_print``).
+    monkeypatch.setenv("_RJEM_MALLOC_CONF", f"{search.ALLOCATOR},stats_print:true")
+    process = search.start_search_index(folder.parent, tmp_path / "pagefind")
+    output, _ = process.communicate()
+    assert process.returncode == 0
+    assert "opt.narenas: 1" in output
+    assert "Invalid conf" not in output
+
+
 def test_the_files_every_first_query_fetches_are_re_gzipped_smaller_to_the_same_bytes(tmp_path: Path) -> None:
     """Pagefind's page list and WebAssembly come out smaller and unzip to exactly what
     Pagefind wrote; its word index, fragments and other files are left as they were."""
