@@ -56,6 +56,16 @@ def test_landmarks_place_every_paper_near_its_topic() -> None:
         assert nearest // 6 == i // 6
 
 
+def test_papers_are_placed_the_same_whatever_the_chunk_they_are_placed_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``place`` works ``CHUNK`` rows at a time to bound its memory; the rows must not notice."""
+    features = projection.tfidf_svd(TEXTS)
+    whole = projection.embed(features, landmarks=4)  # 14 papers placed in one chunk
+    monkeypatch.setattr(projection, "CHUNK", 3)
+    assert np.array_equal(projection.embed(features, landmarks=4), whole)
+
+
 @pytest.mark.parametrize("count", [0, 1, 2, 3, 5])
 def test_tiny_catalogues_still_get_a_map(count: int) -> None:
     coords = projection.map_points(TEXTS[:count])
