@@ -7,6 +7,7 @@ the pages from memory and some work still running (``Handoff``).
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import hashlib
 import io
@@ -17,7 +18,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -207,18 +208,34 @@ def related_lists_keeping_texts(docs: list[tuple[str, str]]) -> dict[str, tuple[
 
 def map_of_kept_texts() -> np.ndarray:
     """The worker's second job: the map's coordinates for the texts ``related_lists_keeping_texts``
-    kept. Run anywhere else (another worker, no related lists first), it fails rather than lay
-    out no papers."""
-    from .projection import map_points
+    kept (``projection.map_points``, a step at a time). Run anywhere else (another worker, no
+    related lists first), it fails rather than lay out no papers.
+
+    The worker runs beside Pagefind, whose index build peaks at 3 GB meanwhile: the texts are
+    dropped once TF-IDF has them, and what the related lists and TF-IDF freed is handed back
+    (``give_back_freed_memory``). On the corpus, that took the worker from 0.32 to 0.22 to
+    0.24 GB during t-SNE."""
+    from .projection import embed, quantise, tfidf_svd
 
     if not _kept_texts:
         raise RuntimeError(
             "map_of_kept_texts: no texts kept; related_lists_keeping_texts runs first, in the same process"
         )
+    give_back_freed_memory()
     try:
-        return map_points(_kept_texts)
+        features = tfidf_svd(_kept_texts)
     finally:
         _kept_texts.clear()
+    give_back_freed_memory()
+    return quantise(embed(features))
+
+
+def give_back_freed_memory() -> None:
+    """Return the C heap's free pages to the system (glibc's ``malloc_trim``; a no-op where
+    there is none). Python and numpy free memory into that heap, which keeps the pages it
+    does not need at once: 0.14 GB of the worker's 0.39 after the related lists."""
+    with suppress(OSError, AttributeError):  # not glibc
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def one_thread() -> None:
