@@ -24,7 +24,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import meta as front_matter
 
-from .build import Handoff, Manifest, Timer, regenerate, search_dir
+from .build import Handoff, Manifest, Timer, give_back_freed_memory, regenerate, search_dir
 from .parse import date_from_name, dump_files
 from .render import PAPER_SECTIONS, TITLE_ANCHOR, read_front_matter
 from .search import (
@@ -153,6 +153,9 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             )
         except TaxonomyError as err:
             raise PluginError(str(err)) from None
+        # Generation's catalogue and texts are garbage now; MkDocs' pages reuse the memory or
+        # the system gets it back (0.75 to 0.52 GB on the corpus, while Pagefind still peaks).
+        give_back_freed_memory()
         for problem in problems:
             if problem.severity != "error":
                 log.warning(str(problem))
