@@ -208,14 +208,14 @@ def related_lists_keeping_texts(docs: list[tuple[str, str]]) -> dict[str, tuple[
 
 def map_of_kept_texts() -> np.ndarray:
     """The worker's second job: the map's coordinates for the texts ``related_lists_keeping_texts``
-    kept (``projection.map_points``, a step at a time). Run anywhere else (another worker, no
+    kept (``projection.map_points``, in its two steps). Run anywhere else (another worker, no
     related lists first), it fails rather than lay out no papers.
 
     The worker runs beside Pagefind, whose index build peaks at 3 GB meanwhile: the texts are
     dropped once TF-IDF has them, and what the related lists and TF-IDF freed is handed back
     (``give_back_freed_memory``). On the corpus, that took the worker from 0.32 to 0.22 to
     0.24 GB during t-SNE."""
-    from .projection import embed, quantise, tfidf_svd
+    from .projection import layout, tfidf_svd
 
     if not _kept_texts:
         raise RuntimeError(
@@ -227,7 +227,7 @@ def map_of_kept_texts() -> np.ndarray:
     finally:
         _kept_texts.clear()
     give_back_freed_memory()
-    return quantise(embed(features))
+    return layout(features)
 
 
 def give_back_freed_memory() -> None:

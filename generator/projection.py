@@ -127,4 +127,10 @@ def quantise(coords: np.ndarray, grid: int = GRID) -> np.ndarray:
 
 def map_points(texts: Sequence[str]) -> np.ndarray:
     """``(n, 2)`` integer map coordinates for ``texts`` (title and abstract of each paper)."""
-    return quantise(embed(tfidf_svd(texts)))
+    return layout(tfidf_svd(texts))
+
+
+def layout(features: np.ndarray) -> np.ndarray:
+    """``map_points`` once the texts are ``tfidf_svd`` features (the build's worker drops the
+    texts in between)."""
+    return quantise(embed(features))
