@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.parse import dump_files, read_dumps  # noqa: E402
+from generator.ingest.parse import dump_files, read_dumps  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "dumps"
 RESULTS = ROOT / "bench" / "results"
@@ -314,7 +314,7 @@ def main() -> int:
     dumps.mkdir()
     for path in files:
         shutil.copy(path, dumps / path.name)
-    from generator.catalogue import build_catalogue
+    from generator.ingest.catalogue import build_catalogue
 
     catalogue = build_catalogue([r.dump for r in read_dumps(dump_files(dumps))])
     papers = [(p.slug, p.title, p.abstract) for p in catalogue.papers]

@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 from slugify import slugify
 
-from generator.mentions import find_mentions, mentioned_by
-from generator.related import (
+from generator.enrich.mentions import find_mentions, mentioned_by
+from generator.enrich.related import (
     CANDIDATES,
     MAX_DF,
     TERMS_PER_PAPER,

@@ -24,11 +24,11 @@ from sklearn.manifold import trustworthiness
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import projection, text  # noqa: E402
-from generator.build import read_catalogue  # noqa: E402
-from generator.extras import map_files  # noqa: E402
-from generator.render import SiteRenderer  # noqa: E402
-from generator.taxonomy import default_path, load_taxonomy  # noqa: E402
+from generator.enrich import clean, layout  # noqa: E402
+from generator.enrich.taxonomy import default_path, load_taxonomy  # noqa: E402
+from generator.pipeline import read_catalogue  # noqa: E402
+from generator.site.extras import map_files  # noqa: E402
+from generator.site.render import SiteRenderer  # noqa: E402
 
 DEFAULT_DUMPS = ROOT.parent / "shared" / "corpus" / "dumps"
 BUDGET = 60.0
@@ -53,18 +53,18 @@ def main(argv: list[str]) -> int:
     catalogue, _ = read_catalogue(dumps)
     taxonomy = load_taxonomy(default_path())
     papers = tuple(
-        replace(p, tags=tuple(taxonomy.tags_for(text.title_text(p.title), text.plain_text(p.abstract))))
+        replace(p, tags=tuple(taxonomy.tags_for(clean.title_text(p.title), clean.plain_text(p.abstract))))
         for p in catalogue.papers
     )
     catalogue = replace(catalogue, papers=papers)
     print(f"papers: {len(papers)} from {len(catalogue.dumps)} dumps", flush=True)
-    texts = [f"{text.title_text(p.title)}\n{text.plain_text(p.abstract)}" for p in papers]
+    texts = [f"{clean.title_text(p.title)}\n{clean.plain_text(p.abstract)}" for p in papers]
 
     clock = Clock()
-    features = projection.tfidf_svd(texts)
+    features = layout.tfidf_svd(texts)
     seconds = clock.lap(f"tfidf + svd ({features.shape[1]} dims)")
-    coords = projection.quantise(projection.embed(features))
-    seconds += clock.lap(f"t-SNE of {min(len(papers), projection.LANDMARKS)} landmarks + placing the rest")
+    coords = layout.quantise(layout.embed(features))
+    seconds += clock.lap(f"t-SNE of {min(len(papers), layout.LANDMARKS)} landmarks + placing the rest")
     print(f"map compute: {seconds:.1f} s wall; {len(set(map(tuple, coords.tolist())))} distinct points")
     sample = np.random.default_rng(0).choice(len(papers), size=min(SAMPLE, len(papers)), replace=False)
     neighbours = min(10, len(sample) // 2 - 1)
@@ -72,7 +72,7 @@ def main(argv: list[str]) -> int:
         kept = trustworthiness(features[sample], coords[sample].astype(float), n_neighbors=neighbours)
         print(f"trustworthiness ({neighbours} neighbours, {len(sample)} papers): {kept:.3f}")
     if "--full-tsne" in argv:
-        projection.tsne(features)
+        layout.tsne(features)
         clock.lap(f"t-SNE of all {len(papers)} papers (for comparison)")
 
     files = map_files(SiteRenderer(catalogue, taxonomy.tags))

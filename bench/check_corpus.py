@@ -4,9 +4,9 @@
 
 Builds the corpus (``../shared/corpus/dumps`` beside the repository unless ``--dumps``) with
 ``mkdocs build`` into a temporary folder, or checks the site already built in ``--site``;
-then runs ``generator.safety.check_site`` (every paper of ``papers.json`` against its page,
+then runs ``generator.checks.safety.check_site`` (every paper of ``papers.json`` against its page,
 the search index, tags and feeds, and ``papers.json`` against the dumps) and
-``generator.linkcheck.check_links`` (every internal href/src and #anchor of every page).
+``generator.checks.linkcheck.check_links`` (every internal href/src and #anchor of every page).
 
 Prints the figures (papers checked, violations, broken links, seconds per step) and the
 first violations; exits 1 on any violation or broken link, 2 when the build fails.
@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.linkcheck import check_links  # noqa: E402
-from generator.safety import check_site, read_papers_json  # noqa: E402
+from generator.checks.linkcheck import check_links  # noqa: E402
+from generator.checks.safety import check_site, read_papers_json  # noqa: E402
 
 DEFAULT_DUMPS = ROOT.parent / "shared" / "corpus" / "dumps"
 SHOWN = 50

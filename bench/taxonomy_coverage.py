@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.taxonomy import Taxonomy, default_path, load_taxonomy  # noqa: E402
+from generator.enrich.taxonomy import Taxonomy, default_path, load_taxonomy  # noqa: E402
 
 DEFAULT_DUMPS = ROOT.parent / "shared" / "corpus" / "dumps"
 MIN_TAGGED = 0.95

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.catalogue import build_catalogue, title_key
+from generator.ingest.catalogue import build_catalogue, title_key
 from generator.model import Dump, DumpDate, Entry
 
 ABSTRACT = "An abstract long enough to be one. It has two sentences and ends with a full stop."

@@ -13,17 +13,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import contribute
-from generator.catalogue import build_catalogue
-from generator.cli import main
-from generator.contribute import (
+from generator.cli import contribute
+from generator.cli.commands import main
+from generator.cli.contribute import (
     CatalogueDiff,
     catalogue_at_ref,
     diff_catalogues,
     format_diff,
     next_dump_name,
 )
-from generator.parse import parse_dump, parse_text
+from generator.ingest.catalogue import build_catalogue
+from generator.ingest.parse import parse_dump, parse_text
 from tests.conftest import FIXTURES, ROOT
 
 CASES = FIXTURES / "contribute"

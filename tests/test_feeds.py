@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from generator.build import Timer, enrich, read_catalogue
-from generator.catalogue import Catalogue, build_catalogue
-from generator.feeds import FALLBACK_YEAR, FEED_SIZE, dump_dates, feed_files, newest_first
+from generator.enrich.taxonomy import Tag, load_taxonomy
+from generator.ingest.catalogue import Catalogue, build_catalogue
 from generator.model import Dump, DumpDate, Entry
-from generator.taxonomy import Tag, load_taxonomy
+from generator.pipeline import Timer, enrich, read_catalogue
+from generator.site.feeds import FALLBACK_YEAR, FEED_SIZE, dump_dates, feed_files, newest_first
 from tests.conftest import ROOT, SEED
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -152,7 +152,7 @@ def test_feeds_carry_only_dump_dates(seed_site: Path) -> None:
 
 
 def test_feeds_are_the_same_on_a_second_render(seed_site: Path) -> None:
-    taxonomy = load_taxonomy(ROOT / "generator" / "taxonomy.yml")
+    taxonomy = load_taxonomy(ROOT / "generator" / "enrich" / "taxonomy.yml")
     catalogue, _ = read_catalogue(SEED)
     catalogue = enrich(catalogue, taxonomy, Timer(report=lambda _: None))
     again = feed_files(catalogue, taxonomy.tags, SITE_URL)

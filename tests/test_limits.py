@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from generator import text
-from generator.parse import MAX_DUMP_BYTES, MAX_PARAGRAPH, format_dump, parse_dump, parse_text
+from generator.enrich import clean
+from generator.ingest.parse import MAX_DUMP_BYTES, MAX_PARAGRAPH, format_dump, parse_dump, parse_text
 
 SENTENCE = (
     "We study how $\\alpha$-scaled models behave at https://example.org/x and \\textbf{why} it matters. "
@@ -64,7 +64,7 @@ def test_a_dump_over_the_limit_is_rejected_without_reading_it(tmp_path: Path) ->
 
 
 def test_an_abstract_of_100000_characters_renders(tmp_path: Path) -> None:
-    from generator.build import generate
+    from generator.pipeline import generate
 
     abstract = abstract_of(MAX_PARAGRAPH)
     assert len(abstract) == MAX_PARAGRAPH
@@ -76,7 +76,7 @@ def test_an_abstract_of_100000_characters_renders(tmp_path: Path) -> None:
     generated, seconds, peak = measured(lambda: generate(dumps))
     assert generated.errors == ()
     page = generated.files["papers/a-very-long-abstract.md"].decode()
-    assert text.abstract_html(abstract) in page
+    assert clean.abstract_html(abstract) in page
     assert seconds < 30
     assert peak < 300_000_000
 
@@ -95,9 +95,9 @@ def test_unclosed_math_openers_are_handled_in_linear_time() -> None:
     abstract = ("\\( x " * (MAX_PARAGRAPH // 5))[: MAX_PARAGRAPH - 1] + "."
 
     def shown() -> None:
-        text.plain_text(abstract)
-        text.abstract_html(abstract)
-        text.extract_links(abstract)
+        clean.plain_text(abstract)
+        clean.abstract_html(abstract)
+        clean.extract_links(abstract)
 
     _, seconds, _ = measured(shown)
     assert seconds < 3

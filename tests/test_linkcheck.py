@@ -6,13 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.linkcheck import check_links, extract
+from generator.checks.linkcheck import check_links, extract
 from tests.conftest import ROOT
 
 
 def run(site: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator.linkcheck", str(site)], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "generator.checks.linkcheck", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
 
 

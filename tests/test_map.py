@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generator import projection
+from generator.enrich import layout
 
 POINTS_BUDGET = 2_000_000  # bytes of points.json at the corpus's 28,228 papers
 CORPUS_PAPERS = 28_228
@@ -35,22 +35,20 @@ def load(site: Path, name: str) -> dict:
 
 
 def test_projection_is_deterministic_and_quantised() -> None:
-    first, second = projection.map_points(TEXTS), projection.map_points(TEXTS)
+    first, second = layout.map_points(TEXTS), layout.map_points(TEXTS)
     assert np.array_equal(first, second)
     assert first.shape == (len(TEXTS), 2)
-    assert first.min() >= 0 and first.max() <= projection.GRID - 1
-    assert first.max() == projection.GRID - 1 or first.min() == 0  # the map fills the grid
+    assert first.min() >= 0 and first.max() <= layout.GRID - 1
+    assert first.max() == layout.GRID - 1 or first.min() == 0  # the map fills the grid
 
 
 def test_landmarks_place_every_paper_near_its_topic() -> None:
-    features = projection.tfidf_svd(TEXTS)
-    coords = projection.embed(features, landmarks=9)
+    features = layout.tfidf_svd(TEXTS)
+    coords = layout.embed(features, landmarks=9)
     assert np.isfinite(coords).all()
-    assert np.array_equal(coords, projection.embed(features, landmarks=9))
+    assert np.array_equal(coords, layout.embed(features, landmarks=9))
     # A placed paper's nearest landmark shares its topic (6 papers per topic, in order).
-    chosen = set(
-        np.sort(np.random.default_rng(projection.SEED).choice(len(TEXTS), 9, replace=False)).tolist()
-    )
+    chosen = set(np.sort(np.random.default_rng(layout.SEED).choice(len(TEXTS), 9, replace=False)).tolist())
     for i in set(range(len(TEXTS))) - chosen:
         nearest = min(chosen, key=lambda j: float(np.sum((coords[i] - coords[j]) ** 2)))
         assert nearest // 6 == i // 6
@@ -60,15 +58,15 @@ def test_papers_are_placed_the_same_whatever_the_chunk_they_are_placed_in(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """``place`` works ``CHUNK`` rows at a time to bound its memory; the rows must not notice."""
-    features = projection.tfidf_svd(TEXTS)
-    whole = projection.embed(features, landmarks=4)  # 14 papers placed in one chunk
-    monkeypatch.setattr(projection, "CHUNK", 3)
-    assert np.array_equal(projection.embed(features, landmarks=4), whole)
+    features = layout.tfidf_svd(TEXTS)
+    whole = layout.embed(features, landmarks=4)  # 14 papers placed in one chunk
+    monkeypatch.setattr(layout, "CHUNK", 3)
+    assert np.array_equal(layout.embed(features, landmarks=4), whole)
 
 
 @pytest.mark.parametrize("count", [0, 1, 2, 3, 5])
 def test_tiny_catalogues_still_get_a_map(count: int) -> None:
-    coords = projection.map_points(TEXTS[:count])
+    coords = layout.map_points(TEXTS[:count])
     assert coords.shape == (count, 2)
 
 
@@ -174,9 +172,9 @@ def test_the_map_opens_from_the_tabs(browser, seed_server: str) -> None:  # type
 def test_the_maps_job_lays_out_the_texts_the_related_lists_job_kept() -> None:
     """In the build's worker the map's job carries no texts: it takes those of the related
     lists' job before it, and without that job it fails rather than lay out no papers."""
-    from generator.build import map_of_kept_texts, related_lists_keeping_texts
+    from generator.pipeline import map_of_kept_texts, related_lists_keeping_texts
 
     related_lists_keeping_texts([(f"paper-{n}", text) for n, text in enumerate(TEXTS)])
-    assert np.array_equal(map_of_kept_texts(), projection.map_points(TEXTS))
+    assert np.array_equal(map_of_kept_texts(), layout.map_points(TEXTS))
     with pytest.raises(RuntimeError, match="no texts kept"):
         map_of_kept_texts()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.mentions import find_mentions, mentioned_by, method_name, method_names
+from generator.enrich.mentions import find_mentions, mentioned_by, method_name, method_names
 from generator.model import Mention
 
 
@@ -211,7 +211,7 @@ def test_an_acronym_built_on_is_not_taken_for_a_benchmark() -> None:
 
 def test_an_acronym_used_as_a_benchmark_links_a_paper_tagged_as_one() -> None:
     """The named paper's title need not say "benchmark": its tag does."""
-    from generator.mentions import BENCHMARK_TAG
+    from generator.enrich.mentions import BENCHMARK_TAG
 
     tags = {"reader": ["Reasoning"], "wise": ["Reasoning", BENCHMARK_TAG]}
     reader = paper("reader", "A Paper Without a Name", "We observe substantial gains on WISE.")
@@ -220,7 +220,7 @@ def test_an_acronym_used_as_a_benchmark_links_a_paper_tagged_as_one() -> None:
 
 
 def test_the_benchmark_tag_the_mention_rules_read_is_in_the_taxonomy() -> None:
-    from generator.mentions import BENCHMARK_TAG
-    from generator.taxonomy import default_path, load_taxonomy
+    from generator.enrich.mentions import BENCHMARK_TAG
+    from generator.enrich.taxonomy import default_path, load_taxonomy
 
     assert BENCHMARK_TAG in {tag.name for tag in load_taxonomy(default_path()).tags}

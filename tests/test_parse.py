@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.ingest.parse import dump_sort_key, parse_dump, parse_text
 from generator.model import DumpDate
-from generator.parse import dump_sort_key, parse_dump, parse_text
 from tests.conftest import CORPUS, DUMPS, FIXTURES, SEED, needs_corpus
 
 TITLES = ["First Paper: A Test", "Second Paper"]

@@ -17,9 +17,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.catalogue import build_catalogue
+from generator.ingest.catalogue import build_catalogue
+from generator.ingest.parse import CHROME, HEADER, format_dump, is_date_line, parse_dump, parse_text
 from generator.model import DumpDate
-from generator.parse import CHROME, HEADER, format_dump, is_date_line, parse_dump, parse_text
 
 SETTINGS = settings(
     max_examples=100, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -12,7 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from slugify import slugify
 
-from generator.related import (
+from generator.enrich.related import (
     MAX_DF,
     STOP_WORDS,
     TOKEN_PATTERN,

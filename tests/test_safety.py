@@ -1,6 +1,6 @@
 """Hostile dumps (``tests/fixtures/hostile/``) build into a site where dump text is only ever text.
 
-One site is built from every hostile fixture; ``generator.safety.check_site`` must find nothing
+One site is built from every hostile fixture; ``generator.checks.safety.check_site`` must find nothing
 on it or on the seed site, and must find each injection planted into a copy of a built page.
 """
 
@@ -13,9 +13,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from generator import text
-from generator.parse import parse_dump
-from generator.safety import Violation, check_feed, check_site
+from generator.checks.safety import Violation, check_feed, check_site
+from generator.enrich import clean
+from generator.ingest.parse import parse_dump
 from tests.conftest import HOSTILE, SEED
 
 CASES = sorted(path.name for path in HOSTILE.glob("*.txt"))
@@ -23,7 +23,7 @@ CASES = sorted(path.name for path in HOSTILE.glob("*.txt"))
 
 def slugs_of(site: Path, case: str) -> list[str]:
     """The slugs of the papers of one fixture, by their titles in ``papers.json``."""
-    titles = {text.title_text(entry.title) for entry in parse_dump(HOSTILE / case).dump.entries}
+    titles = {clean.title_text(entry.title) for entry in parse_dump(HOSTILE / case).dump.entries}
     papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
     found = [paper["slug"] for paper in papers if paper["title"] in titles]
     assert len(found) == len(titles)

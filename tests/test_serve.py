@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import writer
+from generator.output import writer
 from tests.conftest import FIXTURES, ROOT, SEED
 
 HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nbyAK and the research community\n\nJun 2\n\n"
@@ -270,7 +270,7 @@ def test_a_handoff_build_is_incomplete_until_its_pages_and_map_are_written(tmp_p
     """With a handoff (the plugin), regenerate returns before the pages are on disk and the
     map laid out; until both are written and the manifest saved, the folder is not taken for
     a finished generation, so a build interrupted meanwhile regenerates."""
-    from generator.build import Handoff, Manifest, regenerate
+    from generator.pipeline import Handoff, Manifest, regenerate
 
     out = tmp_path / "generated"
     handoff = Handoff()
@@ -291,17 +291,17 @@ def test_a_handoff_build_is_incomplete_until_its_pages_and_map_are_written(tmp_p
 
 
 def test_the_indexing_process_writes_the_search_documents_then_indexes_them(tmp_path: Path) -> None:
-    from generator import search
+    from generator.search import pagefind
 
     documents = {
-        search.document_path(slug): search.document(title, "An abstract about bridges.", ["Tag"])
+        pagefind.document_path(slug): pagefind.document(title, "An abstract about bridges.", ["Tag"])
         for slug, title in [("one", "First paper"), ("two", "Second paper")]
     }
     folder, output = tmp_path / "generated-search", tmp_path / "site" / "pagefind"
     (folder / "papers").mkdir(parents=True)
     (folder / "papers" / "gone.html").write_text("<p>a paper no longer there</p>")
 
-    index = search.finish_search_index(search.start_writing_and_indexing(documents, folder, output))
+    index = pagefind.finish_search_index(pagefind.start_writing_and_indexing(documents, folder, output))
 
     assert (index.pages, index.documents.split(" in ")[0]) == (
         2,
@@ -315,17 +315,17 @@ def test_the_indexing_process_writes_the_search_documents_then_indexes_them(tmp_
 def test_pagefind_cuts_its_word_index_into_smaller_files_than_its_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A first query fetches the index files holding its words: ``search.INDEX_CHUNK_SIZE``
+    """A first query fetches the index files holding its words: ``pagefind.INDEX_CHUNK_SIZE``
     word positions a file rather than Pagefind's 20,000. A setting already in the
     environment wins."""
-    from generator import search
+    from generator.search import pagefind
 
     folder = tmp_path / "generated-search" / "papers"
     folder.mkdir(parents=True)
     words = [f"word{n}" for n in range(4_000)]
     for n in range(20):  # 20 papers of 200 different words: about 13,000 by Pagefind's count
         abstract = " ".join(words[n * 200 : (n + 1) * 200])
-        (folder / f"paper-{n}.html").write_text(search.document(f"Paper {n}", abstract, []))
+        (folder / f"paper-{n}.html").write_text(pagefind.document(f"Paper {n}", abstract, []))
 
     def index_files(env_size: str | None) -> int:
         if env_size is None:
@@ -333,7 +333,7 @@ def test_pagefind_cuts_its_word_index_into_smaller_files_than_its_default(
         else:
             monkeypatch.setenv("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE", env_size)
         output = tmp_path / f"pagefind-{env_size}"
-        index = search.finish_search_index(search.start_search_index(folder.parent, output))
+        index = pagefind.finish_search_index(pagefind.start_search_index(folder.parent, output))
         assert index.pages == 20
         return len(list((output / "index").iterdir()))
 
@@ -344,23 +344,23 @@ def test_pagefind_cuts_its_word_index_into_smaller_files_than_its_default(
 def test_pagefind_runs_its_allocator_with_one_arena_unless_told_otherwise(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``search.ALLOCATOR`` reaches the jemalloc inside the Pagefind binary we install: were the
+    """``pagefind.ALLOCATOR`` reaches the jemalloc inside the Pagefind binary we install: were the
     setting's name or format wrong, or the binary built without it, Pagefind would index
     with its default arenas and nothing else would say so. A setting already in the
     environment wins."""
-    from generator import search
+    from generator.search import pagefind
 
     monkeypatch.delenv("_RJEM_MALLOC_CONF", raising=False)
-    assert search.pagefind_env()["_RJEM_MALLOC_CONF"] == search.ALLOCATOR == "narenas:1"
+    assert pagefind.pagefind_env()["_RJEM_MALLOC_CONF"] == pagefind.ALLOCATOR == "narenas:1"
     monkeypatch.setenv("_RJEM_MALLOC_CONF", "narenas:2")
-    assert search.pagefind_env()["_RJEM_MALLOC_CONF"] == "narenas:2"
+    assert pagefind.pagefind_env()["_RJEM_MALLOC_CONF"] == "narenas:2"
 
     folder = tmp_path / "generated-search" / "papers"
     folder.mkdir(parents=True)
-    (folder / "paper.html").write_text(search.document("A paper", "An abstract.", []))
+    (folder / "paper.html").write_text(pagefind.document("A paper", "An abstract.", []))
     # jemalloc prints its settings when the process ends (``stats_print``).
-    monkeypatch.setenv("_RJEM_MALLOC_CONF", f"{search.ALLOCATOR},stats_print:true")
-    process = search.start_search_index(folder.parent, tmp_path / "pagefind")
+    monkeypatch.setenv("_RJEM_MALLOC_CONF", f"{pagefind.ALLOCATOR},stats_print:true")
+    process = pagefind.start_search_index(folder.parent, tmp_path / "pagefind")
     output, _ = process.communicate()
     assert process.returncode == 0
     assert "opt.narenas: 1" in output
@@ -372,20 +372,20 @@ def test_the_files_every_first_query_fetches_are_re_gzipped_smaller_to_the_same_
     Pagefind wrote; its word index, fragments and other files are left as they were."""
     import gzip
 
-    from generator import search
+    from generator.search import pagefind
 
     folder = tmp_path / "generated-search" / "papers"
     folder.mkdir(parents=True)
     for n in range(300):
         abstract = f"An abstract about bridges number {n} and diffusion step {n * 7}."
-        (folder / f"paper-{n}.html").write_text(search.document(f"Paper {n}", abstract, ["Tag"]))
+        (folder / f"paper-{n}.html").write_text(pagefind.document(f"Paper {n}", abstract, ["Tag"]))
     output = tmp_path / "pagefind"
-    search.finish_search_index(search.start_search_index(folder.parent, output))
+    pagefind.finish_search_index(pagefind.start_search_index(folder.parent, output))
     written = {path: path.read_bytes() for path in output.rglob("*") if path.is_file()}
 
-    before, after = search.recompress_first_fetch(output)
+    before, after = pagefind.recompress_first_fetch(output)
 
-    first_fetch = {path for pattern in search.FIRST_FETCH for path in output.glob(pattern)}
+    first_fetch = {path for pattern in pagefind.FIRST_FETCH for path in output.glob(pattern)}
     assert {path.name.split(".")[-1] for path in first_fetch} == {"pf_meta", "pagefind"}
     assert before == sum(len(written[path]) for path in first_fetch)
     assert after == sum(path.stat().st_size for path in first_fetch) < before
@@ -399,10 +399,10 @@ def test_the_files_every_first_query_fetches_are_re_gzipped_smaller_to_the_same_
 
 
 def test_a_first_fetch_file_that_is_not_gzip_is_left_alone(tmp_path: Path) -> None:
-    from generator import search
+    from generator.search import pagefind
 
     page_list = tmp_path / "pagefind.en_0000000.pf_meta"
     page_list.write_bytes(b"not gzip")
 
-    assert search.recompress_first_fetch(tmp_path) == (8, 8)
+    assert pagefind.recompress_first_fetch(tmp_path) == (8, 8)
     assert page_list.read_bytes() == b"not gzip"

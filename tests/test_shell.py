@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.shell import compact
+from generator.mkdocs.shell import compact
 from tests.conftest import SEED, build_site
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from generator import text
-from generator.build import read_catalogue
-from generator.sitemap import sitemap_parts
+from generator.enrich import clean
+from generator.pipeline import read_catalogue
+from generator.site.sitemap import sitemap_parts
 from tests.conftest import DUMPS, ROOT, SEED, build_site
 
 
@@ -37,8 +37,10 @@ def test_seed_site_has_84_papers_each_on_its_page(seed_site: Path) -> None:
     assert len(catalogue.papers) == 84
     for paper in catalogue.papers:
         soup = page(seed_site, paper.url)
-        assert shown(soup, "h1.paper-title") == " ".join(text.title_text(paper.title).split()), paper.slug
-        assert shown(soup, ".paper-abstract") == " ".join(text.plain_text(paper.abstract).split()), paper.slug
+        assert shown(soup, "h1.paper-title") == " ".join(clean.title_text(paper.title).split()), paper.slug
+        assert shown(soup, ".paper-abstract") == " ".join(clean.plain_text(paper.abstract).split()), (
+            paper.slug
+        )
 
 
 def test_papers_json_lists_every_paper(seed_site: Path) -> None:

@@ -12,11 +12,11 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from generator import charts
-from generator.build import papers_json
-from generator.catalogue import build_catalogue
-from generator.extras import CSV_FIELDS, papers_csv
+from generator.ingest.catalogue import build_catalogue
 from generator.model import Dump, DumpDate, Entry, Link
+from generator.pipeline import papers_json
+from generator.site import charts
+from generator.site.extras import CSV_FIELDS, papers_csv
 
 SVG = "{http://www.w3.org/2000/svg}"
 

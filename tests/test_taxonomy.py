@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.taxonomy import Taxonomy, TaxonomyError, default_path, load_taxonomy
+from generator.enrich.taxonomy import Taxonomy, TaxonomyError, default_path, load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "taxonomy"

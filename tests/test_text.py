@@ -1,4 +1,4 @@
-"""generator.text: TeX remnants, math splitting, safe HTML, URLs and links."""
+"""generator.enrich.clean: TeX remnants, math splitting, safe HTML, URLs and links."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from generator.model import Link
-from generator.text import (
+from generator.enrich.clean import (
     abstract_html,
     clean_tex,
     extract_links,
@@ -19,6 +18,7 @@ from generator.text import (
     title_html,
     title_text,
 )
+from generator.model import Link
 
 CORPUS = Path("/work/shared/corpus/dumps")
 DATE_LINE = re.compile(r"^[A-Z][a-z]{2} \d{1,2}$")

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import yaml
 
-from .catalogue import build_catalogue
-from .contribute import GitError, add_dump, diff_refs, format_diff
-from .model import Problem
-from .parse import dump_files, dump_sort_key, read_dumps
-from .taxonomy import TaxonomyError, default_path, load_taxonomy
+from generator.cli.contribute import GitError, add_dump, diff_refs, format_diff
+from generator.enrich.taxonomy import TaxonomyError, default_path, load_taxonomy
+from generator.ingest.catalogue import build_catalogue
+from generator.ingest.parse import dump_files, dump_sort_key, read_dumps
+from generator.model import Problem
 
 
 def github_annotation(problem: Problem) -> str:
@@ -102,7 +102,7 @@ def site_settings(config_file: str) -> dict[str, str]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import Timer, regenerate  # scikit-learn loads in ~1 s: only builds need it
+    from generator.pipeline import Timer, regenerate  # scikit-learn loads in ~1 s: only builds need it
 
     timer = Timer(report=lambda line: print(line, file=sys.stderr))
     try:

@@ -23,17 +23,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import search, text
-from .catalogue import Catalogue, build_catalogue
-from .model import Paper, Problem
-from .parse import dump_files, read_dumps
-from .taxonomy import Tag, Taxonomy, default_path, load_taxonomy
-from .writer import WriteReport, prune, sync_tree, write_files, write_if_changed
+from generator.enrich import clean
+from generator.enrich.taxonomy import Tag, Taxonomy, default_path, load_taxonomy
+from generator.ingest.catalogue import Catalogue, build_catalogue
+from generator.ingest.parse import dump_files, read_dumps
+from generator.model import Paper, Problem
+from generator.output.writer import WriteReport, prune, sync_tree, write_files, write_if_changed
+from generator.search import pagefind
 
 if TYPE_CHECKING:  # imported where used: a no-op build should not load numpy
     import numpy as np
 
-    from .related import Related
+    from generator.enrich.related import Related
 
 log = logging.getLogger("mkdocs.plugins.papers")  # what get_plugin_logger("papers") wraps
 
@@ -83,7 +84,7 @@ def plain_texts(catalogue: Catalogue) -> dict[str, tuple[str, str]]:
     """Each paper's title and abstract as clean plain text, by slug: cleaned once, used by
     tagging, related lists, the map, the pages and ``papers.json``."""
     return {
-        paper.slug: (text.title_text(paper.title), text.plain_text(paper.abstract))
+        paper.slug: (clean.title_text(paper.title), clean.plain_text(paper.abstract))
         for paper in catalogue.papers
     }
 
@@ -94,7 +95,7 @@ def tag(
     """Each paper's tags (from its clean title and abstract) and the links in its abstract."""
     with timer.stage("tags") as note:
         tags = [taxonomy.tags_for(*texts[paper.slug]) for paper in catalogue.papers]
-        links = [text.extract_links(paper.abstract) for paper in catalogue.papers]
+        links = [clean.extract_links(paper.abstract) for paper in catalogue.papers]
         papers = tuple(
             replace(paper, tags=tuple(found), links=found_links)
             for paper, found, found_links in zip(catalogue.papers, tags, links, strict=True)
@@ -108,10 +109,10 @@ def tag(
 
 def mention(catalogue: Catalogue, timer: Timer) -> Catalogue:
     """Each paper's mentions of other papers' method names, and who mentions it."""
-    from .mentions import find_mentions, mentioned_by
+    from generator.enrich.mentions import find_mentions, mentioned_by
 
     with timer.stage("mentions") as note:
-        shown = [(p.slug, p.title, text.clean_tex(p.abstract)) for p in catalogue.papers]
+        shown = [(p.slug, p.title, clean.clean_tex(p.abstract)) for p in catalogue.papers]
         mentions = find_mentions(shown, {p.slug: p.tags for p in catalogue.papers})
         backlinks = mentioned_by(mentions)
         note.append(f"{sum(len(v) for v in mentions.values())} mentions")
@@ -141,8 +142,8 @@ def enrich(
 ) -> Catalogue:
     """Tags, links, related papers and mentions, one after the other (``generate`` runs the
     related lists on the second core instead)."""
-    from .extras import map_texts
-    from .related import related_papers
+    from generator.enrich.related import related_papers
+    from generator.site.extras import map_texts
 
     texts = texts or plain_texts(catalogue)
     catalogue = mention(tag(catalogue, taxonomy, timer, texts), timer)
@@ -200,7 +201,7 @@ def related_lists_keeping_texts(docs: list[tuple[str, str]]) -> dict[str, tuple[
     ``map_of_kept_texts``, its next job (one worker runs the jobs in order). The map's job
     so carries no texts: sent with it, they waited pickled in the build's memory (44 MB on
     the corpus) until the worker took the job, after the related lists."""
-    from .related import related_papers
+    from generator.enrich.related import related_papers
 
     _kept_texts[:] = [text for _, text in docs]
     return related_papers(docs)
@@ -215,7 +216,7 @@ def map_of_kept_texts() -> np.ndarray:
     dropped once TF-IDF has them, and what the related lists and TF-IDF freed is handed back
     (``give_back_freed_memory``). On the corpus, that took the worker from 0.32 to 0.22 to
     0.24 GB during t-SNE."""
-    from .projection import layout, tfidf_svd
+    from generator.enrich.layout import layout, tfidf_svd
 
     if not _kept_texts:
         raise RuntimeError(
@@ -267,8 +268,8 @@ def generate(
     """
     # Imported here, not at the top: scikit-learn and the renderer take about a second to
     # load, which a no-op ``regenerate`` (nothing changed) should not pay.
-    from .extras import extra_files, map_page_files, map_points_payload, map_texts, points_json
-    from .render import SiteRenderer, paper_markup
+    from generator.site.extras import extra_files, map_page_files, map_points_payload, map_texts, points_json
+    from generator.site.render import SiteRenderer, paper_markup
 
     timer = timer or Timer()
     with timer.stage("parse") as note:
@@ -299,7 +300,7 @@ def generate(
         # not the pages' markup, so it need not wait for that.
         with timer.stage("search") as note:
             search_documents = {
-                search.document_path(p.slug): search.document(*texts[p.slug], p.tags)
+                pagefind.document_path(p.slug): pagefind.document(*texts[p.slug], p.tags)
                 for p in catalogue.papers
             }
             note.append(f"{len(search_documents)} documents for Pagefind")

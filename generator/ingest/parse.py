@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import MONTHS, Dump, DumpDate, Entry, Problem
+from generator.model import MONTHS, Dump, DumpDate, Entry, Problem
 
 HEADER = (
     "new",

@@ -22,10 +22,10 @@ from urllib.parse import quote_plus
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import text
-from .catalogue import Catalogue, title_key
-from .model import Dump, Mention, Paper
-from .taxonomy import Tag
+from generator.enrich import clean
+from generator.ingest.catalogue import Catalogue, title_key
+from generator.model import Dump, Mention, Paper
+from generator.enrich.taxonomy import Tag
 
 TEMPLATES = Path(__file__).parent / "templates"
 PER_PAGE = 400  # entries per listing page: keeps every listing well under 300 KB
@@ -113,7 +113,7 @@ def paper_markup(paper: Paper) -> tuple[Markup, Markup]:
 
     ``Markup`` from the start: the pages' views use these objects as they are, where wrapping
     a text in ``Markup`` later would copy it (50 MB of abstracts on the corpus)."""
-    return Markup(text.title_html(paper.title)), Markup(text.abstract_html(paper.abstract))
+    return Markup(clean.title_html(paper.title)), Markup(clean.abstract_html(paper.abstract))
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,8 +253,8 @@ class SiteRenderer:
             if paper.mentions:  # on plain text: Markup's own methods would escape the links
                 abstract = Markup(link_mentions(str(abstract), paper.mentions, lambda slug: f"../{slug}/"))
             title, plain = self.texts.get(paper.slug) or (
-                text.title_text(paper.title),
-                text.plain_text(paper.abstract),
+                clean.title_text(paper.title),
+                clean.plain_text(paper.abstract),
             )
             views[paper.slug] = PaperView(title, title_html, plain, abstract)
         return views

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 
-from . import text
-from .catalogue import Catalogue
-from .model import Dump, DumpDate, Paper
-from .taxonomy import Tag
+from generator.enrich import clean
+from generator.ingest.catalogue import Catalogue
+from generator.model import Dump, DumpDate, Paper
+from generator.enrich.taxonomy import Tag
 
 FEED_SIZE = 50
 FALLBACK_YEAR = 2000
@@ -130,9 +130,9 @@ class FeedWriter:
     def add_entry(self, feed: FeedGenerator, paper: Paper, path: str) -> None:
         entry = feed.add_entry(order="append")
         entry.id(self.paper_id(paper))
-        entry.title(_xml(text.title_text(paper.title)))
+        entry.title(_xml(clean.title_text(paper.title)))
         entry.link(href=self.href(paper.url, path), rel="alternate", type="text/html")
-        entry.summary(_xml(text.plain_text(paper.abstract)), type="text")
+        entry.summary(_xml(clean.plain_text(paper.abstract)), type="text")
         entry.published(self.dates[paper.sources[0].dump])
         entry.updated(self.dates[paper.sources[-1].dump])
         for name in paper.tags:

@@ -1,6 +1,6 @@
 """Every internal ``href`` and ``src`` of a built site resolves, and so does every ``#anchor``.
 
-``python -m generator.linkcheck SITE_DIR`` prints one ``FILE: URL (why)`` line per broken link
+``python -m generator.checks.linkcheck SITE_DIR`` prints one ``FILE: URL (why)`` line per broken link
 and exits 1 when there is any. External links (http, https, mailto, tel, data and
 protocol-relative ``//host``) are not followed. Directory URLs resolve to their
 ``index.html``; site-absolute paths (``/base/x/``) are read relative to the path of the
@@ -171,7 +171,7 @@ def _read_all(site: Path, files: Sequence[str], processes: int) -> list[PageLink
 
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m generator.linkcheck", description=__doc__.splitlines()[0]
+        prog="python -m generator.checks.linkcheck", description=__doc__.splitlines()[0]
     )
     parser.add_argument("site", type=Path, help="a built site folder (mkdocs build -d SITE_DIR)")
     parser.add_argument("--processes", type=int, default=min(2, os.cpu_count() or 1))

@@ -166,14 +166,14 @@ def start_writing_and_indexing(
     bundle = folder.with_name(folder.name + ".jsonl")
     lines = (json.dumps([path, html], ensure_ascii=False) + "\n" for path, html in documents.items())
     bundle.write_text("".join(lines), encoding="utf-8")
-    return _start([sys.executable, "-m", "generator.search", str(bundle), str(folder), str(output)])
+    return _start([sys.executable, "-m", "generator.search.pagefind", str(bundle), str(folder), str(output)])
 
 
 def main(argv: Sequence[str]) -> None:
-    """``python -m generator.search BUNDLE FOLDER OUTPUT``: the process ``start_writing_and_indexing``
+    """``python -m generator.search.pagefind BUNDLE FOLDER OUTPUT``: the process ``start_writing_and_indexing``
     starts. Writes the documents of BUNDLE (JSON lines of ``[path, html]``) into FOLDER
     where they changed, removes what is no longer there, then becomes Pagefind."""
-    from .writer import sync_tree
+    from generator.output.writer import sync_tree
 
     bundle, folder, output = (Path(arg) for arg in argv)
     start = time.perf_counter()

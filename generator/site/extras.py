@@ -16,13 +16,14 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from . import charts, text
-from .catalogue import Catalogue
-from .feeds import feed_files
-from .model import Dump, Paper
-from .projection import GRID, map_points
-from .render import HTML_LISTING, PER_PAGE, SiteRenderer, pages_of, root_of
-from .taxonomy import Tag
+from generator.site import charts
+from generator.enrich import clean
+from generator.ingest.catalogue import Catalogue
+from generator.site.feeds import feed_files
+from generator.model import Dump, Paper
+from generator.enrich.layout import GRID, map_points
+from generator.site.render import HTML_LISTING, PER_PAGE, SiteRenderer, pages_of, root_of
+from generator.enrich.taxonomy import Tag
 
 TOP_TAGS = 15
 """Tags in the "largest tags" chart."""
@@ -311,7 +312,7 @@ def papers_csv(
             [
                 paper.slug,
                 spreadsheet_text(
-                    texts[paper.slug][0] if paper.slug in texts else text.title_text(paper.title)
+                    texts[paper.slug][0] if paper.slug in texts else clean.title_text(paper.title)
                 ),
                 base + paper.url,
                 ";".join(paper.tags),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from slugify import slugify
 
-from .model import Dump, Paper, Source
+from generator.model import Dump, Paper, Source
 
 SLUG_MAX = 80
 RESERVED_SLUGS = frozenset({"index"})  # papers/index.md would be served as papers/, not papers/index/

@@ -32,11 +32,11 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from . import text
-from .catalogue import build_catalogue
-from .linkcheck import URL_SCHEME
-from .parse import dump_files, read_dumps
-from .render import DESCRIPTION_MAX, PAPER_SECTIONS, shorten
+from generator.checks.linkcheck import URL_SCHEME
+from generator.enrich import clean
+from generator.ingest.catalogue import build_catalogue
+from generator.ingest.parse import dump_files, read_dumps
+from generator.site.render import DESCRIPTION_MAX, PAPER_SECTIONS, shorten
 
 # Elements dump text must never produce anywhere in a page's content.
 FORBIDDEN_IN_CONTENT = frozenset(
@@ -175,9 +175,9 @@ def compare_with_dumps(papers: Sequence[Expected], dumps_dir: Path) -> list[Viol
         if shown is None:
             violations.append(Violation("papers.json", f"{paper.slug}: paper of the dumps is missing"))
             continue
-        if shown.title != text.title_text(paper.title):
+        if shown.title != clean.title_text(paper.title):
             violations.append(Violation("papers.json", f"{paper.slug}: title is not title_text of the dump"))
-        if shown.abstract != text.plain_text(paper.abstract):
+        if shown.abstract != clean.plain_text(paper.abstract):
             violations.append(
                 Violation("papers.json", f"{paper.slug}: abstract is not plain_text of the dump")
             )
@@ -307,7 +307,7 @@ def math_free_text(node: etree._Element, *, delimiters: bool) -> str:
 
 
 def without_math(value: str) -> str:
-    return normalise("".join(part for is_math, part in text.split_math(value) if not is_math))
+    return normalise("".join(part for is_math, part in clean.split_math(value) if not is_math))
 
 
 def text_without_math_spans(node: etree._Element) -> str:

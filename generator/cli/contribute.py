@@ -23,9 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .catalogue import Catalogue, build_catalogue, title_key
-from .model import MONTHS, Dump, DumpDate, Paper, Problem
-from .parse import FILE_NUMBER, dump_files, dump_sort_key, format_dump, parse_dump, read_dumps
+from generator.ingest.catalogue import Catalogue, build_catalogue, title_key
+from generator.ingest.parse import FILE_NUMBER, dump_files, dump_sort_key, format_dump, parse_dump, read_dumps
+from generator.model import MONTHS, Dump, DumpDate, Paper, Problem
 
 NEAR_RATIO = 0.9
 """SequenceMatcher ratio of two normalised titles at or above which they may be one paper."""

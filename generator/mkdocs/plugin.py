@@ -24,21 +24,21 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import meta as front_matter
 
-from .build import Handoff, Manifest, Timer, give_back_freed_memory, regenerate, search_dir
-from .parse import date_from_name, dump_files
-from .render import PAPER_SECTIONS, TITLE_ANCHOR, read_front_matter
-from .search import (
+from generator.enrich.taxonomy import TaxonomyError, default_path
+from generator.ingest.parse import date_from_name, dump_files
+from generator.mkdocs.shell import ICONS
+from generator.mkdocs.shell import install as install_shell
+from generator.output.writer import write_if_changed
+from generator.pipeline import Handoff, Manifest, Timer, give_back_freed_memory, regenerate, search_dir
+from generator.search.pagefind import (
     SearchIndexError,
     finish_search_index,
     recompress_first_fetch,
     start_search_index,
     start_writing_and_indexing,
 )
-from .shell import ICONS
-from .shell import install as install_shell
-from .sitemap import sitemap_parts
-from .taxonomy import TaxonomyError, default_path
-from .writer import write_if_changed
+from generator.site.render import PAPER_SECTIONS, TITLE_ANCHOR, read_front_matter
+from generator.site.sitemap import sitemap_parts
 
 log = get_plugin_logger("papers")
 

@@ -1,0 +1,1 @@
+"""Output: generated files written atomically and only where they changed."""
