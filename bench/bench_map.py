@@ -25,10 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.enrich import clean, layout  # noqa: E402
+from generator.enrich.related import paper_text  # noqa: E402
 from generator.enrich.taxonomy import default_path, load_taxonomy  # noqa: E402
 from generator.pipeline import read_catalogue  # noqa: E402
-from generator.site.extras import map_files  # noqa: E402
-from generator.site.render import SiteRenderer  # noqa: E402
+from generator.site.index import SiteIndex  # noqa: E402
+from generator.site.map import map_files  # noqa: E402
+from generator.site.pages import environment  # noqa: E402
+from generator.site.views import PaperViews  # noqa: E402
 
 DEFAULT_DUMPS = ROOT.parent / "shared" / "corpus" / "dumps"
 BUDGET = 60.0
@@ -58,7 +61,7 @@ def main(argv: list[str]) -> int:
     )
     catalogue = replace(catalogue, papers=papers)
     print(f"papers: {len(papers)} from {len(catalogue.dumps)} dumps", flush=True)
-    texts = [f"{clean.title_text(p.title)}\n{clean.plain_text(p.abstract)}" for p in papers]
+    texts = [paper_text(clean.title_text(p.title), clean.plain_text(p.abstract)) for p in papers]
 
     clock = Clock()
     features = layout.tfidf_svd(texts)
@@ -75,7 +78,8 @@ def main(argv: list[str]) -> int:
         layout.tsne(features)
         clock.lap(f"t-SNE of all {len(papers)} papers (for comparison)")
 
-    files = map_files(SiteRenderer(catalogue, taxonomy.tags))
+    views = PaperViews(catalogue.papers, {tag.name: tag for tag in taxonomy.tags})
+    files = map_files(SiteIndex(catalogue, views), environment())
     size = {name: len(body.encode("utf-8")) for name, body in files.items() if name.endswith(".json")}
     for name, count in size.items():
         print(f"{name}: {count} bytes")

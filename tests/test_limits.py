@@ -2,13 +2,12 @@
 
 The parser's limits are ``MAX_DUMP_BYTES`` (10 MiB per dump) and ``MAX_PARAGRAPH`` (100,000
 characters per paragraph). Just under each limit the input is processed; just over it the
-exact message names the file and the line. Bounds are generous for a loaded CI machine and
-still far below what a quadratic step on these sizes takes.
+exact message names the file and the line. Memory bounds are generous and still far below
+what a copy per paragraph would take; how long these inputs take is ``make bench``'s to say.
 """
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -22,13 +21,12 @@ SENTENCE = (
 )
 
 
-def measured(function: Callable[[], Any]) -> tuple[Any, float, int]:
-    """The result, the seconds and the peak of Python allocations (bytes) of ``function()``."""
+def measured(function: Callable[[], Any]) -> tuple[Any, int]:
+    """The result and the peak of Python allocations (bytes) of ``function()``."""
     tracemalloc.start()
-    start = time.perf_counter()
     try:
         result = function()
-        return result, time.perf_counter() - start, tracemalloc.get_traced_memory()[1]
+        return result, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
 
@@ -45,22 +43,21 @@ def test_a_10_mb_dump_parses_in_bounded_time_and_memory(tmp_path: Path) -> None:
     assert 9_900_000 < len(data) <= MAX_DUMP_BYTES
     path = tmp_path / "0001_big.txt"
     path.write_bytes(data)
-    result, seconds, peak = measured(lambda: parse_dump(path))
+    result, peak = measured(lambda: parse_dump(path))
     assert result.problems == ()
     assert len(result.dump.entries) == len(entries)
-    assert seconds < 15
     assert peak < 15 * len(data)
 
 
 def test_a_dump_over_the_limit_is_rejected_without_reading_it(tmp_path: Path) -> None:
     path = tmp_path / "0001_huge.txt"
     path.write_bytes(b"x" * (MAX_DUMP_BYTES + 1))
-    result, seconds, peak = measured(lambda: parse_dump(path, "dumps/0001_huge.txt"))
+    result, peak = measured(lambda: parse_dump(path, "dumps/0001_huge.txt"))
     assert [str(p) for p in result.problems] == [
         "dumps/0001_huge.txt:1: dump of 10,485,761 bytes is larger than the 10,485,760 allowed; split it"
     ]
     assert result.dump.entries == ()
-    assert seconds < 1 and peak < 1_000_000
+    assert peak < 1_000_000
 
 
 def test_an_abstract_of_100000_characters_renders(tmp_path: Path) -> None:
@@ -73,31 +70,26 @@ def test_an_abstract_of_100000_characters_renders(tmp_path: Path) -> None:
     other = "A second paper, here so the catalogue has neighbours. " * 4
     text_of_dump = format_dump(None, [("A Very Long Abstract", abstract), ("A Short One", other.strip())])
     (dumps / "0001_long.txt").write_text(text_of_dump, encoding="utf-8")
-    generated, seconds, peak = measured(lambda: generate(dumps))
+    generated, peak = measured(lambda: generate(dumps))
     assert generated.errors == ()
     page = generated.files["papers/a-very-long-abstract.md"].decode()
     assert clean.abstract_html(abstract) in page
-    assert seconds < 30
     assert peak < 300_000_000
 
 
 def test_an_abstract_over_100000_characters_is_rejected_with_its_line() -> None:
     dump = format_dump(None, [("A Too Long Abstract", abstract_of(MAX_PARAGRAPH + 1))])
-    result, seconds, _ = measured(lambda: parse_text(dump, "x.txt", "dumps/x.txt"))
+    result = parse_text(dump, "x.txt", "dumps/x.txt")
     assert [str(p) for p in result.problems] == [
         "dumps/x.txt:11: paragraph of 100,001 characters is longer than the 100,000 allowed; "
         "is it several paragraphs without blank lines?",
     ]
-    assert seconds < 5
 
 
-def test_unclosed_math_openers_are_handled_in_linear_time() -> None:
+def test_unclosed_math_openers_stay_text() -> None:
+    """An abstract of unclosed ``\\(`` openers (the input that once took quadratic time) shows
+    as the text it is: no math span, nothing dropped."""
     abstract = ("\\( x " * (MAX_PARAGRAPH // 5))[: MAX_PARAGRAPH - 1] + "."
-
-    def shown() -> None:
-        clean.plain_text(abstract)
-        clean.abstract_html(abstract)
-        clean.extract_links(abstract)
-
-    _, seconds, _ = measured(shown)
-    assert seconds < 3
+    assert "arithmatex" not in clean.abstract_html(abstract)
+    assert clean.plain_text(abstract).count("\\(") == abstract.count("\\(")
+    assert clean.extract_links(abstract) == ()

@@ -169,12 +169,22 @@ def test_the_map_opens_from_the_tabs(browser, seed_server: str) -> None:  # type
     context.close()
 
 
-def test_the_maps_job_lays_out_the_texts_the_related_lists_job_kept() -> None:
-    """In the build's worker the map's job carries no texts: it takes those of the related
-    lists' job before it, and without that job it fails rather than lay out no papers."""
-    from generator.pipeline import map_of_kept_texts, related_lists_keeping_texts
+def test_the_second_core_gives_the_answers_computed_in_process() -> None:
+    """The build's worker process and the tests' in-process enrichments agree: the same
+    related lists, then the same map."""
+    from generator.workers import InProcess, SecondCore
 
-    related_lists_keeping_texts([(f"paper-{n}", text) for n, text in enumerate(TEXTS)])
-    assert np.array_equal(map_of_kept_texts(), layout.map_points(TEXTS))
-    with pytest.raises(RuntimeError, match="no texts kept"):
-        map_of_kept_texts()
+    docs = [(f"paper-{n}", text) for n, text in enumerate(TEXTS)]
+    here, there = InProcess(docs), SecondCore(docs)
+    assert there.related() == here.related()
+    assert np.array_equal(there.layout(), here.layout())
+
+
+def test_a_worker_that_dies_is_reported_where_the_build_waits() -> None:
+    from generator.workers import SecondCore
+
+    worker = SecondCore([(f"paper-{n}", text) for n, text in enumerate(TEXTS)])
+    worker._process.kill()
+    with pytest.raises(RuntimeError, match="the worker computing related lists ended without an answer"):
+        worker.related()
+    worker.close()

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.utils import meta as mkdocs_meta
 
-from generator.site.render import front_matter, read_front_matter
+from generator.site.pages import front_matter, read_front_matter
 
 TEXT = st.text(
     st.characters(blacklist_categories=("Cs",))

@@ -270,7 +270,7 @@ def test_a_handoff_build_is_incomplete_until_its_pages_and_map_are_written(tmp_p
     """With a handoff (the plugin), regenerate returns before the pages are on disk and the
     map laid out; until both are written and the manifest saved, the folder is not taken for
     a finished generation, so a build interrupted meanwhile regenerates."""
-    from generator.pipeline import Handoff, Manifest, regenerate
+    from generator.rebuild import Handoff, Manifest, regenerate
 
     out = tmp_path / "generated"
     handoff = Handoff()
@@ -282,7 +282,7 @@ def test_a_handoff_build_is_incomplete_until_its_pages_and_map_are_written(tmp_p
 
     text = handoff.pending["map/points.json"]()
     assert json.loads(text)["grid"] == 4096
-    assert (out / "map" / "points.json").read_text(encoding="utf-8") == text
+    assert (out / "map" / "points.json").read_bytes() == text
     handoff.finish()
     assert Manifest.load(out).complete(out)
     assert (out / "papers" / "light-schrodinger-bridge.md").read_bytes() == handoff.sources[

@@ -14,9 +14,9 @@ from lxml import etree
 
 from generator.ingest.catalogue import build_catalogue
 from generator.model import Dump, DumpDate, Entry, Link
-from generator.pipeline import papers_json
 from generator.site import charts
-from generator.site.extras import CSV_FIELDS, papers_csv
+from generator.site.exports import CSV_FIELDS, papers_csv, papers_json
+from generator.site.views import PaperViews
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -122,7 +122,7 @@ def test_csv_quotes_commas_quotes_and_newlines() -> None:
         catalogue.papers[0], tags=("A & B", "C"), links=(Link("https://github.com/a/b", "code", "a/b"),)
     )
     catalogue = replace(catalogue, papers=(paper,))
-    data = papers_csv(catalogue, "https://example.org/site")
+    data = papers_csv(PaperViews(catalogue.papers, {}), "https://example.org/site")
     assert data.startswith(",".join(CSV_FIELDS) + "\r\n")
     (row,) = list(csv.DictReader(io.StringIO(data, newline="")))
     assert row == {
@@ -144,14 +144,14 @@ def test_csv_titles_that_a_spreadsheet_would_run_as_a_formula_are_kept_as_text(t
     CSV quotes it with a leading apostrophe (OWASP's advice), papers.json keeps it as it is."""
     entry = Entry(title, "An abstract.", 10, 12)
     catalogue = build_catalogue([Dump("001_x.txt", "dumps/001_x.txt", DumpDate(2024, 5, 28), (entry,))])
-    (row,) = list(csv.DictReader(io.StringIO(papers_csv(catalogue), newline="")))
+    (row,) = list(csv.DictReader(io.StringIO(papers_csv(PaperViews(catalogue.papers, {})), newline="")))
     assert row["title"] == "'" + title
-    assert json.loads(papers_json(catalogue))["papers"][0]["title"] == title
+    assert json.loads(papers_json(PaperViews(catalogue.papers, {})))["papers"][0]["title"] == title
 
 
 def test_csv_leaves_ordinary_titles_alone() -> None:
     title = "Q-Former: 3D-aware = better"
     entry = Entry(title, "An abstract.", 10, 12)
     catalogue = build_catalogue([Dump("001_x.txt", "dumps/001_x.txt", DumpDate(2024, 5, 28), (entry,))])
-    (row,) = list(csv.DictReader(io.StringIO(papers_csv(catalogue), newline="")))
+    (row,) = list(csv.DictReader(io.StringIO(papers_csv(PaperViews(catalogue.papers, {})), newline="")))
     assert row["title"] == title

@@ -36,7 +36,8 @@ from generator.checks.linkcheck import URL_SCHEME
 from generator.enrich import clean
 from generator.ingest.catalogue import build_catalogue
 from generator.ingest.parse import dump_files, read_dumps
-from generator.site.render import DESCRIPTION_MAX, PAPER_SECTIONS, shorten
+from generator.site.papers import PAPER_SECTIONS
+from generator.site.views import DESCRIPTION_MAX, abbreviate
 
 # Elements dump text must never produce anywhere in a page's content.
 FORBIDDEN_IN_CONTENT = frozenset(
@@ -274,7 +275,7 @@ def head_problems(tree: etree._Element, paper: Expected) -> Iterator[str]:
         if not (node.text or "").startswith(paper.title + " - "):
             yield f"<title> is {normalise(node.text or '')[:80]!r}, not the paper's title"
     metas = tree.xpath("//meta[@name='description']")
-    want = shorten(paper.abstract, DESCRIPTION_MAX)
+    want = abbreviate(paper.abstract, DESCRIPTION_MAX)
     if len(metas) != 1:
         yield f"expected one meta description, found {len(metas)}"
     elif metas[0].get("content") != want:

@@ -102,12 +102,14 @@ def site_settings(config_file: str) -> dict[str, str]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from generator.pipeline import Timer, regenerate  # scikit-learn loads in ~1 s: only builds need it
+    from generator.pipeline import Settings, Timer
+    from generator.rebuild import regenerate
 
     timer = Timer(report=lambda line: print(line, file=sys.stderr))
+    settings = Settings(**site_settings(args.config))
     try:
         manifest, problems = regenerate(
-            Path(args.dumps), Path(args.out), args.taxonomy, timer=timer, **site_settings(args.config)
+            Path(args.dumps), Path(args.out), args.taxonomy, settings=settings, timer=timer
         )
     except TaxonomyError as err:
         print(err, file=sys.stderr)

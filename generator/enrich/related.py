@@ -82,8 +82,9 @@ def _preprocess(text: str) -> str:
 
 
 def paper_text(title: str, abstract: str) -> str:
-    """The text ``related_papers`` expects: the title counts twice, as it says most in fewest words."""
-    return f"{title}\n{title}\n{abstract}"
+    """What related lists and the map compare: a paper's clean title and abstract, one text.
+    The build, the tests and ``bench/bench_links.py`` all make their input with it."""
+    return f"{title}\n{abstract}"
 
 
 def tfidf_matrix(texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray]:

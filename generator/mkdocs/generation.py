@@ -1,0 +1,117 @@
+"""Generation as one MkDocs build sees it: regenerate the pages, add them to MkDocs' files,
+hand MkDocs each page from memory, and finish what was still being made after the pages."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import time
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from generator.enrich.taxonomy import TaxonomyError
+from generator.ingest.parse import date_from_name, dump_files
+from generator.mkdocs.pages import PaperPage
+from generator.model import Problem
+from generator.output.writer import write_if_changed
+from generator.pipeline import Settings, Timer
+from generator.rebuild import Handoff, Manifest, SearchReady, regenerate, search_dir
+from generator.workers import give_back_freed_memory
+
+log = get_plugin_logger("papers")
+
+
+def newest_dump_epoch(dumps_dir: Path) -> int:
+    """Midnight UTC of the newest date in the dumps' file names, or 0 when none has one."""
+    dates = [date_from_name(path.name) for path in dump_files(dumps_dir)] if dumps_dir.is_dir() else []
+    known = [d for d in dates if d is not None and d.year is not None]
+    if not known:
+        return 0
+    newest = max(known)
+    return int(datetime.datetime(newest.year, newest.month, newest.day, tzinfo=datetime.UTC).timestamp())
+
+
+class Generation:
+    """The generated folder of one build, and what MkDocs takes from it."""
+
+    def __init__(
+        self, base: Path, dumps_dir: Path, taxonomy: Path, generated_dir: Path, serving: bool
+    ) -> None:
+        self.base = base
+        self.dumps_dir = dumps_dir
+        self.taxonomy = taxonomy
+        self.generated_dir = generated_dir
+        self.serving = serving
+        # The build's date is the newest dump's, so two builds of the same dumps are identical.
+        newest = newest_dump_epoch(dumps_dir)
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(newest))
+        self.dated = newest > 0  # undated dumps: the sitemap names no date rather than 1970
+        self.handoff = Handoff()
+        self.manifest: Manifest | None = None
+
+    def run(self, config: MkDocsConfig, search_ready: SearchReady | None) -> Manifest:
+        """Regenerate if an input changed; while serving, a broken dump keeps the last good site."""
+        self.handoff = Handoff()
+        settings = Settings(config.site_name, config.site_url or "")
+        try:
+            manifest, problems = regenerate(
+                self.dumps_dir, self.generated_dir, self.taxonomy, settings=settings, root=self.base,
+                timer=Timer(report=log.info), search_ready=search_ready, handoff=self.handoff,
+            )  # fmt: skip
+        except TaxonomyError as err:
+            raise PluginError(str(err)) from None
+        give_back_freed_memory()  # generation's catalogue and texts are garbage now
+        for problem in problems:
+            if problem.severity != "error":
+                log.warning(str(problem))
+        self.manifest = manifest or self.last_good(problems, search_ready)
+        return self.manifest
+
+    def last_good(self, problems: tuple[Problem, ...], search_ready: SearchReady | None) -> Manifest:
+        errors = [problem for problem in problems if problem.severity == "error"]
+        lines = "\n".join(str(problem) for problem in errors)
+        last_good = Manifest.load(self.generated_dir) if self.serving else None
+        if last_good is None or not last_good.complete(self.generated_dir):
+            raise PluginError(f"{len(errors)} problem(s) in the dumps:\n{lines}")
+        log.error(f"{len(errors)} problem(s) in the dumps; serving the last good site:\n{lines}")
+        if search_ready is not None:
+            search_ready(search_dir(self.generated_dir), None)
+        return last_good
+
+    def add_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """The generated files, each paper page with its edit link to the dump it was last seen in."""
+        assert self.manifest is not None
+        dumps = None
+        if self.dumps_dir.is_relative_to(self.base):
+            dumps = Path(os.path.relpath(self.dumps_dir, config.docs_dir)).as_posix()
+        for src in self.manifest.files:
+            if src in self.handoff.pending:
+                continue
+            file = File(src, str(self.generated_dir), config.site_dir, config.use_directory_urls)
+            dump = self.manifest.edit.get(src)
+            file.edit_uri = f"{dumps}/{dump}" if dump and dumps else None
+            files.append(file)
+            if dump:
+                PaperPage(None, file, config)  # MkDocs uses a file's page when it has one
+        return files
+
+    def source(self, src_uri: str) -> str | None:
+        """A generated page's source as generation made it; None: MkDocs reads the file."""
+        source = self.handoff.sources.pop(src_uri, None)
+        return None if source is None else source.decode()
+
+    def finish_pending(self, site_dir: Path) -> None:
+        """Put the files still being made (the map's points) in the site."""
+        for path, finish in self.handoff.pending.items():
+            waited = time.perf_counter()
+            write_if_changed(site_dir / path, finish())
+            log.info(f"finished after the pages: {path} ({time.perf_counter() - waited:.2f} s waited)")
+
+    def finish(self) -> None:
+        """Last: the manifest says the generated folder is complete."""
+        handoff, self.handoff = self.handoff, Handoff()
+        handoff.finish()

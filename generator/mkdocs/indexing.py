@@ -1,0 +1,63 @@
+"""Pagefind beside the build: started as soon as papers are tagged, waited for after MkDocs."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+
+from generator.search.pagefind import (
+    SearchIndexError,
+    finish_search_index,
+    recompress_first_fetch,
+    start_search_index,
+    start_writing_and_indexing,
+)
+
+log = get_plugin_logger("papers")
+
+
+class SearchIndexing:
+    """One Pagefind process per build, indexing the papers' search documents into the site."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.process: subprocess.Popen[str] | None = None
+        self.started = 0.0
+
+    def start(self, folder: Path, documents: dict[str, str] | None) -> None:
+        """Index ``folder``; given the documents, Pagefind's process writes them there first."""
+        self.started = time.perf_counter()
+        if documents is None:
+            self.process = start_search_index(folder, self.output)
+        else:
+            self.process = start_writing_and_indexing(documents, folder, self.output)
+
+    def finish(self) -> None:
+        """Wait for the index, then re-gzip what every first query fetches."""
+        if self.process is None:
+            return
+        waited = time.perf_counter()
+        try:
+            index = finish_search_index(self.process)
+        except SearchIndexError as err:
+            raise PluginError(str(err)) from None
+        finally:
+            self.process = None
+        if index.documents:
+            log.info(index.documents)
+        before, after = recompress_first_fetch(self.output)
+        log.info(
+            f"search index: {index.pages} papers, {index.words} words ({waited - self.started:.2f} s "
+            f"beside the build, {time.perf_counter() - waited:.2f} s after it); its page list and "
+            f"WebAssembly re-gzipped from {before / 1000:.0f} to {after / 1000:.0f} KB"
+        )
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None

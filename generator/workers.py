@@ -1,0 +1,139 @@
+"""Where the slow enrichments run: related lists, then the map's layout, from the papers' texts.
+
+The pipeline asks for both as soon as the texts are clean and takes each answer when it needs
+it. ``InProcess`` computes them on demand, in this process (tests, small sites);
+``SecondCore`` computes them in one spawned process, beside the main one, and sends each
+answer as soon as it is ready. Both take the same ``(slug, text)`` pairs and give the same
+answers.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+from collections.abc import Sequence
+from contextlib import suppress
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # a no-op build should not load numpy
+    import numpy as np
+
+    from generator.model import Related
+
+Docs = Sequence[tuple[str, str]]
+"""``(slug, text)`` for every paper, in catalogue order."""
+
+
+class Enrichments(Protocol):
+    """The answers the pipeline waits for: related lists by slug, and map coordinates."""
+
+    def related(self) -> dict[str, tuple[Related, ...]]: ...
+
+    def layout(self) -> np.ndarray: ...
+
+    def close(self) -> None: ...
+
+
+def related_lists(docs: Docs) -> dict[str, tuple[Related, ...]]:
+    from generator.enrich.related import related_papers
+
+    return related_papers(docs)
+
+
+def map_layout(texts: Sequence[str]) -> np.ndarray:
+    from generator.enrich.layout import map_points
+
+    return map_points(texts)
+
+
+class InProcess:
+    """Both answers computed here, when first asked for."""
+
+    def __init__(self, docs: Docs) -> None:
+        self.docs = docs
+
+    def related(self) -> dict[str, tuple[Related, ...]]:
+        return related_lists(self.docs)
+
+    def layout(self) -> np.ndarray:
+        return map_layout([text for _, text in self.docs])
+
+    def close(self) -> None:
+        pass
+
+
+class SecondCore:
+    """Both answers computed in one spawned process, in order: related lists, then the layout."""
+
+    def __init__(self, docs: Docs) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._answers, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=serve, args=(sender, list(docs)), name="papers-worker")
+        self._process.start()
+        sender.close()
+        self._related: dict[str, tuple[Related, ...]] | None = None
+
+    def _receive(self, what: str) -> object:
+        try:
+            kind, value = self._answers.recv()
+        except EOFError:
+            raise RuntimeError(f"the worker computing {what} ended without an answer") from None
+        if kind == "error":
+            raise value
+        return value
+
+    def related(self) -> dict[str, tuple[Related, ...]]:
+        if self._related is None:
+            self._related = self._receive("related lists")  # type: ignore[assignment]
+        return self._related  # type: ignore[return-value]
+
+    def layout(self) -> np.ndarray:
+        self.related()  # the answers come in order
+        coords = self._receive("the map's layout")
+        self.close()
+        return coords  # type: ignore[return-value]
+
+    def close(self) -> None:
+        """Ends the worker, whether or not it still owes an answer."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._answers.close()
+
+
+def serve(answers: Connection, docs: list[tuple[str, str]]) -> None:
+    """The worker process: send the related lists, then the map's layout, then end.
+
+    Memory is handed back between the two: the map's layout runs beside Pagefind's peak."""
+    one_thread()
+    try:
+        answers.send(("answer", related_lists(docs)))
+        from generator.enrich.layout import layout, tfidf_svd
+
+        texts = [text for _, text in docs]
+        docs.clear()
+        give_back_freed_memory()
+        features = tfidf_svd(texts)
+        texts.clear()
+        give_back_freed_memory()
+        answers.send(("answer", layout(features)))
+    except Exception as error:  # the build reports it where it waits
+        answers.send(("error", error))
+    finally:
+        answers.close()
+
+
+def one_thread() -> None:
+    """The worker's numeric libraries use one thread: the main process and Pagefind have the
+    other cores. Runs before the worker imports numpy or scikit-learn."""
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"
+
+
+def give_back_freed_memory() -> None:
+    """Return the C heap's free pages to the system (glibc's ``malloc_trim``; a no-op elsewhere):
+    Python and numpy free memory into that heap, which keeps pages it does not need at once."""
+    with suppress(OSError, AttributeError):  # not glibc
+        ctypes.CDLL(None).malloc_trim(0)
