@@ -1,0 +1,84 @@
+"""The site's files from an enriched catalogue, in the order the pipeline can make them:
+listings while related lists are computed elsewhere, then paper pages, then the map."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from generator.enrich.taxonomy import Tag
+from generator.ingest.catalogue import Catalogue
+from generator.search import pagefind
+from generator.site import exports, feeds, map, stats
+from generator.site.index import SiteIndex
+from generator.site.listings import Listings
+from generator.site.markup import paper_markup
+from generator.site.pages import environment
+from generator.site.papers import paper_pages
+from generator.site.views import PaperViews
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from generator.pipeline import Settings, Timer
+
+
+def search_documents(catalogue: Catalogue, tags: Sequence[Tag], texts: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """What Pagefind indexes, by path: each paper's view as a small HTML document."""
+    views = PaperViews(catalogue.papers, {tag.name: tag for tag in tags}, texts)
+    return {
+        pagefind.document_path(view.slug): pagefind.document(view.title, view.abstract, view.paper.tags)
+        for view in views
+    }
+
+
+class SiteBuilder:
+    """Makes the site's files; each method is one stage of the pipeline, timed."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        tags: Sequence[Tag],
+        texts: dict[str, tuple[str, str]],
+        settings: Settings,
+        timer: Timer,
+    ) -> None:
+        self.tags = {tag.name: tag for tag in tags}
+        self.settings = settings
+        self.timer = timer
+        self.env = environment()
+        with timer.stage("markup") as note:
+            self.markup = {paper.slug: paper_markup(paper) for paper in catalogue.papers}
+            note.append(f"{len(self.markup)} titles and abstracts as HTML")
+        self.index = SiteIndex(catalogue, PaperViews(catalogue.papers, self.tags, texts, self.markup))
+
+    def listings(self) -> dict[str, bytes]:
+        """Every page and file that shows no related list."""
+        index, settings = self.index, self.settings
+        with self.timer.stage("listings") as note:
+            files = Listings(index, self.env, settings.site_name).pages()
+            extra = feeds.feed_files(index.catalogue, list(self.tags.values()), settings.site_url)
+            extra["stats/index.md"] = stats.stats_page(index, self.env)
+            extra["papers.csv"] = exports.papers_csv(index.views, settings.site_url)
+            files.update((path, text.encode()) for path, text in extra.items())
+            note.append(f"{len(files)} files: home, dumps, tags, A to Z, code, feeds, stats, CSV")
+        return files
+
+    def papers(self, catalogue: Catalogue) -> dict[str, bytes]:
+        """Paper pages and ``papers.json``, from the catalogue with its related lists."""
+        with self.timer.stage("papers") as note:
+            views = PaperViews(catalogue.papers, self.tags, self.index.views.texts, self.markup)
+            files = paper_pages(views, self.env)
+            files["papers.json"] = exports.papers_json(views)
+            note.append(f"{len(catalogue.papers)} paper pages and papers.json")
+        return files
+
+    def map(self, files: dict[str, bytes], layout: Callable[[], np.ndarray]) -> Callable[[], bytes]:
+        """The map's page and titles into ``files``; returns what makes its points once laid out."""
+        with self.timer.stage("map") as note:
+            legend = map.map_legend(self.index)
+            files["map/index.md"] = map.map_page(self.index, self.env, legend).encode()
+            files["map/titles.json"] = map.titles_json(self.index).encode()
+            payload = map.points_payload(self.index, legend)
+            note.append(f"page and titles of {len(self.index.catalogue.papers)} points")
+        return lambda: map.points_json(payload, layout()).encode()

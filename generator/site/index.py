@@ -1,0 +1,115 @@
+"""The catalogue as the listings see it: papers by dump, by tag, A to Z, computed once."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+
+from markupsafe import Markup
+
+from generator.enrich.taxonomy import Tag
+from generator.ingest.catalogue import Catalogue, title_key
+from generator.model import Dump, Paper
+from generator.site.views import PaperViews
+
+OFTEN_WITH = 6
+"""Tags a tag page lists as most often beside it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """What a listing shows of one paper."""
+
+    slug: str
+    title_html: Markup
+    tags: tuple[Tag, ...]
+    has_code: bool
+
+
+def letter_of(title: str) -> str:
+    """The A to Z section of a (clean) title: its first Latin letter, ``0-9`` for digits, else ``other``."""
+    plain = title.lstrip("\"'“‘([{*_`#$ ")
+    head = plain[:1].upper()
+    if "A" <= head <= "Z":
+        return head.lower()
+    if head.isdigit():
+        return "0-9"
+    decomposed = unicodedata.normalize("NFKD", head)[:1].upper()
+    return decomposed.lower() if "A" <= decomposed <= "Z" else "other"
+
+
+class SiteIndex:
+    """Derived orderings of a catalogue that several pages share."""
+
+    def __init__(self, catalogue: Catalogue, views: PaperViews) -> None:
+        self.catalogue = catalogue
+        self.views = views
+        self.tags = dict(views.tags)
+        self.tag_order = list(self.tags)
+
+    @cached_property
+    def papers(self) -> dict[str, Paper]:
+        return self.catalogue.by_slug()
+
+    @cached_property
+    def listed(self) -> dict[str, Listed]:
+        return {
+            view.slug: Listed(view.slug, view.title_html, view.tags, bool(view.code_url)) for view in self.views
+        }
+
+    @cached_property
+    def dumps(self) -> dict[str, Dump]:
+        return {dump.name: dump for dump in self.catalogue.dumps}
+
+    @cached_property
+    def dump_papers(self) -> dict[str, list[str]]:
+        """Each dump's papers in dump order, each once."""
+        by_key = {paper.key: paper.slug for paper in self.catalogue.papers}
+        result: dict[str, list[str]] = {}
+        for dump in self.catalogue.dumps:
+            seen: dict[str, None] = {}
+            for entry in dump.entries:
+                seen.setdefault(by_key[title_key(entry.title)], None)
+            result[dump.name] = list(seen)
+        return result
+
+    @cached_property
+    def tag_papers(self) -> dict[str, list[str]]:
+        """Each tag's papers, newest dump first (the order of the catalogue, reversed)."""
+        result: dict[str, list[str]] = {name: [] for name in self.tag_order}
+        for paper in reversed(self.catalogue.papers):
+            for name in paper.tags:
+                if name in result:
+                    result[name].append(paper.slug)
+        return result
+
+    @cached_property
+    def often_with(self) -> dict[str, list[tuple[str, int]]]:
+        """For each tag, the tags most often on the same papers (at most ``OFTEN_WITH``)."""
+        pairs: dict[str, Counter[str]] = {name: Counter() for name in self.tag_order}
+        for paper in self.catalogue.papers:
+            names = [name for name in paper.tags if name in pairs]
+            for name in names:
+                pairs[name].update(other for other in names if other != name)
+        return {
+            name: sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:OFTEN_WITH]
+            for name, counter in pairs.items()
+        }
+
+    @cached_property
+    def alphabetical(self) -> list[str]:
+        def sort_key(paper: Paper) -> tuple[str, str]:
+            return (self.views[paper.slug].title.casefold(), paper.slug)
+
+        return [paper.slug for paper in sorted(self.catalogue.papers, key=sort_key)]
+
+    @cached_property
+    def letters(self) -> dict[str, list[str]]:
+        """Papers by A to Z section, in the sections' order (digits first, ``other`` last)."""
+        letters: dict[str, list[str]] = {}
+        for slug in self.alphabetical:
+            letters.setdefault(letter_of(self.views[slug].title), []).append(slug)
+        order = sorted(letters, key=lambda k: (k == "other", k != "0-9", k))
+        return {letter: letters[letter] for letter in order}

@@ -1,0 +1,173 @@
+"""Listing pages: the home page, a page per dump, per tag, per A to Z section, and papers with code.
+
+Each listing is an ordered list of papers made from ``SiteIndex``; a paper's entry is made
+once per page depth and reused by every listing at that depth.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from jinja2 import Environment
+from markupsafe import Markup, escape
+
+from generator.site.index import SiteIndex
+from generator.site.pages import HTML_LISTING, PER_PAGE, html_text, pages_of, root_of
+
+HOME_TOP_TAGS = 12
+"""Tags the home page shows."""
+
+
+class Listings:
+    """Renders the listing pages of one ``SiteIndex`` into ``{source path: UTF-8}``."""
+
+    def __init__(self, index: SiteIndex, env: Environment, site_name: str = "") -> None:
+        self.index = index
+        self.env = env
+        self.site_name = site_name
+        self._items: dict[str, dict[str, tuple[str, tuple[tuple[str, str], ...]]]] = {}
+
+    def pages(self) -> dict[str, bytes]:
+        """Every listing page, each encoded as it is made."""
+        pages = {"index.md": self.home_page().encode()}
+        pages.update(self.dump_pages())
+        pages.update(self.tag_pages())
+        pages.update(self.az_pages())
+        pages.update(self.code_pages())
+        return pages
+
+    def render(self, template: str, **context: object) -> bytes:
+        return self.env.get_template(template).render(**context).encode()
+
+    def item(self, slug: str, root: str, omit: str | None = None) -> str:
+        """A paper's ``<li>``, with its tags except ``omit`` (a tag page's own tag)."""
+        cache = self._items.setdefault(root, {})
+        parts = cache.get(slug)
+        if parts is None:
+            listed = self.index.listed[slug]
+            badge = ' <span class="paper-badge" title="Has a code link">code</span>' if listed.has_code else ""
+            tags = tuple(
+                (tag.name, f' <a class="paper-tag" href="{root}tags/{tag.slug}/">{escape(tag.name)}</a>')
+                for tag in listed.tags
+            )
+            parts = cache[slug] = (f'<li><a href="{root}papers/{slug}/">{listed.title_html}</a>{badge}', tags)
+        head, tags = parts
+        return head + "".join(link for name, link in tags if name != omit) + "</li>\n"
+
+    def listing(self, src: str, slugs: Sequence[str], start: int = 1, omit: str | None = None) -> Markup:
+        """An ordered list of papers for the page made of ``src``, numbered from ``start``."""
+        root = root_of(src)
+        opening = f'<ol class="paper-list" start="{start}">\n' if start != 1 else '<ol class="paper-list">\n'
+        return Markup(opening + "".join(self.item(s, root, omit) for s in slugs) + "</ol>\n")
+
+    def paginated(self, template: str, base: str, slugs: Sequence[str], omit: str | None = None, **context):  # type: ignore[no-untyped-def]
+        """A long listing split into pages of ``PER_PAGE``, each rendered from ``template``."""
+        pages: dict[str, bytes] = {}
+        for pagination, chunk in pages_of(slugs, base):
+            src = pagination.src(pagination.number)
+            listing = self.listing(src, chunk, start=(pagination.number - 1) * PER_PAGE + 1, omit=omit)
+            pages[src] = self.render(
+                template, root=root_of(src), pagination=pagination, listing=listing, **context
+            )
+        return pages
+
+    def dump_pages(self) -> dict[str, bytes]:
+        pages: dict[str, bytes] = {}
+        dumps = self.index.catalogue.dumps
+        for number, dump in enumerate(dumps):
+            src = f"dumps/{dump.stem}.md"
+            slugs = self.index.dump_papers[dump.name]
+            repeats = sum(1 for slug in slugs if self.index.papers[slug].sources[0].dump != dump.name)
+            pages[src] = self.render(
+                "dump.md.j2",
+                meta={"title": html_text(f"Dump {dump.stem}"), **HTML_LISTING},
+                root=root_of(src),
+                dump=dump,
+                count=len(slugs),
+                repeats=repeats,
+                previous=dumps[number - 1] if number > 0 else None,
+                next=dumps[number + 1] if number + 1 < len(dumps) else None,
+                listing=self.listing(src, slugs),
+            )
+        pages["dumps/index.md"] = self.render(
+            "dumps_index.md.j2",
+            meta={"title": "Dumps"},
+            root=root_of("dumps/index.md"),
+            dumps=[(dump, len(self.index.dump_papers[dump.name])) for dump in reversed(dumps)],
+        )
+        return pages
+
+    def tag_pages(self) -> dict[str, bytes]:
+        index = self.index
+        pages: dict[str, bytes] = {}
+        counts = {name: len(slugs) for name, slugs in index.tag_papers.items()}
+        for name, slugs in index.tag_papers.items():
+            tag = index.tags[name]
+            meta = {"title": html_text(tag.name), "description": html_text(tag.description), **HTML_LISTING}
+            often_with = [(index.tags[other], n) for other, n in index.often_with[name]]
+            pages.update(
+                self.paginated(
+                    "tag.md.j2", f"tags/{tag.slug}", slugs, omit=name,
+                    meta=meta, tag=tag, count=counts[name], often_with=often_with,
+                )
+            )  # fmt: skip
+        pages["tags/index.md"] = self.render(
+            "tags_index.md.j2",
+            meta={"title": "Tags"},
+            root=root_of("tags/index.md"),
+            tags=[(index.tags[name], counts[name]) for name in index.tag_order],
+            total=len(index.catalogue.papers),
+            untagged=sum(1 for paper in index.catalogue.papers if not paper.tags),
+        )
+        return pages
+
+    def az_pages(self) -> dict[str, bytes]:
+        letters = self.index.letters
+        counts = [(letter, len(slugs)) for letter, slugs in letters.items()]
+        pages: dict[str, bytes] = {}
+        for letter, slugs in letters.items():
+            meta = {"title": f"Papers A to Z: {letter.upper()}", **HTML_LISTING}
+            pages.update(
+                self.paginated(
+                    "letter.md.j2", f"a-z/{letter}", slugs, meta=meta, letter=letter, letters=counts, count=len(slugs)
+                )
+            )
+        pages["a-z/index.md"] = self.render(
+            "az_index.md.j2",
+            meta={"title": "Papers A to Z"},
+            root=root_of("a-z/index.md"),
+            letters=counts,
+            total=len(self.index.catalogue.papers),
+        )
+        return pages
+
+    def code_pages(self) -> dict[str, bytes]:
+        """``code/``: papers with a code link, newest dump first, paginated like a tag."""
+        papers = self.index.catalogue.papers
+        slugs = [paper.slug for paper in reversed(papers) if self.index.listed[paper.slug].has_code]
+        meta = {
+            "title": "Papers with code",
+            "description": "Papers whose abstract links a code repository.",
+            **HTML_LISTING,
+        }
+        return self.paginated("code.md.j2", "code", slugs, meta=meta, count=len(slugs), total=len(papers))
+
+    def home_page(self) -> str:
+        index = self.index
+        papers = index.catalogue.papers
+        counts = Counter(name for paper in papers for name in paper.tags)
+        top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:HOME_TOP_TAGS]
+        newest = index.catalogue.dumps[-1] if index.catalogue.dumps else None
+        return self.env.get_template("home.md.j2").render(
+            meta={"title": "Home"},
+            root="",
+            site_name=self.site_name,
+            papers=len(papers),
+            dumps=len(index.catalogue.dumps),
+            tags=len([name for name in index.tag_order if counts[name]]),
+            with_code=sum(1 for listed in index.listed.values() if listed.has_code),
+            newest=newest,
+            newest_listing=self.listing("index.md", index.dump_papers[newest.name]) if newest else Markup(""),
+            top_tags=[(index.tags[name], count) for name, count in top],
+        )

@@ -1,0 +1,211 @@
+"""What a reader sees of a paper, declared once: the page, ``papers.json``, ``papers.csv`` and
+the search document all read a ``PaperView``.
+
+A view is made from the enriched catalogue and computes each field on first use, so the
+search documents can be made from views as soon as papers are tagged, before any markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from generator.enrich import clean
+from generator.enrich.taxonomy import Tag
+from generator.model import Link, Paper, Source
+from generator.site.markup import link_mentions, paper_markup
+
+DESCRIPTION_MAX = 200
+"""Characters of the abstract in a page's meta description."""
+
+
+def abbreviate(value: str, width: int) -> str:
+    """``value`` cut at a word boundary to at most ``width`` characters, with "…" when cut."""
+    if len(value) <= width:
+        return value
+    cut = value[:width].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.;:") + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    """One dump a paper was seen in, as the page and the exports show it."""
+
+    dump: str  # file name
+    stem: str  # the dump page's slug
+    label: str  # "May 28, 2024", "May 28" without a year, or the stem without a date
+    date: str | None  # ISO date when the year is known, else the label; None without a date
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedPaper:
+    """Another paper as a paper page links it: related, or mentioning this one."""
+
+    slug: str
+    title_html: Markup
+    shared: str = ""  # the terms a related paper shares, comma-separated
+
+
+class PaperView:
+    """Everything a reader sees of one paper, each field computed when read."""
+
+    __slots__ = ("paper", "_views")
+
+    def __init__(self, paper: Paper, views: PaperViews) -> None:
+        self.paper = paper
+        self._views = views
+
+    @property
+    def slug(self) -> str:
+        return self.paper.slug
+
+    @property
+    def url(self) -> str:
+        """URL relative to the site root."""
+        return self.paper.url
+
+    @property
+    def title(self) -> str:
+        return self._views.texts[self.paper.slug][0]
+
+    @property
+    def abstract(self) -> str:
+        """The abstract as plain text (math as its TeX source)."""
+        return self._views.texts[self.paper.slug][1]
+
+    @property
+    def title_html(self) -> Markup:
+        return self._views.markup(self.paper)[0]
+
+    @property
+    def abstract_html(self) -> Markup:
+        """The abstract as HTML, each mentioned method name linked to its paper."""
+        html = self._views.markup(self.paper)[1]
+        if not self.paper.mentions:
+            return html
+        return Markup(link_mentions(str(html), self.paper.mentions, lambda slug: f"../{slug}/"))
+
+    @property
+    def description(self) -> str:
+        return abbreviate(self.abstract, DESCRIPTION_MAX)
+
+    @property
+    def tags(self) -> tuple[Tag, ...]:
+        return tuple(self._views.tags[name] for name in self.paper.tags if name in self._views.tags)
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        return self.paper.links
+
+    @property
+    def code_url(self) -> str:
+        return next((link.url for link in self.paper.links if link.kind == "code"), "")
+
+    @property
+    def sources(self) -> tuple[SourceView, ...]:
+        return tuple(map(self._views.source, self.paper.sources))
+
+    @property
+    def related(self) -> tuple[LinkedPaper, ...]:
+        views = self._views.by_slug
+        return tuple(
+            LinkedPaper(rel.slug, views[rel.slug].title_html, ", ".join(rel.shared))
+            for rel in self.paper.related
+            if rel.slug in views
+        )
+
+    @property
+    def mentioned_by(self) -> tuple[LinkedPaper, ...]:
+        views = self._views.by_slug
+        return tuple(LinkedPaper(slug, views[slug].title_html) for slug in self.paper.mentioned_by if slug in views)
+
+    def record(self) -> dict:
+        """The paper in ``papers.json``."""
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "abstract": self.abstract,
+            "url": self.url,
+            "tags": list(self.paper.tags),
+            "links": [{"url": link.url, "kind": link.kind} for link in self.links],
+            "sources": [{"dump": s.dump, "date": s.date, "line": s.line} for s in self.sources],
+            "related": [rel.slug for rel in self.paper.related],
+        }
+
+    CSV_FIELDS = (
+        "slug",
+        "title",
+        "url",
+        "tags",
+        "first_dump",
+        "first_date",
+        "last_dump",
+        "last_date",
+        "code_url",
+    )
+
+    def csv_row(self, base_url: str) -> list[str]:
+        """The paper in ``papers.csv`` (``CSV_FIELDS``); the title as a spreadsheet shows text."""
+        first, last = self.sources[0], self.sources[-1]
+        return [
+            self.slug,
+            spreadsheet_text(self.title),
+            base_url + self.url,
+            ";".join(self.paper.tags),
+            first.dump,
+            first.date or "",
+            last.dump,
+            last.date or "",
+            self.code_url,
+        ]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP, "CSV Injection")."""
+
+
+def spreadsheet_text(value: str) -> str:
+    """``value`` as a spreadsheet shows text: a leading apostrophe where it would be a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+class PaperViews:
+    """The views of a catalogue's papers, by slug, sharing its clean texts and markup."""
+
+    def __init__(
+        self,
+        papers: tuple[Paper, ...],
+        tags: Mapping[str, Tag],
+        texts: Mapping[str, tuple[str, str]] | None = None,
+        markup: Mapping[str, tuple[Markup, Markup]] | None = None,
+    ) -> None:
+        self.tags = tags
+        self.texts = texts if texts is not None else clean_texts(papers)
+        self._markup = markup or {}
+        self.by_slug = {paper.slug: PaperView(paper, self) for paper in papers}
+
+    def __getitem__(self, slug: str) -> PaperView:
+        return self.by_slug[slug]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.by_slug.values())
+
+    def markup(self, paper: Paper) -> tuple[Markup, Markup]:
+        found = self._markup.get(paper.slug)
+        return found if found is not None else paper_markup(paper)
+
+    def source(self, source: Source) -> SourceView:
+        stem = source.dump.rsplit(".", 1)[0]
+        date = source.date
+        label = date.label if date else stem
+        return SourceView(source.dump, stem, label, (date.iso or date.label) if date else None, source.line)
+
+
+def clean_texts(papers: tuple[Paper, ...]) -> dict[str, tuple[str, str]]:
+    """Each paper's title and abstract as clean plain text, by slug: cleaned once, used by
+    tagging, related lists, the map, the pages and the exports."""
+    return {paper.slug: (clean.title_text(paper.title), clean.plain_text(paper.abstract)) for paper in papers}
+
