@@ -55,7 +55,9 @@ N ?= 0
 bench: $(STAMP) chromium
 	$(BIN)/python bench/bench_build.py --limit $(N)
 
-# Regenerates the golden pages (tests/golden/) from tests/fixtures/golden/; review the diff.
+# Regenerates the golden copies from tests/fixtures/golden/: the generated pages (tests/golden/)
+# and the whole built site (tests/golden-site/); review the diff.
 .PHONY: golden
 golden: $(STAMP)
 	$(BIN)/python -m tests.test_golden
+	$(BIN)/python -m tests.test_golden_site

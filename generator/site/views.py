@@ -109,6 +109,12 @@ class PaperView:
         return tuple(map(self._views.source, self.paper.sources))
 
     @property
+    def first_seen(self) -> SourceView | None:
+        """The first dump the paper was seen in, when that dump has a date."""
+        first = self._views.source(self.paper.sources[0])
+        return first if first.date is not None else None
+
+    @property
     def related(self) -> tuple[LinkedPaper, ...]:
         views = self._views.by_slug
         return tuple(
@@ -133,6 +139,7 @@ class PaperView:
             "links": [{"url": link.url, "kind": link.kind} for link in self.links],
             "sources": [{"dump": s.dump, "date": s.date, "line": s.line} for s in self.sources],
             "related": [rel.slug for rel in self.paper.related],
+            "first_seen": self.first_seen.date if self.first_seen else None,
         }
 
     CSV_FIELDS = (
@@ -145,6 +152,7 @@ class PaperView:
         "last_dump",
         "last_date",
         "code_url",
+        "first_seen",
     )
 
     def csv_row(self, base_url: str) -> list[str]:
@@ -160,6 +168,7 @@ class PaperView:
             last.dump,
             last.date or "",
             self.code_url,
+            self.first_seen.date if self.first_seen else "",
         ]
 
 
