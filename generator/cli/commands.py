@@ -91,8 +91,8 @@ _ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 def site_settings(config_file: str) -> dict[str, str]:
     """site_name and site_url as MkDocs reads them, so both runs share generated files.
 
-    Loading the config through MkDocs would import the theme and every plugin (about 1.5 s),
-    which is most of what a no-op ``build`` costs."""
+    Loading the config through MkDocs would import the theme and every plugin, most of what a
+    no-op ``build`` would then cost."""
     try:
         with open(config_file, encoding="utf-8") as handle:
             config = yaml.load(handle, Loader=_ConfigLoader) or {}  # noqa: S506 - a SafeLoader subclass
