@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from slugify import slugify
 
+from generator.enrich import clean
 from generator.enrich.mentions import find_mentions, mentioned_by
 from generator.enrich.related import (
     CANDIDATES,
@@ -40,30 +40,24 @@ from generator.enrich.related import (
     tfidf_matrix,
     top_neighbours,
 )
+from generator.pipeline import read_catalogue
+from generator.site.views import clean_texts
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DUMPS = REPO.parent / "shared" / "corpus" / "dumps"
 RESULTS = REPO / "bench" / "results"
-HEADER = {"new", "Get trending papers in your email inbox!", "Subscribe", "byAK and the research community"}
 K = 8
 
 
-def read_papers(folder: Path, limit: int | None) -> list[tuple[str, str, str]]:
-    """(slug, title, abstract) per distinct title (case-insensitive) and slug, first seen wins."""
-    papers: dict[str, tuple[str, str, str]] = {}
-    titles: set[str] = set()
-    for path in sorted(folder.glob("*.txt")):
-        paragraphs = [p.strip() for p in path.read_text(encoding="utf-8").split("\n\n")]
-        paragraphs = [p for p in paragraphs if p and p not in HEADER][1:]  # [0] is the date
-        for title, abstract in zip(paragraphs[0::2], paragraphs[1::2], strict=False):
-            slug = slugify(title, max_length=80, word_boundary=True)
-            if title.lower() in titles or slug in papers:
-                continue
-            titles.add(title.lower())
-            papers[slug] = (slug, title, abstract)
-            if limit is not None and len(papers) >= limit:
-                return list(papers.values())
-    return list(papers.values())
+def read_papers(folder: Path, limit: int | None) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """The papers as the build reads them (the real parser, catalogue and clean-up): for mentions
+    ``(slug, title, abstract)`` as ``pipeline.mention`` gives them, and for related lists
+    ``(slug, text)`` as ``pipeline.generate`` gives them (``related.paper_text``)."""
+    catalogue, _ = read_catalogue(folder)
+    papers = catalogue.papers[:limit]
+    texts = clean_texts(papers)
+    shown = [(p.slug, p.title, clean.clean_tex(p.abstract)) for p in papers]
+    return shown, [(p.slug, paper_text(*texts[p.slug])) for p in papers]
 
 
 def timed(function: Callable[[], Any]) -> tuple[Any, float, float]:
@@ -110,9 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.dumps}: not a folder of dumps; pass DUMPS_DIR", file=sys.stderr)
         return 2
 
-    papers, read_wall, _ = timed(lambda: read_papers(args.dumps, args.limit))
+    (papers, docs), read_wall, _ = timed(lambda: read_papers(args.dumps, args.limit))
     rss_read = peak_mib()
-    docs = [(slug, paper_text(title, abstract)) for slug, title, abstract in papers]
     related, related_wall, related_cpu = timed(lambda: related_papers(docs, k=K, min_k=5))
     rss_related = peak_mib()
     mentions, mentions_wall, mentions_cpu = timed(lambda: find_mentions(papers))

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
-from slugify import slugify
 
 from generator.enrich.related import (
     MAX_DF,
@@ -24,26 +23,20 @@ from generator.enrich.related import (
     tfidf_matrix,
     top_neighbours,
 )
+from generator.ingest.catalogue import build_catalogue
+from generator.ingest.parse import read_dumps as read_parsed
+from generator.site.views import clean_texts
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED_DUMPS = Path(__file__).resolve().parents[1] / "dumps"  # the seed dumps, as committed
 CORPUS_DUMPS = SHARED / "corpus" / "dumps"
-HEADER = {"new", "Get trending papers in your email inbox!", "Subscribe", "byAK and the research community"}
 
 
 def read_dumps(paths: list[Path]) -> list[tuple[str, str, str]]:
-    """(slug, title, abstract) per distinct paper: a stand-in for the real parser."""
-    papers: dict[str, tuple[str, str, str]] = {}
-    titles: set[str] = set()
-    for path in paths:
-        paragraphs = [p.strip() for p in path.read_text(encoding="utf-8").split("\n\n")]
-        paragraphs = [p for p in paragraphs if p and p not in HEADER][1:]  # [0] is the date
-        for title, abstract in zip(paragraphs[0::2], paragraphs[1::2], strict=False):
-            slug = slugify(title, max_length=80, word_boundary=True)
-            if title.lower() not in titles and slug not in papers:
-                titles.add(title.lower())
-                papers[slug] = (slug, title, abstract)
-    return list(papers.values())
+    """(slug, title, abstract) per distinct paper, parsed, merged and cleaned as the build does."""
+    catalogue = build_catalogue([result.dump for result in read_parsed(paths)])
+    texts = clean_texts(catalogue.papers)
+    return [(paper.slug, *texts[paper.slug]) for paper in catalogue.papers]
 
 
 def slug_of(papers: list[tuple[str, str, str]], title_start: str) -> str:
