@@ -91,6 +91,14 @@ def case(name: str, *values: object) -> pytest.param:
         case("inline_paren_math_untouched", r"\(\times\) and \times", r"\(\times\) and ×"),
         case("font_command_around_math", r"\textbf{2.5$\times$} faster", r"2.5$\times$ faster"),
         case("prices_are_not_math", r"costs $5 and \textbf{$10}", "costs $5 and $10"),
+        case("doubled_backslash_textsc", r"\\textsc{Gen2Real}: Towards", "Gen2Real: Towards"),
+        case(
+            "doubled_backslash_font_commands",
+            r"\\textit{it}, \\textbf{bf}, \\emph{em} and \\texttt{tt}",
+            "it, bf, em and tt",
+        ),
+        case("doubled_backslash_symbol", r"90\\times faster, \\alpha-blending", "90× faster, α-blending"),
+        case("doubled_backslash_before_a_word_is_a_line_break", r"end.\\We go", "end. We go"),
     ],
 )
 def test_clean_tex(raw: str, expected: str) -> None:
@@ -315,6 +323,11 @@ def test_plain_text(raw: str, expected: str) -> None:
         case("remnants_cleaned", r"  Light   Schr\"odinger  Bridge ", "Light Schrödinger Bridge"),
         case("math_kept_as_source", r"$\infty$-THOR: D{=}1", r"$\infty$-THOR: D=1"),
         case("html_not_escaped", "A <b> & C", "A <b> & C"),
+        case(
+            "doubled_backslash_command",
+            r"\\textsc{GUI-Spotlight}: Adaptive Iterative Focus",
+            "GUI-Spotlight: Adaptive Iterative Focus",
+        ),
     ],
 )
 def test_title_text(raw: str, expected: str) -> None:

@@ -180,6 +180,11 @@ _BARE_GREEK = re.compile(rf"\b({'|'.join(GREEK)})(?=[_^])")
 _TIE = re.compile(r"(?<=[\w.,;:)\]}])~(?=[A-Za-z\\])")
 _TEX_QUOTES = (re.compile(r"``([^`'\n]{1,200})''"), re.compile(r"`(\w[^`'\n]{0,200})'"))
 _SPACES = re.compile(r" {2,}")
+ARGUMENT_COMMANDS = frozenset(
+    {*WRAPPERS.split("|"), *CITATIONS.split("|"), "textcolor", "textsuperscript", "textsubscript"}
+    | {"href", "url", "footnote", "SI"}
+)
+_DOUBLED_COMMAND = re.compile(r"\\\\([A-Za-z]+)")
 
 
 def clean_tex(text: str) -> str:
@@ -215,6 +220,14 @@ def _apply_argument_commands(text: str) -> str:
             text, count = pattern.subn(replace, text)
             changed = changed or count > 0
     return text
+
+
+def _undouble(match: re.Match[str]) -> str:
+    """``\\\\textsc{X}`` as ``\\textsc{X}``: Hugging Face sometimes doubles a backslash. Only
+    before a command this module cleans: ``\\\\`` before any other word is a line break."""
+    name = match[1]
+    known = name in ARGUMENT_COMMANDS or name in SYMBOLS or name in FONT_SWITCHES
+    return match[0][1:] if known else match[0]
 
 
 def _command(match: re.Match[str]) -> str:
@@ -278,6 +291,7 @@ _ARGUMENT_COMMANDS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 # The clean-up, in order. A step runs only when the text held one of its triggers before the
 # clean-up began: most abstracts hold none, which keeps a whole-corpus build fast.
 _STEPS: tuple[tuple[tuple[str, ...], Callable[[str], str]], ...] = (
+    (("\\\\",), _sub(_DOUBLED_COMMAND, _undouble)),
     (("{",), _apply_argument_commands),
     (("\\'",), _sub(_POSSESSIVE, "'")),
     (("\\",), lambda text: unicodedata.normalize("NFC", _BARE_ACCENT.sub(_accent, text))),
