@@ -8,6 +8,7 @@ enrich (tags, related, mentions) -> render -> write. Each stage returns new reco
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -65,6 +66,8 @@ class Dump:
     path: str  # path as given, for messages
     date: DumpDate | None
     entries: tuple[Entry, ...]
+    full_date: datetime | None = None
+    """For formats that need a year (Atom, the sitemap): true, never guessed (``ingest/dates.py``)."""
 
     @property
     def stem(self) -> str:

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -126,11 +127,18 @@ def test_tag_pages_count_their_papers(seed_site: Path) -> None:
     index = page(seed_site, "tags")
     rows = index.select("table.tag-table tbody tr")
     assert rows
+    assert len(rows) == 55  # every tag of the taxonomy, with papers or not
     for row in rows:
         link = row.select_one("a")
         count = int(row.select("td")[1].get_text())
-        listed = page(seed_site, f"tags/{link['href'].rstrip('/')}").select("ol.paper-list li")
+        if count == 0:  # no page, so no link
+            assert link is None, row.get_text()
+            continue
+        assert link["href"].startswith("../tags/"), link["href"]
+        listed = page(seed_site, link["href"].removeprefix("../").rstrip("/")).select("ol.paper-list li")
         assert len(listed) == count, link.get_text()
+    linked = {a["href"].split("/")[-2] for a in index.select("table.tag-table a")}
+    assert linked == {path.parent.name for path in (seed_site / "tags").glob("*/index.html")}
 
 
 def test_strict_build_fails_on_a_broken_dump_with_the_validate_message(tmp_path: Path) -> None:
@@ -211,8 +219,22 @@ def test_sitemap_is_an_index_of_parts_listing_every_page(seed_site: Path) -> Non
     listed = re.findall(r"<loc>([^<]*)</loc>", (seed_site / "sitemaps" / "1.xml").read_text())
     assert len(listed) == len(list(seed_site.rglob("index.html")))  # 404.html is not a page
     assert "https://hf-papers-atlas.github.io/hf-papers-atlas/papers/light-schrodinger-bridge/" in listed
-    # The seed dumps' names hold no date: no page claims to date from 1970.
-    assert "<lastmod>" not in index + (seed_site / "sitemaps" / "1.xml").read_text()
+    # The seed dumps' names hold no year: every page's lastmod is the day git added the newer
+    # seed dump (no page claims to date from 1970, or from a guessed year).
+    added = [
+        subprocess.run(
+            ["git", "log", "--diff-filter=A", "--format=%cI", "--", f"dumps/{name}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()[0]
+        for name in ("000_919b48b6701b301b.txt", "003_c4391410718c9974.txt")
+    ]
+    newest = max(datetime.fromisoformat(stamp).astimezone(UTC) for stamp in added)
+    lastmods = re.findall(r"<lastmod>([^<]*)</lastmod>", (seed_site / "sitemaps" / "1.xml").read_text())
+    assert len(lastmods) == len(listed)
+    assert set(lastmods) == {newest.date().isoformat()}
 
 
 def test_sitemap_parts_hold_at_most_ten_thousand_pages() -> None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from generator.ingest.dates import full_dates
 from generator.model import MONTHS, Dump, DumpDate, Entry, Problem
 
 HEADER = (
@@ -281,9 +282,11 @@ def dump_files(folder: Path) -> list[Path]:
 
 
 def read_dumps(paths: Iterable[Path], root: Path | None = None) -> list[ParseResult]:
-    """Parse every dump; paths in messages are relative to ``root`` when given."""
-    results = []
+    """Parse every dump, each with its full date (``dates.full_dates``); paths in messages are
+    relative to ``root`` when given."""
+    results = {}
     for path in sorted(paths, key=lambda p: dump_sort_key(p.name)):
         shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
-        results.append(parse_dump(path, shown))
-    return results
+        results[path] = parse_dump(path, shown)
+    dated = full_dates({path: result.dump.date for path, result in results.items()})
+    return [replace(r, dump=replace(r.dump, full_date=dated.get(r.dump.name))) for r in results.values()]

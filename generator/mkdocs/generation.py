@@ -3,7 +3,6 @@ hand MkDocs each page from memory, and finish what was still being made after th
 
 from __future__ import annotations
 
-import datetime
 import os
 import time
 from pathlib import Path
@@ -14,6 +13,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from generator.enrich.taxonomy import TaxonomyError
+from generator.ingest.dates import full_dates
 from generator.ingest.parse import date_from_name, dump_files
 from generator.mkdocs.pages import PaperPage
 from generator.model import Problem
@@ -25,14 +25,16 @@ from generator.workers import give_back_freed_memory
 log = get_plugin_logger("papers")
 
 
+CALLER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
+"""A build date the caller chose (reproducible-builds' variable), kept over the dumps' own."""
+
+
 def newest_dump_epoch(dumps_dir: Path) -> int:
-    """Midnight UTC of the newest date in the dumps' file names, or 0 when none has one."""
-    dates = [date_from_name(path.name) for path in dump_files(dumps_dir)] if dumps_dir.is_dir() else []
-    known = [d for d in dates if d is not None and d.year is not None]
-    if not known:
-        return 0
-    newest = max(known)
-    return int(datetime.datetime(newest.year, newest.month, newest.day, tzinfo=datetime.UTC).timestamp())
+    """The newest of the dumps' full dates (``ingest/dates.py``: a file name's date, else when
+    git added the file, else its modification time), or 0 when there is no dump."""
+    paths = dump_files(dumps_dir) if dumps_dir.is_dir() else []
+    dates = full_dates({path: date_from_name(path.name) for path in paths})
+    return int(max(dates.values()).timestamp()) if dates else 0
 
 
 class Generation:
@@ -46,9 +48,11 @@ class Generation:
         self.taxonomy = taxonomy
         self.generated_dir = generated_dir
         self.serving = serving
-        # The build's date is the newest dump's, so two builds of the same dumps are identical.
+        # The build's date is the newest dump's full date, so two builds of the same dumps are
+        # identical (MkDocs puts it in the sitemap's lastmod and the sitemap.xml.gz header); set
+        # on every build, as ``serve`` rebuilds when a dump is added, unless the caller set it.
         newest = newest_dump_epoch(dumps_dir)
-        os.environ.setdefault("SOURCE_DATE_EPOCH", str(newest))
+        os.environ["SOURCE_DATE_EPOCH"] = CALLER_EPOCH or str(newest)
         self.dated = newest > 0  # undated dumps: the sitemap names no date rather than 1970
         self.handoff = Handoff()
         self.manifest: Manifest | None = None
