@@ -13,7 +13,7 @@ from generator.enrich.taxonomy import Tag
 from generator.ingest.catalogue import Catalogue, build_catalogue
 from generator.model import Dump, DumpDate, Entry
 from generator.pipeline import Settings, generate, read_catalogue
-from generator.site.feeds import FALLBACK_YEAR, FEED_SIZE, dump_dates, feed_files, newest_first
+from generator.site.feeds import FEED_SIZE, dump_dates, feed_files, newest_first
 from tests.conftest import SEED
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -50,23 +50,19 @@ def test_newest_dump_first_then_dump_order_by_last_sighting() -> None:
     assert [p.title for p in newest_first(catalogue)] == ["New One", "Seen Twice", "New Two", "Old", "Older"]
 
 
-def test_yearless_dates_continue_and_never_run_backwards() -> None:
+def test_feed_dates_are_the_dumps_full_dates_and_no_year_is_guessed() -> None:
+    added = datetime(2026, 11, 22, 3, 11, 39, tzinfo=UTC)
     dumps = [
-        dump("001.txt", DumpDate(None, 5, 28)),
-        dump("002.txt", DumpDate(None, 3, 11)),  # after May: the next year
-        dump("003.txt", None),  # no date: the previous one's
-        dump("004.txt", DumpDate(None, 2, 29)),  # Feb 29 needs a leap year
-        dump("005.txt", DumpDate(2030, 6, 1)),  # a known year wins
+        dump("001.txt", DumpDate(None, 5, 28)),  # yearless: its full date, as read_dumps gives it
+        dump("002_2030-06-01.txt", DumpDate(2030, 6, 1)),  # a year of its own
     ]
-    dates = dump_dates(dumps)
-    day = lambda y, m, d: datetime(y, m, d, tzinfo=UTC)  # noqa: E731
-    assert dates == {
-        "001.txt": day(FALLBACK_YEAR, 5, 28),
-        "002.txt": day(FALLBACK_YEAR + 1, 3, 11),
-        "003.txt": day(FALLBACK_YEAR + 1, 3, 11),
-        "004.txt": day(FALLBACK_YEAR + 4, 2, 29),
-        "005.txt": day(2030, 6, 1),
+    dumps[0] = replace(dumps[0], full_date=added)
+    assert dump_dates(dumps) == {
+        "001.txt": added,
+        "002_2030-06-01.txt": datetime(2030, 6, 1, tzinfo=UTC),
     }
+    with pytest.raises(ValueError, match=r"^dumps/003.txt: no full date; read dumps with read_dumps$"):
+        dump_dates([dump("003.txt", DumpDate(None, 3, 11))])
 
 
 def test_feed_dates_ids_and_categories() -> None:
@@ -99,7 +95,8 @@ def test_feed_dates_ids_and_categories() -> None:
 
 def test_markup_in_titles_and_abstracts_stays_text() -> None:
     title = 'Tags <script>alert("x")</script> & "quotes"'
-    raw = Dump("001.txt", "dumps/001.txt", None, (Entry(title, "Uses <b>bold</b> & a\x0bcontrol.", 10, 12),))
+    entry = Entry(title, "Uses <b>bold</b> & a\x0bcontrol.", 10, 12)
+    raw = Dump("001.txt", "dumps/001.txt", None, (entry,), datetime(2026, 1, 2, tzinfo=UTC))
     xml = feed_files(build_catalogue([raw]), [], "")["feed.xml"]
     assert "<script>" not in xml
     entry = entries(feed_tree(xml))[0]

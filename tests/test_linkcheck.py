@@ -88,7 +88,33 @@ def test_site_absolute_links_follow_the_path_of_the_site_url(tmp_path: Path) -> 
     )
     broken, pages, links = check_links(site, processes=1)
     assert [str(b) for b in broken] == ["404.html: /atlas/b/ (no file b/index.html)"]
-    assert (pages, links) == (3, 3)
+    assert (pages, links) == (3, 5)  # the sitemap's two pages are checked too
+
+
+def test_feeds_and_sitemaps_name_only_pages_that_exist(tmp_path: Path) -> None:
+    """A feed or a sitemap that names a page no longer built (a tag whose last paper went)."""
+    site = tmp_path / "site"
+    write(
+        site,
+        {
+            "sitemap.xml": "<sitemapindex><sitemap><loc>https://x.github.io/atlas/sitemaps/1.xml</loc>"
+            "</sitemap></sitemapindex>",
+            "sitemaps/1.xml": "<urlset><url><loc>https://x.github.io/atlas/</loc></url>"
+            "<url><loc>https://x.github.io/atlas/tags/gone/</loc></url></urlset>",
+            "feed.xml": '<feed xmlns="http://www.w3.org/2005/Atom"><link href="https://x.github.io/atlas/" '
+            'rel="alternate"/><entry><link href="https://x.github.io/atlas/papers/gone/"/></entry>'
+            '<entry><link href="https://example.org/elsewhere/"/></entry></feed>',
+            "tags/a/feed.xml": '<feed><link href="../../papers/gone/"/></feed>',
+            "index.html": "",
+        },
+    )
+    result = run(site)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "feed.xml: /atlas/papers/gone/ (no file papers/gone/index.html)",
+        "sitemaps/1.xml: /atlas/tags/gone/ (no file tags/gone/index.html)",
+        "tags/a/feed.xml: ../../papers/gone/ (no file papers/gone/index.html)",
+    ]
 
 
 def test_extract_reads_quoted_unquoted_and_entity_values() -> None:

@@ -12,10 +12,15 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
+from generator.enrich.clean import extract_links
+from generator.enrich.taxonomy import Tag
 from generator.ingest.catalogue import build_catalogue
 from generator.model import Dump, DumpDate, Entry, Link
 from generator.site import charts
 from generator.site.exports import CSV_FIELDS, papers_csv, papers_json
+from generator.site.index import SiteIndex
+from generator.site.pages import environment
+from generator.site.stats import stats_page
 from generator.site.views import PaperViews
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -32,21 +37,77 @@ def soup(site: Path, page: str) -> BeautifulSoup:
 def test_the_stats_page_has_accessible_charts_with_numbers(seed_site: Path) -> None:
     page = soup(seed_site, "stats")
     figures = page.select("svg.chart")
-    assert len(figures) >= 3
+    assert [svg["id"] for svg in figures] == ["chart-dumps", "chart-tags"]
     for svg in figures:
         assert svg["role"] == "img"
         title = svg.find("title", recursive=False)
         assert title is not None and title.get_text(strip=True)
         assert svg["aria-labelledby"] == title["id"]
         assert "currentColor" in str(svg)
-    # Each chart has its numbers in a table under a <details>.
-    assert len(page.select("details.stats-numbers table")) == len(figures)
+    # Each chart has its numbers in a table under a <details>; so do the trends not drawn.
+    assert len(page.select("details.stats-numbers table")) == 4
+
+
+def test_the_seed_stats_say_why_no_trend_is_drawn_for_two_dumps(seed_site: Path) -> None:
+    notes = [p.get_text() for p in soup(seed_site, "stats").select("p.stats-note")]
+    too_few = (
+        "A trend needs at least 3 dumps; the site has 2 dumps so far, so no chart is drawn. "
+        "The numbers are in the table below."
+    )
+    assert notes == [too_few, f"Over all dumps, 23.8% of the papers link a code repository. {too_few}"]
+
+
+def stats_of(dumps: int) -> str:
+    """The stats page of ``dumps`` dumps of two papers each, one of each dump with code."""
+    made = []
+    for n in range(dumps):
+        entries = (
+            Entry(f"Paper {n} a", f"Code at https://github.com/a/p{n} for all.", 10, 12),
+            Entry(f"Paper {n} b", "No code here.", 14, 16),
+        )
+        made.append(Dump(f"{n:03d}_2024-05-{n + 1:02d}.txt", "dumps/x", DumpDate(2024, 5, n + 1), entries))
+    catalogue = build_catalogue(made)
+    tags = ("Video",)
+    papers = tuple(replace(p, tags=tags, links=extract_links(p.abstract)) for p in catalogue.papers)
+    index = SiteIndex(
+        replace(catalogue, papers=papers), PaperViews(papers, {"Video": Tag("Video", "video", "Video.")})
+    )
+    return stats_page(index, environment())
+
+
+@pytest.mark.parametrize(
+    ("dumps", "charts"), [(1, []), (2, ["chart-dumps"]), (3, ["chart-dumps", "chart-trend", "chart-code"])]
+)
+def test_a_chart_is_drawn_only_where_the_site_has_enough_dumps(dumps: int, charts: list[str]) -> None:
+    page = BeautifulSoup(stats_of(dumps), "lxml")
+    assert [svg["id"] for svg in page.select("svg.chart")] == charts
+    notes = [p.get_text() for p in page.select("p.stats-note")]
+    too_few = (
+        f"A trend needs at least 3 dumps; the site has {dumps} dump{'s' if dumps > 1 else ''} so far, "
+        "so no chart is drawn. The numbers are in the table below."
+    )
+    one_tag = "One tag is in use so far: Video, on {} papers (100.0%). All tags."
+    expected = {
+        1: [
+            "The site has one dump so far, 2024-05-01, with 2 papers. A chart compares dumps once there are 2.",
+            one_tag.format(2),
+            too_few,
+            f"Over all dumps, 50.0% of the papers link a code repository. {too_few}",
+        ],
+        2: [
+            one_tag.format(4),
+            too_few,
+            f"Over all dumps, 50.0% of the papers link a code repository. {too_few}",
+        ],
+        3: [one_tag.format(6)],
+    }
+    assert notes == expected[dumps]
 
 
 def test_the_charts_are_well_formed_xml(seed_site: Path) -> None:
     html = (seed_site / "stats" / "index.html").read_text(encoding="utf-8")
     chunks = html.split('<svg class="chart"')[1:]
-    assert len(chunks) >= 3
+    assert len(chunks) == 2
     for chunk in chunks:
         root = svg_tree('<svg class="chart"' + chunk[: chunk.index("</svg>") + 6])
         assert root.find(f"{SVG}title") is not None

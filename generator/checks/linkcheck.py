@@ -1,10 +1,12 @@
-"""Every internal ``href`` and ``src`` of a built site resolves, and so does every ``#anchor``.
+"""Every internal ``href`` and ``src`` of a built site resolves, and so does every ``#anchor``;
+so does every page a feed or the sitemap names.
 
 ``python -m generator.checks.linkcheck SITE_DIR`` prints one ``FILE: URL (why)`` line per broken link
 and exits 1 when there is any. External links (http, https, mailto, tel, data and
 protocol-relative ``//host``) are not followed. Directory URLs resolve to their
 ``index.html``; site-absolute paths (``/base/x/``) are read relative to the path of the
-site's URL, taken from ``sitemap.xml`` when there is one.
+site's URL, taken from ``sitemap.xml`` when there is one. In feeds and sitemaps (``*.xml``),
+``<link href>`` and ``<loc>`` are checked, absolute URLs too when they start with the site's URL.
 
 Attributes are found with regular expressions over the tags of each page, not a full HTML
 parse: a 28,000-page site is checked in well under a minute on two cores.
@@ -29,6 +31,8 @@ _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?>")
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 URL_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _LOC = re.compile(r"<url>\s*<loc>([^<]+)</loc>")
+_ANY_LOC = re.compile(r"<loc>([^<]+)</loc>")
+_XML_LINK = re.compile(r"<link\b[^>]*?\bhref=\"([^\"]*)\"|<loc>([^<]+)</loc>")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -93,6 +97,27 @@ def base_path(site: Path) -> str:
     return "/"
 
 
+def site_url(site: Path) -> str:
+    """The site's URL (``https://host/base/``), from the sitemap's pages; empty without one."""
+    sitemaps = [site / "sitemap.xml", *sorted((site / "sitemaps").glob("*.xml"))]
+    locs = [
+        html.unescape(loc).strip()
+        for sitemap in sitemaps
+        if sitemap.is_file()
+        for loc in _ANY_LOC.findall(sitemap.read_text(encoding="utf-8", errors="replace"))
+    ]
+    common = os.path.commonprefix(locs) if locs else ""
+    return common.rsplit("/", 1)[0] + "/" if "://" in common else ""
+
+
+def xml_links(site: Path, file: str, prefix: str, base: str) -> list[str]:
+    """The page links of a feed or sitemap: ``<link href>`` and ``<loc>``, the site's own
+    absolute URLs made site-absolute (``/base/x/``) so ``resolve`` follows them."""
+    text = (site / file).read_text(encoding="utf-8", errors="replace")
+    found = [html.unescape(a or b).strip() for a, b in _XML_LINK.findall(text)]
+    return [base + url[len(prefix) :] if prefix and url.startswith(prefix) else url for url in found]
+
+
 def resolve(site: Path, file: str, url: str, base: str) -> tuple[str | None, str]:
     """The site file ``url`` (as written in ``file``) points at, and its ``#fragment``.
 
@@ -128,6 +153,9 @@ def check_links(site: Path, processes: int = 2) -> tuple[list[BrokenLink], int, 
     pages = _read_all(site, files, processes)
     anchors = {page.file: page.anchors for page in pages}
     base = base_path(site)
+    prefix = site_url(site)
+    feeds = sorted(path.relative_to(site).as_posix() for path in site.rglob("*.xml"))
+    pages += [PageLinks(file, tuple(xml_links(site, file, prefix, base)), frozenset()) for file in feeds]
     broken: list[BrokenLink] = []
     exists: dict[str, bool] = {}
     count = 0
@@ -150,7 +178,7 @@ def check_links(site: Path, processes: int = 2) -> tuple[list[BrokenLink], int, 
                 and fragment not in _anchors(site, target, anchors)
             ):
                 broken.append(BrokenLink(page.file, url, f"no anchor #{fragment} in {target}"))
-    return sorted(set(broken)), len(pages), count
+    return sorted(set(broken)), len(files), count
 
 
 def _anchors(site: Path, target: str, known: dict[str, frozenset[str]]) -> frozenset[str]:

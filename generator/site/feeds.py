@@ -1,11 +1,11 @@
-"""Atom feeds: the newest papers of the site, and the newest papers of each tag.
+"""Atom feeds: the newest papers of the site, and the newest papers of each tag that has any.
 
 "Newest" follows the dumps, never the clock: the newest dump first, the dump's own order within
-it, each paper placed by its last sighting. Every date comes from a dump header (``dump_dates``):
-a header without a year continues the years of the dumps before it, starting at
-``FALLBACK_YEAR``, so dates never run backwards in dump order; a dump without a date takes the
-previous dump's. The same dumps always give byte-identical feeds. feedgen stamps ``updated``
-with the current time unless told otherwise, so every ``updated`` here is set explicitly.
+it, each paper placed by its last sighting. Atom needs full dates; each is a dump's full date
+(``Dump.full_date``, ``ingest/dates.py``): the papers page's date when the file name has the
+year, else the date the file was added to the repository, else the file's modification time.
+No year is guessed. feedgen stamps ``updated`` with the current time unless told otherwise, so
+every ``updated`` here is set explicitly.
 """
 
 from __future__ import annotations
@@ -17,15 +17,12 @@ from datetime import UTC, datetime
 from feedgen.feed import FeedGenerator
 
 from generator.enrich import clean
-from generator.ingest.catalogue import Catalogue
-from generator.model import Dump, DumpDate, Paper
 from generator.enrich.taxonomy import Tag
+from generator.ingest.catalogue import Catalogue
+from generator.model import Dump, Paper
+from generator.site.coverage import tag_coverage
 
 FEED_SIZE = 50
-FALLBACK_YEAR = 2000
-"""Year of yearless dump dates before any dated dump (no file name carried a year)."""
-FALLBACK_DATE = datetime(FALLBACK_YEAR, 1, 1, tzinfo=UTC)
-"""Date of dumps without a date line before any dated dump, and of feeds when there is no dump."""
 SITE_FEED = "feed.xml"
 FEED_AUTHOR = "Hugging Face daily papers"
 """Atom wants an author per feed; the dumps name no paper authors, so the feed credits its source."""
@@ -40,33 +37,17 @@ def feed_path(tag: Tag | None = None) -> str:
 
 
 def dump_dates(dumps: Sequence[Dump]) -> dict[str, datetime]:
-    """A date for every dump, in dump order, never earlier than the dump before when guessed.
-
-    A yearless ``Mar 11`` after ``May 28, 2023`` is ``2024-03-11``: the year turned between them.
-    """
-    dates: dict[str, datetime] = {}
-    previous = FALLBACK_DATE
+    """Each dump's full date. A dump read from a file has one (``read_dumps``); one made in
+    code without it may still have a year of its own."""
+    dates = {}
     for dump in dumps:
-        date = dump.date
+        date = dump.full_date
+        if date is None and dump.date is not None and dump.date.year is not None:
+            date = datetime(dump.date.year, dump.date.month, dump.date.day, tzinfo=UTC)
         if date is None:
-            found = previous
-        elif date.year is not None:
-            found = _datetime(date.year, date)
-        else:
-            year = previous.year
-            while (found := _datetime(year, date)) < previous:
-                year += 1
-        dates[dump.name] = previous = found
+            raise ValueError(f"{dump.path}: no full date; read dumps with read_dumps")
+        dates[dump.name] = date
     return dates
-
-
-def _datetime(year: int, date: DumpDate) -> datetime:
-    """Midnight UTC of ``date`` in ``year``; Feb 29 moves to the next leap year."""
-    while True:
-        try:
-            return datetime(year, date.month, date.day, tzinfo=UTC)
-        except ValueError:
-            year += 1
 
 
 def newest_first(catalogue: Catalogue) -> list[Paper]:
@@ -117,12 +98,8 @@ class FeedWriter:
         feed.link(href=self.href(path, path), rel="self", type="application/atom+xml")
         feed.author({"name": FEED_AUTHOR})
         feed.generator("hf-papers-site")  # no version: an upgrade should not change every feed
-        # An empty feed (a tag no paper has yet) is as new as the newest dump.
-        feed.updated(
-            self.dates[shown[0].sources[-1].dump]
-            if shown
-            else max(self.dates.values(), default=FALLBACK_DATE)
-        )
+        # Dumps' full dates need not grow in dump order (a dated file name, then a file git dates).
+        feed.updated(max(self.dates[paper.sources[-1].dump] for paper in shown))
         for paper in shown:
             self.add_entry(feed, paper, path)
         return feed.atom_str(pretty=True).decode("utf-8")
@@ -143,11 +120,12 @@ class FeedWriter:
 
 
 def feed_files(catalogue: Catalogue, tags: Sequence[Tag], site_url: str = "") -> dict[str, str]:
-    """``feed.xml`` for the whole site and ``tags/<slug>/feed.xml`` for every tag."""
+    """``feed.xml`` for the whole site and ``tags/<slug>/feed.xml`` for every tag with papers
+    (``coverage.py``): a feed without entries would announce nothing."""
     writer = FeedWriter(tags, dump_dates(catalogue.dumps), site_url)
     papers = newest_first(catalogue)
     files = {feed_path(): writer.render(papers, "Newest papers", "The newest papers of the site's dumps.")}
-    for tag in tags:
+    for tag in tag_coverage(tags, catalogue.papers).shown:
         tagged = [paper for paper in papers if tag.name in paper.tags]
         files[feed_path(tag)] = writer.render(tagged, f"Newest papers: {tag.name}", tag.description, tag)
     return files

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from generator.enrich.taxonomy import Tag
 from generator.ingest.catalogue import Catalogue, title_key
 from generator.model import Dump, Paper
+from generator.site.coverage import Coverage, tag_coverage
 from generator.site.views import PaperViews
 
 OFTEN_WITH = 6
@@ -76,14 +77,9 @@ class SiteIndex:
         return result
 
     @cached_property
-    def tag_papers(self) -> dict[str, list[str]]:
-        """Each tag's papers, newest dump first (the order of the catalogue, reversed)."""
-        result: dict[str, list[str]] = {name: [] for name in self.tag_order}
-        for paper in reversed(self.catalogue.papers):
-            for name in paper.tags:
-                if name in result:
-                    result[name].append(paper.slug)
-        return result
+    def coverage(self) -> Coverage[Tag]:
+        """Each tag's papers, newest dump first; which tags have a page (``coverage.py``)."""
+        return tag_coverage(self.tags.values(), self.catalogue.papers)
 
     @cached_property
     def often_with(self) -> dict[str, list[tuple[str, int]]]:

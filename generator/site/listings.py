@@ -6,12 +6,12 @@ once per page depth and reused by every listing at that depth.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from generator.enrich.taxonomy import Tag
 from generator.site.index import SiteIndex
 from generator.site.pages import HTML_LISTING, PER_PAGE, html_text, pages_of, root_of
 
@@ -47,13 +47,17 @@ class Listings:
         if parts is None:
             listed = self.index.listed[slug]
             badge = ' <span class="paper-badge" title="Has a code link">code</span>' if listed.has_code else ""
-            tags = tuple(
-                (tag.name, f' <a class="paper-tag" href="{root}tags/{tag.slug}/">{escape(tag.name)}</a>')
-                for tag in listed.tags
-            )
+            tags = tuple((tag.name, self.tag_chip(tag, root)) for tag in listed.tags)
             parts = cache[slug] = (f'<li><a href="{root}papers/{slug}/">{listed.title_html}</a>{badge}', tags)
         head, tags = parts
         return head + "".join(link for name, link in tags if name != omit) + "</li>\n"
+
+    def tag_chip(self, tag: Tag, root: str) -> str:
+        """A tag as a listing shows it: a link to its page (a listed paper's tag always has one)."""
+        href = self.index.coverage.href(tag, root)
+        if href is None:
+            return f' <span class="paper-tag">{escape(tag.name)}</span>'
+        return f' <a class="paper-tag" href="{href}">{escape(tag.name)}</a>'
 
     def listing(self, src: str, slugs: Sequence[str], start: int = 1, omit: str | None = None) -> Markup:
         """An ordered list of papers for the page made of ``src``, numbered from ``start``."""
@@ -99,24 +103,31 @@ class Listings:
         return pages
 
     def tag_pages(self) -> dict[str, bytes]:
-        index = self.index
+        """A page (or pages) for each tag with papers, and the tags index: every tag of the
+        taxonomy with its description and count, linked where it has a page."""
+        index, coverage = self.index, self.index.coverage
         pages: dict[str, bytes] = {}
-        counts = {name: len(slugs) for name, slugs in index.tag_papers.items()}
-        for name, slugs in index.tag_papers.items():
-            tag = index.tags[name]
+        for tag in coverage.shown:
+            slugs = coverage.papers[tag.name]
             meta = {"title": html_text(tag.name), "description": html_text(tag.description), **HTML_LISTING}
-            often_with = [(index.tags[other], n) for other, n in index.often_with[name]]
+            often_with = [  # links from the site root: the template puts each page's root before
+                (index.tags[other], n, coverage.href(index.tags[other], ""))
+                for other, n in index.often_with[tag.name]
+                if coverage.has_page(other)
+            ]
             pages.update(
                 self.paginated(
-                    "tag.md.j2", f"tags/{tag.slug}", slugs, omit=name,
-                    meta=meta, tag=tag, count=counts[name], often_with=often_with,
+                    "tag.md.j2", coverage.base(tag), slugs, omit=tag.name,
+                    meta=meta, tag=tag, count=len(slugs), often_with=often_with,
                 )
             )  # fmt: skip
+        root = root_of("tags/index.md")
         pages["tags/index.md"] = self.render(
             "tags_index.md.j2",
             meta={"title": "Tags"},
-            root=root_of("tags/index.md"),
-            tags=[(index.tags[name], counts[name]) for name in index.tag_order],
+            root=root,
+            tags=[(tag, coverage.count(tag.name), coverage.href(tag, root)) for tag in coverage.entries],
+            used=len(coverage.shown),
             total=len(index.catalogue.papers),
             untagged=sum(1 for paper in index.catalogue.papers if not paper.tags),
         )
@@ -146,6 +157,8 @@ class Listings:
         """``code/``: papers with a code link, newest dump first, paginated like a tag."""
         papers = self.index.catalogue.papers
         slugs = [paper.slug for paper in reversed(papers) if self.index.listed[paper.slug].has_code]
+        if not slugs:  # no page that lists nothing: the home and stats pages then link none
+            return {}
         meta = {
             "title": "Papers with code",
             "description": "Papers whose abstract links a code repository.",
@@ -156,7 +169,8 @@ class Listings:
     def home_page(self) -> str:
         index = self.index
         papers = index.catalogue.papers
-        counts = Counter(name for paper in papers for name in paper.tags)
+        coverage = index.coverage
+        counts = {tag.name: coverage.count(tag.name) for tag in coverage.shown}
         top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:HOME_TOP_TAGS]
         newest = index.catalogue.dumps[-1] if index.catalogue.dumps else None
         return self.env.get_template("home.md.j2").render(
@@ -165,9 +179,9 @@ class Listings:
             site_name=self.site_name,
             papers=len(papers),
             dumps=len(index.catalogue.dumps),
-            tags=len([name for name in index.tag_order if counts[name]]),
+            tags=len(counts),
             with_code=sum(1 for listed in index.listed.values() if listed.has_code),
             newest=newest,
             newest_listing=self.listing("index.md", index.dump_papers[newest.name]) if newest else Markup(""),
-            top_tags=[(index.tags[name], count) for name, count in top],
+            top_tags=[(index.tags[name], count, coverage.href(index.tags[name], "")) for name, count in top],
         )

@@ -36,6 +36,7 @@ def environment() -> Environment:
         undefined=StrictUndefined,
     )
     env.filters["front_matter"] = front_matter
+    env.filters["counted"] = counted
     env.globals["quote_plus"] = quote_plus
     return env
 
@@ -88,6 +89,11 @@ def read_front_matter(source: str) -> tuple[dict, str] | None:
         except ValueError:
             return None
     return meta, body.lstrip("\n")
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 paper``, ``2 papers``: a count and its noun (the site's nouns take an ``s``)."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def html_text(value: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -13,7 +12,7 @@ from generator.enrich.taxonomy import Tag
 from generator.model import Dump
 from generator.site import charts
 from generator.site.index import SiteIndex
-from generator.site.pages import root_of
+from generator.site.pages import counted, root_of
 
 TOP_TAGS = 15
 """Tags in the "largest tags" chart."""
@@ -21,6 +20,10 @@ TREND_TAGS = 6
 """Tags whose share the trend chart follows."""
 TREND_POINTS = 24
 """Dumps are grouped into at most this many consecutive groups for the trend charts."""
+TREND_MIN_POINTS = 3
+"""Dumps a trend chart needs: one or two points drawn as a line would read as a trend."""
+COMPARE_MIN_DUMPS = 2
+"""Dumps the papers-per-dump chart needs: one bar compares nothing."""
 
 
 def dump_label(dump: Dump) -> str:
@@ -72,34 +75,42 @@ def papers_per_dump(index: SiteIndex) -> list[tuple[Dump, str, int, int]]:
 
 def ranked_tags(index: SiteIndex) -> list[tuple[Tag, int]]:
     """Every tag with papers, most papers first."""
-    counts = Counter(name for paper in index.catalogue.papers for name in paper.tags)
+    coverage = index.coverage
+    counts = {tag.name: coverage.count(tag.name) for tag in coverage.shown}
     return [(index.tags[name], n) for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def figures(index: SiteIndex, per_dump: list, top: list, groups: list[Group], trend: list, with_code: list) -> dict:
-    """The page's four SVG charts."""
+def figures(per_dump: list, top: list, groups: list[Group], trend: list, with_code: list) -> dict[str, str]:
+    """The page's SVG charts, each only where the site's size makes it meaningful: the page
+    says in a sentence why the others are not drawn."""
     labels = [group.first for group in groups]
-    return {
-        "per_dump": charts.stacked_bars(
+    drawn = {}
+    if len(per_dump) >= COMPARE_MIN_DUMPS:
+        drawn["per_dump"] = charts.stacked_bars(
             "chart-dumps",
             "Papers per dump, in dump order",
             [label for _, label, _, _ in per_dump],
             [(new, seen) for _, _, new, seen in per_dump],
             ("new", "seen before"),
-        ),
-        "top_tags": charts.horizontal_bars(
-            "chart-tags", f"The {len(top)} largest tags, by papers", [(tag.name, count) for tag, count in top]
-        ),
-        "trend": charts.line_chart(
+        )
+    if len(top) > 1:
+        drawn["top_tags"] = charts.horizontal_bars(
+            "chart-tags", f"The {len(top)} largest tags, by papers", [(tag.name, count) for tag, count, _ in top]
+        )
+    trends = len(groups) >= TREND_MIN_POINTS
+    if trends and trend:
+        largest = "largest tag" if len(trend) == 1 else f"{len(trend)} largest tags"
+        drawn["trend"] = charts.line_chart(
             "chart-trend",
-            f"Share of each dump group's papers in the {len(trend)} largest tags",
+            f"Share of each dump group's papers in the {largest}",
             labels,
             [(tag.name, values) for tag, values in trend],
-        ),
-        "code": charts.line_chart(
+        )
+    if trends and any(with_code):
+        drawn["code"] = charts.line_chart(
             "chart-code", "Share of each dump group's papers with a code link", labels, [("with code", with_code)]
-        ),
-    }
+        )
+    return drawn
 
 
 def stats_page(index: SiteIndex, env: Environment) -> str:
@@ -115,10 +126,12 @@ def stats_page(index: SiteIndex, env: Environment) -> str:
     with_code = [share(group.papers, lambda slug: index.listed[slug].has_code) for group in groups]
     code_count = sum(1 for item in index.listed.values() if item.has_code)
     total = len(index.catalogue.papers)
-    top = ranked[:TOP_TAGS]
+    root = root_of("stats/index.md")
+    top = [(tag, count, index.coverage.href(tag, root)) for tag, count in ranked[:TOP_TAGS]]
+    drawn = figures(per_dump, top, groups, trend, with_code)
     return env.get_template("stats.md.j2").render(
         meta={"title": "Stats", "description": "Papers per dump, the largest tags and their trends, code links."},
-        root=root_of("stats/index.md"),
+        root=root,
         total=total,
         dumps=len(dumps),
         code_count=code_count,
@@ -129,5 +142,10 @@ def stats_page(index: SiteIndex, env: Environment) -> str:
         trend=trend,
         with_code=with_code,
         group_size=max((len(dumps) + TREND_POINTS - 1) // TREND_POINTS, 1),
-        charts={name: Markup(svg) for name, svg in figures(index, per_dump, top, groups, trend, with_code).items()},
+        charts={name: Markup(drawn.get(name, "")) for name in ("per_dump", "top_tags", "trend", "code")},
+        compare_min=COMPARE_MIN_DUMPS,
+        too_few=(
+            f"A trend needs at least {TREND_MIN_POINTS} dumps; the site has {counted(len(groups), 'dump')} "
+            "so far, so no chart is drawn. The numbers are in the table below."
+        ),
     )
