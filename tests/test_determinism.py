@@ -8,7 +8,7 @@ One known difference, pinned by a strict xfail so a fix shows up:
   fragments were made stable, in 1.3.0). Search still works; the bytes differ.
 
 MkDocs writes the build date into ``sitemap.xml`` (``<lastmod>``) and the gzip header of
-``sitemap.xml.gz``; the papers plugin sets ``SOURCE_DATE_EPOCH`` to the newest dump's date, so
+``sitemap.xml.gz``; the papers plugin sets ``SOURCE_DATE_EPOCH`` to the newest dump's full date, so
 builds on different days agree.
 """
 

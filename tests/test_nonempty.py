@@ -70,8 +70,14 @@ def growing(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return steps
 
 
-def test_the_seed_site_has_no_empty_page_no_empty_feed_and_no_broken_link(seed_site: Path) -> None:
-    assert problems(seed_site) == ([], [])
+@pytest.mark.parametrize("site", ["seed_site", "hostile_site"])
+def test_the_seed_and_hostile_sites_show_nothing_empty_and_link_nothing_missing(
+    site: str, request: pytest.FixtureRequest
+) -> None:
+    assert problems(request.getfixturevalue(site)) == ([], [])
+
+
+def test_the_seed_site_has_a_page_and_a_feed_for_each_tag_with_papers_only(seed_site: Path) -> None:
     tag_pages = {path.parent.name for path in (seed_site / "tags").glob("*/index.html")}
     assert {path.parent.name for path in (seed_site / "tags").glob("*/feed.xml")} == tag_pages
     assert len(tag_pages) == 21  # of the taxonomy's 55 tags, those the seed's papers carry
