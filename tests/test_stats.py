@@ -196,6 +196,7 @@ def test_csv_quotes_commas_quotes_and_newlines() -> None:
         "last_dump": "001_x.txt",
         "last_date": "2024-05-28",
         "code_url": "https://github.com/a/b",
+        "first_seen": "2024-05-28",
     }
 
 
