@@ -17,10 +17,10 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from markupsafe import escape
 
+from generator.enrich import links
 from generator.model import Link
 
 # --- splitting math from text -------------------------------------------------------------------
@@ -259,12 +259,6 @@ def _unescape_url(url: str) -> str:
     return _ESCAPE.sub(r"\1", url.strip())
 
 
-def _href(url: str, label: str) -> str:
-    url, label = _unescape_url(url), label.strip()
-    same = _url_key(label if "://" in label else "https://" + label) == _url_key(url)
-    return url if not label or same else f"{label} ({url})"
-
-
 def _sub(pattern: re.Pattern[str], replacement: str | Callable[[re.Match[str]], str]) -> Callable[[str], str]:
     return lambda text: pattern.sub(replacement, text)
 
@@ -278,7 +272,7 @@ _ARGUMENT_COMMANDS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
     (re.compile(rf"\\textcolor{_BRACED_ARG}{_BRACED_ARG}"), lambda m: m[2]),
     (re.compile(rf"\\(?:textsuperscript|textsubscript){_BRACED_ARG}"), lambda m: _superscript(m[1])),
     (re.compile(rf"\{{\\?(?:{'|'.join(FONT_SWITCHES)})\s+([^{{}}]*)\}}"), lambda m: m[1]),
-    (re.compile(rf"\\href{_BRACED_ARG}{_BRACED_ARG}"), lambda m: _href(m[1], m[2])),
+    (re.compile(rf"\\href{_BRACED_ARG}{_BRACED_ARG}"), lambda m: links.href(_unescape_url(m[1]), m[2])),
     (re.compile(rf"\\url{_BRACED_ARG}"), lambda m: _unescape_url(m[1])),
     (re.compile(rf"\\footnote{_BRACED_ARG}"), lambda m: f" ({m[1].strip()})"),
     (re.compile(rf"\\SI{_BRACED_ARG}{_BRACED_ARG}"), lambda m: _si(m[1], m[2])),
@@ -314,58 +308,6 @@ _STEPS: tuple[tuple[tuple[str, ...], Callable[[str], str]], ...] = (
 _TRIGGERS = frozenset(trigger for triggers, _ in _STEPS for trigger in triggers)
 
 
-# --- URLs ---------------------------------------------------------------------------------------
-
-_URL = re.compile(r"https?://[A-Za-z0-9][^\s<>\"'`{}|\\^$]*")
-_TRAILING = ".,;:!?'\"]}*”’"
-
-
-def _find_urls(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each http(s) URL, trailing punctuation left outside."""
-    spans = []
-    for match in _URL.finditer(text):
-        url = match[0]
-        while url:
-            unbalanced = url[-1] == ")" and url.count("(") < url.count(")")
-            if url[-1] in _TRAILING or unbalanced:
-                url = url[:-1]
-            else:
-                break
-        if urlsplit(url).hostname:
-            spans.append((match.start(), match.start() + len(url)))
-    return spans
-
-
-def _url_key(url: str) -> str:
-    return url.lower().rstrip("/")
-
-
-def extract_links(text: str) -> tuple[Link, ...]:
-    """Every distinct http(s) URL of an abstract, in order, with a kind and a short label."""
-    cleaned = clean_tex(_normalise_space(text))
-    links: dict[str, Link] = {}
-    for start, end in _find_urls(cleaned):
-        url = cleaned[start:end]
-        links.setdefault(_url_key(url), _link(url))
-    return tuple(links.values())
-
-
-_CODE_HOSTS = ("github.com", "gitlab.com")
-
-
-def _link(url: str) -> Link:
-    parts = urlsplit(url)
-    host = (parts.hostname or "").removeprefix("www.")
-    path = [p for p in parts.path.split("/") if p]
-    if host in _CODE_HOSTS and len(path) >= 2:
-        return Link(url, "code", f"Code: {path[0]}/{path[1].removesuffix('.git')}")
-    return Link(url, "project", f"Project page: {_shorten(host + parts.path.rstrip('/'))}")
-
-
-def _shorten(text: str, limit: int = 48) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 # --- output forms -------------------------------------------------------------------------------
 
 # C0 controls also include Python-Markdown's placeholder markers (\x02, \x03).
@@ -383,6 +325,16 @@ def title_text(title: str) -> str:
 
 def _segments(text: str) -> list[tuple[bool, str]]:
     return split_math(_unwrap_math(_normalise_space(text)))
+
+
+def extract_links(text: str) -> tuple[Link, ...]:
+    """Every distinct http(s) URL of an abstract, in order, with a kind and a short label."""
+    cleaned = clean_tex(_normalise_space(text))
+    by_key: dict[str, Link] = {}
+    for start, end in links.find_urls(cleaned):
+        url = cleaned[start:end]
+        by_key.setdefault(links.url_key(url), links.link(url))
+    return tuple(by_key.values())
 
 
 def plain_text(text: str) -> str:
@@ -432,7 +384,7 @@ def _prose_html(text: str, *, link: bool) -> str:
     if not link:
         return _escape(text)
     parts, last = [], 0
-    for start, end in _find_urls(text):
+    for start, end in links.find_urls(text):
         url = _escape(text[start:end])
         parts += [_escape(text[last:start]), f'<a href="{url}" rel="nofollow noopener">{url}</a>']
         last = end
