@@ -32,14 +32,13 @@ from generator.enrich import clean
 from generator.enrich.mentions import find_mentions, mentioned_by
 from generator.enrich.related import (
     CANDIDATES,
-    MAX_DF,
     TERMS_PER_PAPER,
     nearest_papers,
     paper_text,
     related_papers,
-    tfidf_matrix,
     top_neighbours,
 )
+from generator.enrich.terms import MAX_DF, tfidf_matrix
 from generator.pipeline import read_catalogue
 from generator.site.views import clean_texts
 

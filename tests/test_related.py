@@ -11,18 +11,8 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from generator.enrich.related import (
-    MAX_DF,
-    STOP_WORDS,
-    TOKEN_PATTERN,
-    _first_seen,
-    _preprocess,
-    nearest_papers,
-    paper_text,
-    related_papers,
-    tfidf_matrix,
-    top_neighbours,
-)
+from generator.enrich.related import nearest_papers, paper_text, related_papers, top_neighbours
+from generator.enrich.terms import MAX_DF, STOP_WORDS, TOKEN_PATTERN, _first_seen, _preprocess, tfidf_matrix
 from generator.ingest.catalogue import build_catalogue
 from generator.ingest.parse import read_dumps as read_parsed
 from generator.site.views import clean_texts

@@ -1,10 +1,9 @@
 """Related papers: TF-IDF over title and abstract, cosine similarity, top-k per paper.
 
-The whole vectoriser setup is in ``tfidf_matrix``; ``count_terms`` does the counting
-scikit-learn's vectoriser would, to the same matrix bit for bit, several times faster.
-The exact product ``X @ X.T`` over the full vocabulary is slow at corpus size because of
-the frequent, weakly weighted terms and their long posting lists. So neighbours are
-found in two steps (``nearest_papers``):
+Each paper is a row of ``terms.tfidf_matrix``; this module finds its neighbours among the
+rows and the terms each pair shares. The exact product ``X @ X.T`` over the full vocabulary
+is slow at corpus size because of the frequent, weakly weighted terms and their long
+posting lists. So neighbours are found in two steps (``nearest_papers``):
 1. candidates: each paper keeps only its ``TERMS_PER_PAPER`` strongest weights
    (``prune_rows``, renormalised); the product of those pruned vectors, one block of
    rows at a time, gives each paper its ``CANDIDATES`` best other papers;
@@ -16,47 +15,15 @@ Memory is bounded by one block of the product, never an n-by-n matrix;
 
 from __future__ import annotations
 
-import re
-from array import array
-from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
 from sklearn.preprocessing import normalize
 
+from generator.enrich.terms import tfidf_matrix
 from generator.model import Related
 
-# Words every abstract uses whatever its subject; they would otherwise show up as the
-# "shared terms" of unrelated papers. ``max_df`` catches the domain-wide ones instead
-# ("diffusion" in a diffusion-only catalogue, which no fixed list could know).
-_PAPER_WORDS = """
-    propose proposed proposes method methods result results paper papers approach approaches
-    show shows shown demonstrate demonstrates demonstrated present presents presented introduce
-    introduces introduced novel new work works using use used uses based achieve achieves achieved
-    experiments experimental extensive outperform outperforms outperforming state-of-the-art sota
-    existing previous prior recent recently significant significantly effective effectively
-    efficient efficiently performance improve improves improved improving improvement improvements
-    address addresses task tasks study studies problem problems challenge challenges challenging
-    framework frameworks furthermore moreover additionally specifically particular particularly
-    various different including key code available https http github com www project page
-    abstract finally first second simple well also however thus lead leads leading enable enables
-    enabling allow allows provide provides providing superior compared comparison baseline baselines
-    demonstrating showing remains remain large-scale high-quality wide range make makes like
-    useful establish formulate designed leverage leverages leveraging traditional consider considers
-    single strategy according values come systematically flexible application applications settings
-    able aims aim just way ways important crucial role fundamental despite given often widely
-"""
-PAPER_WORDS = frozenset(_PAPER_WORDS.split())
-STOP_WORDS = sorted(ENGLISH_STOP_WORDS | PAPER_WORDS)
-_STOP_SET = frozenset(STOP_WORDS)
-
-# A token is two or more word characters, hyphenated compounds kept whole ("text-to-3d",
-# "dpm-solver-v3").
-TOKEN_PATTERN = r"(?u)\b\w[\w-]*\w\b"
-# A term in more than this share of the papers says nothing about any of them.
-MAX_DF = 0.3
 TERMS_PER_PAPER = 60
 CANDIDATES = 24
 SHARED_TERMS = 3
@@ -66,168 +33,11 @@ TAIL_RATIO = 0.5
 BLOCK_ROWS = 512  # rows per product block: 512 x 28k float32 is 58 MB
 SCORE_DIGITS = 4
 
-_NUMBER = re.compile(r"[\d_-]+")  # a token that is a number
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_LATEX_UMLAUT = re.compile(r'\\"\{?([aeiouAEIOU])\}?')
-_UMLAUT = str.maketrans("aeiouAEIOU", "äëïöüÄËÏÖÜ")
-
-
-def _preprocess(text: str) -> str:
-    """Lower-case, drop URLs, and read LaTeX umlauts (``Schr\\"odinger``) as letters."""
-    if '\\"' in text:
-        text = _LATEX_UMLAUT.sub(lambda m: m.group(1).translate(_UMLAUT), text)
-    if "http" in text or "www." in text:
-        text = _URL.sub(" ", text)
-    return text.lower()
-
 
 def paper_text(title: str, abstract: str) -> str:
     """What related lists and the map compare: a paper's clean title and abstract, one text.
     The build, the tests and ``bench/bench_links.py`` all make their input with it."""
     return f"{title}\n{abstract}"
-
-
-def tfidf_matrix(texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray]:
-    """L2-normalised TF-IDF rows (float32) and the term of each column.
-
-    The same matrix, to the bit, as ``TfidfVectorizer(preprocessor=_preprocess,
-    token_pattern=TOKEN_PATTERN, stop_words=STOP_WORDS, ngram_range=(1, 2),
-    sublinear_tf=True, min_df=2, max_df=MAX_DF, dtype=np.float32)`` (``max_df`` 2 for tiny
-    catalogues), with the terms holding a number dropped and the rows renormalised; only
-    the counting is ``count_terms``'s own, as the vectoriser's is a Python loop over
-    every unigram and bigram (most of them seen once). ``tests/test_related.py`` checks
-    the two agree.
-
-    Raises ValueError when no term is shared by two papers (tiny catalogues).
-    """
-    n = len(texts)
-    max_df = MAX_DF * n if MAX_DF * n >= 2 else 2
-    counts, terms, numeric = count_terms(texts, min_df=2, max_df=max_df)
-    matrix = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
-    # The token pattern keeps numbers ("2023", "100") for speed; drop any term with one.
-    if numeric.any():
-        matrix, terms = normalize(matrix[:, ~numeric], copy=False), terms[~numeric]
-    return matrix.tocsr(), terms
-
-
-def count_terms(
-    texts: Sequence[str], *, min_df: int, max_df: float
-) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
-    """Counts of the unigrams and bigrams in at least ``min_df`` and at most ``max_df`` texts.
-
-    Returns the float32 count matrix, its terms (sorted, as columns), and which terms hold
-    a number. Bigrams join neighbours once stop words are gone, and each row stores its
-    entries in the order the terms first appear in the corpus: both as the vectoriser
-    does, so that the TF-IDF sums add up in the same order.
-    """
-    find_tokens = re.compile(TOKEN_PATTERN).findall
-    index: defaultdict[str, int] = defaultdict()  # word -> id, new words numbered as met
-    index.default_factory = index.__len__
-    token_ids = array("q")  # ids, not the token strings: those would take 100s of MB
-    lengths = []
-    for text in texts:
-        found = find_tokens(_preprocess(text))
-        lengths.append(len(found))
-        token_ids.extend(map(index.__getitem__, found))
-    ids = np.frombuffer(token_ids, dtype=np.int64)
-    words = list(index)
-    stop = np.array([word in _STOP_SET for word in words], dtype=bool)
-    number = np.array([_NUMBER.fullmatch(word) is not None for word in words], dtype=bool)
-    docs = np.repeat(np.arange(len(texts)), lengths)
-    wanted = ~stop[ids]
-    ids, docs = ids[wanted], docs[wanted]
-    del token_ids, wanted
-
-    # Term keys: a word's id, or for a bigram V + first * V + second (V words), laid out
-    # text by text, its unigrams then its bigrams: the order the vectoriser sees them in.
-    size = len(words)
-    starts = np.flatnonzero(docs[1:] == docs[:-1])  # of bigrams
-    unigrams = np.bincount(docs, minlength=len(texts))
-    bigrams = np.bincount(docs[starts], minlength=len(texts))
-    keys = np.empty(len(ids) + len(starts), np.int64)
-    keys[np.arange(len(ids)) + (np.cumsum(bigrams) - bigrams)[docs]] = ids
-    keys[np.arange(len(starts)) + np.cumsum(unigrams)[docs[starts]]] = (
-        size + ids[starts] * size + ids[starts + 1]
-    )
-    del ids, docs, starts
-    by_rank, ranks = _first_seen(keys)
-    del keys
-    # One cell per (text, term), as text * T + rank (T terms); sorted, they are the
-    # matrix's entries, row by row, each row in order of first appearance.
-    ranks += np.repeat(np.arange(len(texts)) * len(by_rank), unigrams + bigrams)
-    cells, tf = np.unique(ranks, return_counts=True)
-    del ranks
-    rows, ranks = np.divmod(cells, len(by_rank))
-    del cells
-    df = np.bincount(ranks, minlength=len(by_rank))
-    if max_df < min_df:
-        raise ValueError("max_df corresponds to fewer texts than min_df")
-    kept = (df >= min_df) & (df <= max_df)
-    if not kept.any():
-        raise ValueError("no term is in enough texts")
-
-    kept_keys = by_rank[kept]
-    firsts, seconds = np.divmod(kept_keys - size, size)
-    unigram = kept_keys < size
-    names = [
-        words[key] if is_word else f"{words[a]} {words[b]}"
-        for key, is_word, a, b in zip(
-            kept_keys.tolist(), unigram.tolist(), firsts.tolist(), seconds.tolist(), strict=True
-        )
-    ]
-    alphabetical = sorted(range(len(names)), key=names.__getitem__)
-    column = np.full(len(by_rank), -1, np.int64)
-    column[np.flatnonzero(kept)[alphabetical]] = np.arange(len(names))
-    columns = column[ranks]
-    stored = columns >= 0
-    counts = sp.csr_matrix(
-        (
-            tf[stored].astype(np.float32),
-            columns[stored].astype(np.int32),
-            np.concatenate(([0], np.cumsum(np.bincount(rows[stored], minlength=len(texts))))),
-        ),
-        shape=(len(texts), len(names)),
-    )
-    numeric = np.where(unigram, number[np.where(unigram, kept_keys, 0)], False)
-    numeric |= ~unigram & (number[np.maximum(firsts, 0)] | number[np.maximum(seconds, 0)])
-    terms = np.array(names, dtype=object)[alphabetical]
-    return counts, terms, numeric[alphabetical]
-
-
-def _first_seen(keys: np.ndarray, bits: int = 63) -> tuple[np.ndarray, np.ndarray]:
-    """Each distinct key ranked by its first place in ``keys``: the keys by rank, and the
-    rank of every element of ``keys``.
-
-    Sorting keys packed with their positions is much faster than the stable ``argsort``
-    ``np.unique(..., return_index=True)`` needs; when the two do not fit in ``bits`` bits,
-    ``np.unique`` it is. Memory matters as much as time here (millions of keys), hence
-    the in-place steps.
-    """
-    count = len(keys)
-    shift = max(count - 1, 0).bit_length()
-    if count == 0 or int(keys.max()).bit_length() + shift > bits:
-        unique, group = np.unique(keys, return_inverse=True)
-        first = np.full(len(unique), count)
-        np.minimum.at(first, group, np.arange(count))
-    else:
-        packed = keys << shift
-        packed |= np.arange(count)
-        packed.sort()
-        positions = packed & ((1 << shift) - 1)
-        packed >>= shift  # the keys, sorted
-        starts = np.ones(count, dtype=bool)
-        np.not_equal(packed[1:], packed[:-1], out=starts[1:])
-        unique, first = packed[starts], positions[starts]
-        del packed
-        group = np.empty(count, np.int64)
-        group[positions] = np.cumsum(starts) - 1
-        del positions, starts
-    is_first = np.zeros(count, dtype=bool)
-    is_first[first] = True
-    rank_of_group = (np.cumsum(is_first) - 1)[first]
-    by_rank = np.empty_like(unique)
-    by_rank[rank_of_group] = unique
-    return by_rank, rank_of_group[group]
 
 
 def prune_rows(matrix: sp.csr_matrix, keep: int = TERMS_PER_PAPER) -> sp.csr_matrix:
