@@ -13,15 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.cli import contribute
+from generator.cli import add
+from generator.cli.add import next_dump_name
 from generator.cli.commands import main
-from generator.cli.contribute import (
-    CatalogueDiff,
-    catalogue_at_ref,
-    diff_catalogues,
-    format_diff,
-    next_dump_name,
-)
+from generator.cli.diff import CatalogueDiff, catalogue_at_ref, diff_catalogues, diff_refs, format_diff
 from generator.ingest.catalogue import build_catalogue
 from generator.ingest.parse import parse_dump, parse_text
 from tests.conftest import FIXTURES, ROOT
@@ -38,7 +33,7 @@ def dumps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder.mkdir()
     shutil.copy(CASES / "base_0001_2026-05-01.txt", folder / "000_x.txt")
     shutil.copy(CASES / "base_0002_2026-05-02.txt", folder / "003_y.txt")
-    monkeypatch.setattr(contribute, "current_date", lambda: TODAY)
+    monkeypatch.setattr(add, "current_date", lambda: TODAY)
     return folder
 
 
@@ -134,13 +129,11 @@ def test_add_refuses_to_overwrite(dumps: Path) -> None:
     target = dumps / "0004_2026-06-03.txt"
     target.write_text("keep me")
     (dumps / "0002_z.txt").write_text("x")  # numbering alone would not reach 0004 again
-    result = contribute.add_dump(
-        CASES / "normalised_paste.txt", dumps, today=lambda: TODAY, display="paste.txt"
-    )
+    result = add.add_dump(CASES / "normalised_paste.txt", dumps, today=lambda: TODAY, display="paste.txt")
     assert result.written == dumps / "0005_2026-06-03.txt"
     # Two adds racing for one name: the second must not overwrite the first.
     with pytest.raises(FileExistsError):
-        contribute.write_new(target, "new text")
+        add.write_new(target, "new text")
     assert target.read_text() == "keep me"
     assert not [p for p in dumps.iterdir() if p.name.startswith(".add-")]
 
@@ -226,7 +219,7 @@ def test_catalogue_at_ref_reads_git_not_the_working_tree(repo: Path) -> None:
 
 
 def test_diff_finds_every_category(repo: Path) -> None:
-    diff, problems = contribute.diff_refs("base", Path("dumps"))
+    diff, problems = diff_refs("base", Path("dumps"))
     assert problems == ()
     assert isinstance(diff, CatalogueDiff)
     assert titles(diff.new) == ["A Fast Optimiser for Diffusion Models", "Sparse Attention for Long Document"]

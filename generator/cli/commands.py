@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.cli.contribute import GitError, add_dump, diff_refs, format_diff
+from generator.cli.add import add_dump
+from generator.cli.diff import GitError, diff_refs, format_diff
 from generator.enrich.taxonomy import TaxonomyError, default_path, load_taxonomy
 from generator.ingest.catalogue import build_catalogue
 from generator.ingest.parse import dump_files, dump_sort_key, read_dumps

@@ -246,6 +246,11 @@ def parse_text(text: str, name: str, path: str) -> ParseResult:
     return ParseResult(Dump(name, path, date, tuple(entries)), tuple(problems))
 
 
+def entry_texts(dump: Dump) -> list[tuple[str, str]]:
+    """Title and abstract of each entry, in order: what a dump says, its line numbers aside."""
+    return [(e.title, e.abstract) for e in dump.entries]
+
+
 def format_dump(date: DumpDate | None, entries: Iterable[tuple[str, str]]) -> str:
     """The canonical text of a dump: header, date line, then title and abstract paragraphs.
 
