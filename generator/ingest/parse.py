@@ -153,72 +153,79 @@ def shorten(text: str, width: int = 60) -> str:
 
 def pair_entries(body: list[Paragraph], path: str) -> tuple[list[Entry], list[Problem]]:
     """Walk paragraphs as title, abstract, title, abstract... reporting what breaks the rhythm."""
-    entries: list[Entry] = []
-    problems: list[Problem] = []
-    title: Paragraph | None = None
-    orphan = False  # the previous paragraph was reported as a broken title: its abstract follows
+    walk = _Pairing(path)
     for para in body:
+        walk.read(para)
+    return walk.finish()
+
+
+class _Pairing:
+    """Where ``pair_entries`` is in its walk: the entries and problems so far, and the title
+    waiting for its abstract."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.entries: list[Entry] = []
+        self.problems: list[Problem] = []
+        self.title: Paragraph | None = None
+        self.orphan = False  # the previous paragraph was reported as a broken title: its abstract follows
+
+    def read(self, para: Paragraph) -> None:
+        """One paragraph: the abstract of the waiting title, or else where a title belongs."""
         if len(para.text) > MAX_PARAGRAPH:
-            problems.append(
-                Problem(
-                    path,
-                    para.line,
-                    f"paragraph of {len(para.text):,} characters is longer than the "
-                    f"{MAX_PARAGRAPH:,} allowed; is it several paragraphs without blank lines?",
-                )
+            self.report(
+                para.line,
+                f"paragraph of {len(para.text):,} characters is longer than the "
+                f"{MAX_PARAGRAPH:,} allowed; is it several paragraphs without blank lines?",
             )
-            title = None
-            continue
-        if title is None:
-            if para.text in CHROME or is_date_line(para.text):
-                continue  # a second page pasted below the first repeats its chrome
-            if not looks_like_abstract(para.text):
-                title, orphan = para, False
-            elif orphan:
-                orphan = False  # the abstract of the title just reported; one message is enough
-            elif not looks_like_prose(para.text):
-                orphan = True
-                problems.append(
-                    Problem(
-                        path,
-                        para.line,
-                        f"paragraph of {len(para.text)} characters is too long to be a title "
-                        f"(titles are at most {TITLE_MAX}); is a blank line missing?",
-                    )
-                )
-            elif entries:
-                previous = entries[-1]
-                problems.append(
-                    Problem(
-                        path,
-                        para.line,
-                        f"two abstracts in a row: this paragraph follows the abstract of "
-                        f"'{shorten(previous.title)}' (line {previous.line}); is its title missing?",
-                    )
-                )
-            else:
-                problems.append(
-                    Problem(path, para.line, "abstract without a title: the paragraph before it is missing")
-                )
-            continue
-        if looks_like_title(para.text):
-            problems.append(
-                Problem(
-                    path,
-                    title.line,
-                    f"title '{shorten(title.text)}' has no abstract after it "
-                    f"(line {para.line} looks like the next title)",
-                )
+            self.title = None
+        elif self.title is None:
+            self.read_title(para)
+        elif looks_like_title(para.text):
+            self.report(
+                self.title.line,
+                f"title '{shorten(self.title.text)}' has no abstract after it "
+                f"(line {para.line} looks like the next title)",
             )
-            title = para
-            continue
-        entries.append(Entry(title.text, para.text, title.line, para.line))
-        title = None
-    if title is not None:
-        problems.append(
-            Problem(path, title.line, f"title '{shorten(title.text)}' has no abstract after it (end of file)")
-        )
-    return entries, problems
+            self.title = para
+        else:
+            self.entries.append(Entry(self.title.text, para.text, self.title.line, para.line))
+            self.title = None
+
+    def read_title(self, para: Paragraph) -> None:
+        """A paragraph where a title belongs: a title, repeated page chrome, or a stray abstract."""
+        if para.text in CHROME or is_date_line(para.text):
+            return  # a second page pasted below the first repeats its chrome
+        if not looks_like_abstract(para.text):
+            self.title, self.orphan = para, False
+        elif self.orphan:
+            self.orphan = False  # the abstract of the title just reported; one message is enough
+        elif not looks_like_prose(para.text):
+            self.orphan = True
+            self.report(
+                para.line,
+                f"paragraph of {len(para.text)} characters is too long to be a title "
+                f"(titles are at most {TITLE_MAX}); is a blank line missing?",
+            )
+        elif self.entries:
+            previous = self.entries[-1]
+            self.report(
+                para.line,
+                f"two abstracts in a row: this paragraph follows the abstract of "
+                f"'{shorten(previous.title)}' (line {previous.line}); is its title missing?",
+            )
+        else:
+            self.report(para.line, "abstract without a title: the paragraph before it is missing")
+
+    def finish(self) -> tuple[list[Entry], list[Problem]]:
+        """The entries and problems, once a title left waiting at the end is reported."""
+        if self.title is not None:
+            message = f"title '{shorten(self.title.text)}' has no abstract after it (end of file)"
+            self.report(self.title.line, message)
+        return self.entries, self.problems
+
+    def report(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
 
 
 def parse_text(text: str, name: str, path: str) -> ParseResult:
