@@ -39,13 +39,9 @@ MAX_PARAGRAPH = 100_000
 
 
 @dataclass(frozen=True, slots=True)
-class Paragraph:
-    text: str
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
 class ParseResult:
+    """One dump as parsed, and every problem found in it (errors and warnings)."""
+
     dump: Dump
     problems: tuple[Problem, ...]
 
@@ -77,6 +73,14 @@ def decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
         )
     text = text.removeprefix("\ufeff")
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """Lines between blank lines, joined by a space, and the line the first one is on."""
+
+    text: str
+    line: int
 
 
 def paragraphs(text: str) -> list[Paragraph]:
