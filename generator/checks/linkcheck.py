@@ -14,7 +14,6 @@ parse: a 28,000-page site is checked in well under a minute on two cores.
 
 from __future__ import annotations
 
-import argparse
 import html
 import os
 import re
@@ -23,6 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from generator.checks.report import is_built_site, report, site_arguments
 
 EXTERNAL_SCHEMES = frozenset({"http", "https", "mailto", "tel", "data"})
 _RAW_TEXT = re.compile(r"(<(script|style)\b[^>]*>).*?</\2\s*>", re.IGNORECASE | re.DOTALL)
@@ -198,22 +199,13 @@ def _read_all(site: Path, files: Sequence[str], processes: int) -> list[PageLink
 
 
 def main(argv: Iterable[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m generator.checks.linkcheck", description=__doc__.splitlines()[0]
-    )
-    parser.add_argument("site", type=Path, help="a built site folder (mkdocs build -d SITE_DIR)")
+    parser = site_arguments("generator.checks.linkcheck", __doc__)
     parser.add_argument("--processes", type=int, default=min(2, os.cpu_count() or 1))
     args = parser.parse_args(list(argv) if argv is not None else None)
-    if not args.site.is_dir():
-        print(
-            f"{args.site}: not a folder; build the site first (mkdocs build -d {args.site})", file=sys.stderr
-        )
+    if not is_built_site(args.site):
         return 2
     broken, pages, links = check_links(args.site, args.processes)
-    for link in broken:
-        print(link)
-    print(f"{pages} pages, {links} links, {len(broken)} broken", file=sys.stderr)
-    return 1 if broken else 0
+    return report(broken, f"{pages} pages, {links} links, {len(broken)} broken")
 
 
 if __name__ == "__main__":

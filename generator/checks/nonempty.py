@@ -8,12 +8,12 @@ theme's chrome; links to missing pages are the link checker's (``linkcheck.py``)
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+from generator.checks.report import Violation, is_built_site, report, site_arguments
 
 _ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">(.*?)</article>', re.DOTALL)
 _EMPTY_ELEMENT = re.compile(
@@ -25,43 +25,32 @@ _ATOM_FEED = re.compile(r"<feed\b[^>]*http://www\.w3\.org/2005/Atom")
 _ENTRY = re.compile(r"<entry\b")
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Empty:
-    """Something of ``file`` (relative to the site) that shows nothing."""
-
-    file: str
-    what: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.what}"
-
-
-def page_gaps(page: str, file: str) -> list[Empty]:
+def page_gaps(page: str, file: str) -> list[Violation]:
     """The empty elements and the empty ``<h2>`` sections of a page's content."""
     found = []
     for content in _ARTICLE.findall(page):
         for match in _EMPTY_ELEMENT.finditer(content):
-            found.append(Empty(file, f"empty <{match.group(1).lower()}>"))
+            found.append(Violation(file, f"empty <{match.group(1).lower()}>"))
         sections = _HEADING.split(content)
         # [before, title 1, body 1, title 2, body 2, ...]
         for title, body in zip(sections[1::2], sections[2::2], strict=True):
             if not _TAGS.sub("", body).strip() and "<svg" not in body and "<canvas" not in body:
-                found.append(Empty(file, f"section {_TAGS.sub('', title).strip()!r} shows nothing"))
+                found.append(Violation(file, f"section {_TAGS.sub('', title).strip()!r} shows nothing"))
     return found
 
 
-def feed_gaps(feed: str, file: str) -> list[Empty]:
+def feed_gaps(feed: str, file: str) -> list[Violation]:
     """An Atom feed without entries."""
     if _ATOM_FEED.search(feed) and not _ENTRY.search(feed):
-        return [Empty(file, "feed without entries")]
+        return [Violation(file, "feed without entries")]
     return []
 
 
-def check_site(site: Path) -> tuple[list[Empty], int, int]:
+def check_site(site: Path) -> tuple[list[Violation], int, int]:
     """Everything of ``site`` that shows nothing; also the counts of pages and feeds read."""
     pages = sorted(site.rglob("*.html"))
     feeds = sorted(site.rglob("*.xml"))
-    found: list[Empty] = []
+    found: list[Violation] = []
     for path in pages:
         found += page_gaps(
             path.read_text(encoding="utf-8", errors="replace"), path.relative_to(site).as_posix()
@@ -74,21 +63,13 @@ def check_site(site: Path) -> tuple[list[Empty], int, int]:
 
 
 def main(argv: Iterable[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m generator.checks.nonempty", description=__doc__.splitlines()[0]
+    args = site_arguments("generator.checks.nonempty", __doc__).parse_args(
+        list(argv) if argv is not None else None
     )
-    parser.add_argument("site", type=Path, help="a built site folder (mkdocs build -d SITE_DIR)")
-    args = parser.parse_args(list(argv) if argv is not None else None)
-    if not args.site.is_dir():
-        print(
-            f"{args.site}: not a folder; build the site first (mkdocs build -d {args.site})", file=sys.stderr
-        )
+    if not is_built_site(args.site):
         return 2
     found, pages, feeds = check_site(args.site)
-    for item in found:
-        print(item)
-    print(f"{pages} pages, {feeds} feeds, {len(found)} showing nothing", file=sys.stderr)
-    return 1 if found else 0
+    return report(found, f"{pages} pages, {feeds} feeds, {len(found)} showing nothing")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import lxml.html
@@ -39,21 +38,10 @@ from generator.checks.paper_page import (
     page_problems,
     script_key,
 )
+from generator.checks.report import Violation
 from generator.enrich import clean
 from generator.ingest.catalogue import build_catalogue
 from generator.ingest.parse import dump_files, read_dumps
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Violation:
-    """One thing wrong in a built site, named by the file it is in (relative to the site)."""
-
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
-
 
 # --- the whole site -----------------------------------------------------------------------------
 
