@@ -54,8 +54,9 @@ def link(url: str) -> Link:
     path = [p for p in parts.path.split("/") if p]
     if host in _CODE_HOSTS and len(path) >= 2:
         return Link(url, "code", f"Code: {path[0]}/{path[1].removesuffix('.git')}")
-    return Link(url, "project", f"Project page: {_shorten(host + parts.path.rstrip('/'))}")
+    return Link(url, "project", f"Project page: {_cut_url(host + parts.path.rstrip('/'))}")
 
 
-def _shorten(text: str, limit: int = 48) -> str:
+def _cut_url(text: str, limit: int = 48) -> str:
+    """A URL as a link label shows it: at most ``limit`` characters, "…" when cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

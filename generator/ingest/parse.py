@@ -151,7 +151,8 @@ def looks_like_abstract(text: str) -> bool:
     return len(text) > TITLE_MAX or (len(text) > MIN_ABSTRACT and text.endswith(".") and ". " in text)
 
 
-def shorten(text: str, width: int = 60) -> str:
+def excerpt(text: str, width: int = 60) -> str:
+    """The start of ``text`` as a message quotes it: at most ``width`` characters, "…" when cut."""
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
@@ -188,7 +189,7 @@ class _Pairing:
         elif looks_like_title(para.text):
             self.report(
                 self.title.line,
-                f"title '{shorten(self.title.text)}' has no abstract after it "
+                f"title '{excerpt(self.title.text)}' has no abstract after it "
                 f"(line {para.line} looks like the next title)",
             )
             self.title = para
@@ -216,7 +217,7 @@ class _Pairing:
             self.report(
                 para.line,
                 f"two abstracts in a row: this paragraph follows the abstract of "
-                f"'{shorten(previous.title)}' (line {previous.line}); is its title missing?",
+                f"'{excerpt(previous.title)}' (line {previous.line}); is its title missing?",
             )
         else:
             self.report(para.line, "abstract without a title: the paragraph before it is missing")
@@ -224,7 +225,7 @@ class _Pairing:
     def finish(self) -> tuple[list[Entry], list[Problem]]:
         """The entries and problems, once a title left waiting at the end is reported."""
         if self.title is not None:
-            message = f"title '{shorten(self.title.text)}' has no abstract after it (end of file)"
+            message = f"title '{excerpt(self.title.text)}' has no abstract after it (end of file)"
             self.report(self.title.line, message)
         return self.entries, self.problems
 
