@@ -33,6 +33,11 @@ def search_dir(out_dir: Path) -> Path:
     return out_dir.with_name(out_dir.name + "-search")
 
 
+def map_dir(out_dir: Path) -> Path:
+    """Where the map's layout is kept across builds (``layout.stable_layout``), beside ``out_dir``."""
+    return out_dir.with_name(out_dir.name + "-map")
+
+
 def input_fingerprint(dumps_dir: Path, taxonomy_path: Path, settings: Settings) -> str:
     """A hash of everything generation reads: dumps, taxonomy, the generator's own code, settings."""
     digest = hashlib.sha256(json.dumps(settings.__dict__, sort_keys=True).encode())
@@ -130,7 +135,7 @@ def regenerate(
     tagged = functools.partial(search_ready, search_dir(out_dir)) if search_ready else documents.update
     generated = generate(
         dumps_dir, taxonomy_path, settings=settings, root=root, timer=timer,
-        enrichments=enrichments, on_search_documents=tagged,
+        enrichments=functools.partial(enrichments, map_cache=map_dir(out_dir)), on_search_documents=tagged,
     )  # fmt: skip
     if generated.errors:
         return None, generated.problems

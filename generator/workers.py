@@ -15,6 +15,7 @@ import os
 from collections.abc import Sequence
 from contextlib import suppress
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # a no-op build should not load numpy
@@ -42,23 +43,24 @@ def related_lists(docs: Docs) -> dict[str, tuple[Related, ...]]:
     return related_papers(docs)
 
 
-def map_layout(texts: Sequence[str]) -> np.ndarray:
-    from generator.enrich.layout import map_points
+def map_layout(docs: Docs, map_cache: Path | None) -> np.ndarray:
+    from generator.enrich.layout import stable_layout, tfidf_svd
 
-    return map_points(texts)
+    return stable_layout([slug for slug, _ in docs], tfidf_svd([text for _, text in docs]), map_cache)
 
 
 class InProcess:
     """Both answers computed here, when first asked for."""
 
-    def __init__(self, docs: Docs) -> None:
+    def __init__(self, docs: Docs, map_cache: Path | None = None) -> None:
         self.docs = docs
+        self.map_cache = map_cache
 
     def related(self) -> dict[str, tuple[Related, ...]]:
         return related_lists(self.docs)
 
     def layout(self) -> np.ndarray:
-        return map_layout([text for _, text in self.docs])
+        return map_layout(self.docs, self.map_cache)
 
     def close(self) -> None:
         pass
@@ -67,10 +69,12 @@ class InProcess:
 class SecondCore:
     """Both answers computed in one spawned process, in order: related lists, then the layout."""
 
-    def __init__(self, docs: Docs) -> None:
+    def __init__(self, docs: Docs, map_cache: Path | None = None) -> None:
         context = multiprocessing.get_context("spawn")
         self._answers, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=serve, args=(sender, list(docs)), name="papers-worker")
+        self._process = context.Process(
+            target=serve, args=(sender, list(docs), map_cache), name="papers-worker"
+        )
         self._process.start()
         sender.close()
         self._related: dict[str, tuple[Related, ...]] | None = None
@@ -103,22 +107,24 @@ class SecondCore:
         self._answers.close()
 
 
-def serve(answers: Connection, docs: list[tuple[str, str]]) -> None:
+def serve(answers: Connection, docs: list[tuple[str, str]], map_cache: Path | None = None) -> None:
     """The worker process: send the related lists, then the map's layout, then end.
 
-    Memory is handed back between the two: the map's layout runs beside Pagefind's peak."""
+    Memory is handed back between the two: the map's layout runs beside Pagefind's peak. The
+    layout is kept in ``map_cache`` (``layout.stable_layout``), so existing papers stay put."""
     one_thread()
     try:
         answers.send(("answer", related_lists(docs)))
-        from generator.enrich.layout import layout, tfidf_svd
+        from generator.enrich.layout import stable_layout, tfidf_svd
 
+        slugs = [slug for slug, _ in docs]
         texts = [text for _, text in docs]
         docs.clear()
         give_back_freed_memory()
         features = tfidf_svd(texts)
         texts.clear()
         give_back_freed_memory()
-        answers.send(("answer", layout(features)))
+        answers.send(("answer", stable_layout(slugs, features, map_cache)))
     except Exception as error:  # the build reports it where it waits
         answers.send(("error", error))
     finally:

@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from generator.enrich import layout
+from generator.site import map as site_map
+from tests.conftest import ROOT
 
 POINTS_BUDGET = 2_000_000  # bytes of points.json at the corpus's 28,228 papers
 CORPUS_PAPERS = 28_228
@@ -39,29 +41,82 @@ def test_projection_is_deterministic_and_quantised() -> None:
     assert np.array_equal(first, second)
     assert first.shape == (len(TEXTS), 2)
     assert first.min() >= 0 and first.max() <= layout.GRID - 1
-    assert first.max() == layout.GRID - 1 or first.min() == 0  # the map fills the grid
+    # The map fills the grid but for the margin left for papers placed later.
+    margin = round(layout.MARGIN * (layout.GRID - 1))
+    assert first.max() == layout.GRID - 1 - margin or first.min() == margin
 
 
-def test_landmarks_place_every_paper_near_its_topic() -> None:
+SLUGS = [f"paper-{n}" for n in range(len(TEXTS))]
+
+
+def test_no_paper_moves_when_papers_are_added_to_a_cached_map(tmp_path: Path) -> None:
     features = layout.tfidf_svd(TEXTS)
-    coords = layout.embed(features, landmarks=9)
-    assert np.isfinite(coords).all()
-    assert np.array_equal(coords, layout.embed(features, landmarks=9))
-    # A placed paper's nearest landmark shares its topic (6 papers per topic, in order).
-    chosen = set(np.sort(np.random.default_rng(layout.SEED).choice(len(TEXTS), 9, replace=False)).tolist())
-    for i in set(range(len(TEXTS))) - chosen:
-        nearest = min(chosen, key=lambda j: float(np.sum((coords[i] - coords[j]) ** 2)))
-        assert nearest // 6 == i // 6
+    before = layout.stable_layout(SLUGS[:15], features[:15], tmp_path)
+    after = layout.stable_layout(SLUGS, features, tmp_path)  # 3 more papers: 20 % more, placed
+    assert np.array_equal(after[:15], before)
+    assert np.array_equal(layout.stable_layout(SLUGS, features, tmp_path), after)  # same cache, same map
+    # The placed papers (the last three, on robots) land nearer robot papers than any other.
+    for i in range(15, 18):
+        nearest = min(range(15), key=lambda j: float(np.sum((after[i] - after[j]) ** 2)))
+        assert nearest // 6 == 2
 
 
-def test_papers_are_placed_the_same_whatever_the_chunk_they_are_placed_in(
-    monkeypatch: pytest.MonkeyPatch,
+def test_the_map_is_laid_out_anew_once_the_catalogue_grew_by_a_quarter(tmp_path: Path) -> None:
+    features = layout.tfidf_svd(TEXTS)
+    layout.stable_layout(SLUGS[:12], features[:12], tmp_path)
+    grown = layout.stable_layout(SLUGS, features, tmp_path)  # 50 % more papers
+    assert np.array_equal(grown, layout.stable_layout(SLUGS, features, None))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # a write cut short
+        lambda data: data.replace(b'"xy":[', b'"xy":[1.5,'),  # content that fails its checksum
+        lambda data: b"",
+    ],
+    ids=["truncated", "checksum", "empty"],
+)
+def test_a_damaged_cache_is_laid_out_anew_as_a_clean_build(tmp_path: Path, damage) -> None:  # type: ignore[no-untyped-def]
+    features = layout.tfidf_svd(TEXTS)
+    layout.stable_layout(SLUGS[:15], features[:15], tmp_path)
+    cache = tmp_path / layout.CACHE_FILE
+    cache.write_bytes(damage(cache.read_bytes()))
+    assert np.array_equal(
+        layout.stable_layout(SLUGS, features, tmp_path), layout.stable_layout(SLUGS, features, None)
+    )
+    assert layout.load_layout(tmp_path) is not None  # and the cache is whole again
+
+
+def test_a_cache_made_with_other_settings_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``place`` works ``CHUNK`` rows at a time to bound its memory; the rows must not notice."""
     features = layout.tfidf_svd(TEXTS)
-    whole = layout.embed(features, landmarks=4)  # 14 papers placed in one chunk
-    monkeypatch.setattr(layout, "CHUNK", 3)
-    assert np.array_equal(layout.embed(features, landmarks=4), whole)
+    layout.stable_layout(SLUGS, features, tmp_path)
+    monkeypatch.setitem(layout.SETTINGS, "perplexity", 12.0)
+    assert layout.load_layout(tmp_path) is None
+
+
+def test_labels_name_regions_at_one_of_their_papers() -> None:
+    """Areas and, where papers have them, topics: each label sits on a paper of its group, at
+    the group's densest island, most papers first within a level."""
+    island = [(100 + i, 100 + i) for i in range(8)]
+    stray = [(4000, 4000)]
+    other = [(3000 + 2 * i, 200) for i in range(6)]
+    xy = np.array(island + stray + other)
+    areas = [0] * 9 + [1] * 6
+    topics = ["guidance"] * 5 + [None] * 4 + ["speech codecs"] * 6
+    labels = site_map.map_labels(xy, areas, ["Diffusion", "Speech"], topics)
+    assert [(label["name"], label["level"], label["n"]) for label in labels] == [
+        ("Diffusion", 0, 9),
+        ("Speech", 0, 6),
+        ("speech codecs", 1, 6),
+        ("guidance", 1, 5),
+    ]
+    assert labels[0]["area"] == 0 and labels[3]["area"] == 0 and labels[2]["area"] == 1
+    for label in labels:
+        assert (label["x"], label["y"]) in {tuple(p) for p in xy.tolist()}
+    assert (labels[0]["x"], labels[0]["y"]) != (4000, 4000)  # not on the lone stray
 
 
 @pytest.mark.parametrize("count", [0, 1, 2, 3, 5])
@@ -110,8 +165,9 @@ def open_map(browser, url: str, scheme: str = "light"):  # type: ignore[no-untyp
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url + "map/")
-    page.wait_for_function("() => window.paperMap && window.paperMap.slugs")
+    page.wait_for_function("() => window.paperMap && window.paperMap.xy")
     page.evaluate("() => document.querySelector('.paper-map__canvas').scrollIntoView({block: 'center'})")
+    page.evaluate("() => window.paperMap.loadTitles()")  # where a paper is drawn is asked by slug
     return context, page, errors
 
 
@@ -163,21 +219,75 @@ def test_the_map_opens_from_the_tabs(browser, seed_server: str) -> None:  # type
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(seed_server + "stats/")
     page.locator(".md-tabs a[href$='map/']").click()
-    page.wait_for_function("() => window.paperMap && window.paperMap.slugs")
+    page.wait_for_function("() => window.paperMap && window.paperMap.xy")
     assert page.evaluate("() => document.querySelector('.paper-map__canvas').width") > 0
     assert errors == []
     context.close()
 
 
-def test_the_second_core_gives_the_answers_computed_in_process() -> None:
+@pytest.mark.browser
+def test_titles_are_fetched_only_when_a_reader_hovers(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    """The first load is the points and the labels; the titles (4.4 MB on the corpus) wait for
+    the reader's first hover, click or search."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url.rsplit("/", 1)[-1]))
+    page.goto(seed_server + "map/")
+    page.wait_for_function(
+        "() => window.paperMap && window.paperMap.xy && window.paperMap.shownLabels.length"
+    )
+    page.wait_for_load_state("networkidle")
+    assert "points.json" in fetched and "titles.json" not in fetched
+    box = page.locator(".paper-map__canvas").bounding_box()
+    with page.expect_request("**/map/titles.json"):
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => window.paperMap.titles !== null")
+    context.close()
+
+
+@pytest.mark.browser
+def test_searching_fetches_the_titles_and_highlights(browser, seed_server: str, seed_site: Path) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(seed_server + "map/")
+    page.wait_for_function("() => window.paperMap && window.paperMap.xy")
+    page.fill(".paper-map__search", "diffusion")
+    expected = sum("diffusion" in t.lower() for t in load(seed_site, "titles.json")["titles"])
+    page.wait_for_function("() => document.querySelector('.paper-map__count').textContent !== ''")
+    assert page.locator(".paper-map__count").inner_text() == f"{expected} papers"
+    context.close()
+
+
+@pytest.mark.browser
+def test_area_labels_are_drawn_without_overlapping(browser, seed_server: str, seed_site: Path) -> None:  # type: ignore[no-untyped-def]
+    context, page, errors = open_map(browser, seed_server)
+    for zoom in (0, -600):
+        box = page.locator(".paper-map__canvas").bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.wheel(0, zoom)
+        shown = page.evaluate("() => window.paperMap.shownLabels")
+        assert shown, "no label drawn"
+        for i, a in enumerate(shown):
+            for b in shown[i + 1 :]:
+                apart = a["right"] <= b["left"] or b["right"] <= a["left"]
+                assert apart or a["bottom"] <= b["top"] or b["bottom"] <= a["top"], (a, b)
+    areas = {label["name"] for label in load(seed_site, "points.json")["labels"] if label["level"] == 0}
+    assert {box["name"] for box in shown} <= areas
+    assert errors == []
+    context.close()
+
+
+def test_the_second_core_gives_the_answers_computed_in_process(tmp_path: Path) -> None:
     """The build's worker process and the tests' in-process enrichments agree: the same
-    related lists, then the same map."""
+    related lists, then the same map, kept in the same cache."""
     from generator.workers import InProcess, SecondCore
 
     docs = [(f"paper-{n}", text) for n, text in enumerate(TEXTS)]
-    here, there = InProcess(docs), SecondCore(docs)
+    here, there = InProcess(docs), SecondCore(docs, map_cache=tmp_path)
     assert there.related() == here.related()
     assert np.array_equal(there.layout(), here.layout())
+    assert layout.load_layout(tmp_path) is not None
 
 
 def test_a_worker_that_dies_is_reported_where_the_build_waits() -> None:
@@ -188,3 +298,34 @@ def test_a_worker_that_dies_is_reported_where_the_build_waits() -> None:
     with pytest.raises(RuntimeError, match="the worker computing related lists ended without an answer"):
         worker.related()
     worker.close()
+
+
+def positions(out: Path) -> dict[str, tuple[int, int]]:
+    """Each paper's point in a generated folder's map, by slug."""
+    xy = load(out, "points.json")["xy"]
+    return {slug: (xy[2 * i], xy[2 * i + 1]) for i, slug in enumerate(load(out, "titles.json")["slugs"])}
+
+
+def test_adding_a_dump_moves_no_paper_and_relayout_lays_out_anew(tmp_path: Path) -> None:
+    """As a maintainer runs it: build the seed's dumps but the last papers of the second, add
+    them, build again (they are placed into the map kept beside the generated folder: fewer
+    than ``REGROW`` more papers); ``relayout`` then lays out every paper anew, as a build
+    without the cache does."""
+    from tests.test_cli import run
+
+    dumps, out = tmp_path / "dumps", tmp_path / "generated"
+    first, second = sorted((ROOT / "dumps").glob("*.txt"))
+    dumps.mkdir()
+    (dumps / first.name).write_bytes(first.read_bytes())
+    blocks = second.read_text(encoding="utf-8").split("\n\n")  # 5 header lines, then title, abstract
+    (dumps / second.name).write_text("\n\n".join(blocks[: 5 + 2 * 36]) + "\n", encoding="utf-8")
+    assert run("build", "--dumps", str(dumps), "--out", str(out)).returncode == 0
+    before = positions(out)
+    (dumps / second.name).write_bytes(second.read_bytes())
+    assert run("build", "--dumps", str(dumps), "--out", str(out)).returncode == 0
+    after = positions(out)
+    assert len(after) > len(before) and {slug: after[slug] for slug in before} == before
+    result = run("relayout", "--dumps", str(dumps), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert run("build", "--dumps", str(dumps), "--out", str(tmp_path / "clean")).returncode == 0
+    assert positions(out) == positions(tmp_path / "clean") != after

@@ -120,6 +120,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0 if manifest is not None else 1
 
 
+def cmd_relayout(args: argparse.Namespace) -> int:
+    """Lay the whole map out anew: its cached layout and the generated folder's manifest are
+    removed, so the build that follows (this one) places every paper again."""
+    from generator.enrich.layout import forget_layout
+    from generator.rebuild import MANIFEST, map_dir
+
+    forget_layout(map_dir(Path(args.out)))
+    (Path(args.out) / MANIFEST).unlink(missing_ok=True)
+    return cmd_build(args)
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     dumps = Path(args.dumps)
     result = add_dump(Path(args.path), dumps, date=args.date, display=args.path)
@@ -180,6 +191,16 @@ def parser() -> argparse.ArgumentParser:
         "--config", default="mkdocs.yml", help="MkDocs config to read site_name and site_url from"
     )
     build.set_defaults(run=cmd_build)
+
+    relayout = commands.add_parser(
+        "relayout", help="lay the whole map out anew (new dumps are otherwise placed into it), then build"
+    )
+    relayout.add_argument("--dumps", default="dumps", help="folder of dumps (default: dumps/)")
+    relayout.add_argument("--out", default="build/generated", help="output folder (default: build/generated)")
+    relayout.add_argument(
+        "--config", default="mkdocs.yml", help="MkDocs config to read site_name and site_url from"
+    )
+    relayout.set_defaults(run=cmd_relayout)
 
     add = commands.add_parser("add", help="file a pasted page as the next dump of dumps/, normalised")
     add.add_argument("path", help="the pasted text (any line endings)")

@@ -1,48 +1,77 @@
-"""Every paper as a point on a 2-D map: TF-IDF -> TruncatedSVD -> t-SNE, all with fixed seeds.
+"""Every paper as a point on a 2-D map that stays put: TF-IDF -> TruncatedSVD -> openTSNE.
 
 Why t-SNE and not SVD alone: the first two singular directions of a TF-IDF matrix spread the
 corpus along the two or three biggest topics and pile everything else into one blob; t-SNE
-keeps neighbourhoods, so papers of one topic form visible islands.
+keeps neighbourhoods, so papers of one topic form visible islands. openTSNE (FFT-accelerated
+gradients) lays out every paper, no landmarks, on the worker's one thread.
 
-Why landmarks: sklearn's Barnes-Hut t-SNE on all 28,228 papers of the corpus took 458 s on two
-(shared) cores, far over the minute a build can spend here. So t-SNE lays out ``LANDMARKS``
-papers picked with a fixed seed, and every other paper goes to the similarity-weighted mean of
-its ``NEIGHBOURS`` most similar landmarks (cosine in the SVD space), pulled slightly towards its
-single nearest one so clusters keep their texture. ``bench/bench_map.py`` measures it.
+Why a cache: a reader who learnt where a region is should find it there after the next dump.
+``stable_layout`` keeps each paper's position, by slug, in ``CACHE_FILE`` beside the generated
+folder, places a new dump's papers into the existing map (openTSNE's ``transform``: the old
+points do not move) and lays out the whole map again only when the cache is missing, damaged,
+made by other settings, or the catalogue has grown by ``REGROW`` since the last full layout
+(or when asked: ``python -m generator relayout`` removes the cache).
 
-The output is quantised to integers in ``0 .. GRID - 1`` so the map's data file stays small
-and identical across runs for the same input.
+Everything is deterministic: exact nearest neighbours (``CosineNeighbours``), fixed seeds,
+one thread. Coordinates are quantised to integers in ``0 .. GRID - 1`` in a frame fixed at the
+full layout, so placing papers later shifts no other point.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+from openTSNE import TSNEEmbedding, affinity, initialization
+from openTSNE.nearest_neighbors import KNNIndex
+from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.manifold import TSNE
 from sklearn.preprocessing import normalize
+
+from generator.output.writer import write_atomic
+
+log = logging.getLogger("mkdocs.plugins.papers")
 
 GRID = 4096
 """Quantised coordinates run from 0 to GRID - 1 on both axes."""
 SVD_DIMS = 50
 SEED = 42
 PERPLEXITY = 30.0
-TSNE_MAX_ITER = 500
-"""Iterations of t-SNE; sklearn's default is 1000, but the layout has settled long before."""
+EARLY_ITER = 125
+"""Iterations of early exaggeration (openTSNE's default is 250; PCA start needs fewer)."""
+TSNE_ITER = 300
+"""Iterations after it: neighbour agreement had settled by then on the corpus (README)."""
+DOF = 1.0
+"""Degrees of freedom of t-SNE's kernel: 1 is the Cauchy kernel of standard t-SNE."""
 SMALL = 4
 """Below this many papers there is nothing to embed: points go on a circle."""
-LANDMARKS = 2000
-"""Papers t-SNE lays out itself; the rest are placed by their nearest landmarks.
-
-On the corpus (``bench/bench_map.py``), 2,000 landmarks lay out in about half the time of
-3,000 with the same trustworthiness (0.847 against 0.846; 1,500 gave 0.836)."""
-NEIGHBOURS = 8
-CHUNK = 512
-"""Rows placed at a time: each holds a few ``CHUNK`` x ``LANDMARKS`` arrays (similarities, their
-ranking), 0.1 GB at 2,048 rows, beside Pagefind's peak. On the corpus 512 rows placed the
-same points as 2,048, in 0.58 s rather than 0.91."""
+MARGIN = 0.08
+"""Share of the grid left free on each side at a full layout, for papers placed later."""
+REGROW = 0.25
+"""Lay the whole map out again once the catalogue is this much larger than at the last full layout."""
+CACHE_FILE = "layout.json"
+CACHE_FORMAT = 1
+CHUNK = 256
+"""Rows compared at a time in the nearest-neighbour search (a CHUNK x papers block of floats)."""
+SETTINGS = {
+    "format": CACHE_FORMAT,
+    "svd_dims": SVD_DIMS,
+    "seed": SEED,
+    "perplexity": PERPLEXITY,
+    "early_iter": EARLY_ITER,
+    "iter": TSNE_ITER,
+    "dof": DOF,
+    "margin": MARGIN,
+    "grid": GRID,
+}
+"""What a cached layout was made with: a cache made otherwise is laid out again."""
 
 
 def tfidf_svd(texts: Sequence[str], dims: int = SVD_DIMS) -> np.ndarray:
@@ -66,71 +95,232 @@ def tfidf_svd(texts: Sequence[str], dims: int = SVD_DIMS) -> np.ndarray:
     return normalize(reduced.astype(np.float64))
 
 
-def embed(features: np.ndarray, landmarks: int = LANDMARKS) -> np.ndarray:
-    """Two coordinates per row: t-SNE of at most ``landmarks`` rows, the others placed beside them."""
-    n = features.shape[0]
-    if n <= landmarks:
-        return tsne(features)
-    chosen = np.sort(np.random.default_rng(SEED).choice(n, size=landmarks, replace=False))
-    coords = np.empty((n, 2), dtype=np.float64)
-    coords[chosen] = tsne(features[chosen])
-    rest = np.setdiff1d(np.arange(n), chosen)
-    coords[rest] = place(features[rest], features[chosen], coords[chosen])
-    return coords
+# -- nearest neighbours ---------------------------------------------------------------------------
 
 
-def place(rows: np.ndarray, anchors: np.ndarray, anchor_coords: np.ndarray) -> np.ndarray:
-    """Each row at the weighted mean of its most similar anchors (unit rows: dot = cosine)."""
-    k = min(NEIGHBOURS, len(anchors))
-    out = np.empty((len(rows), 2), dtype=np.float64)
-    for start in range(0, len(rows), CHUNK):
-        sims = rows[start : start + CHUNK] @ anchors.T
-        nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        near_sims = np.take_along_axis(sims, nearest, axis=1)
-        order = np.argsort(-near_sims, axis=1, kind="stable")
-        nearest = np.take_along_axis(nearest, order, axis=1)
-        weights = np.clip(np.take_along_axis(near_sims, order, axis=1), 1e-6, None) ** 4
-        weights[:, 0] *= 2  # the single most similar landmark counts double
-        weights /= weights.sum(axis=1, keepdims=True)
-        out[start : start + CHUNK] = np.einsum("ik,ikd->id", weights, anchor_coords[nearest])
-    return out
+def top_k(
+    rows: np.ndarray, data: np.ndarray, k: int, skip: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and dot products of each row's ``k`` largest dot products with ``data``, largest
+    first, ties by index; ``skip``: row ``i`` is ``data[skip + i]`` and is not its own neighbour.
+
+    A full sort (or ``argpartition``) of every row is most of the cost, so a threshold from
+    every 16th column first keeps the few hundred columns that can be in the top ``k``."""
+    sims = rows @ data.T
+    if skip is not None:
+        sims[np.arange(len(rows)), skip + np.arange(len(rows))] = -np.inf
+    sample = sims[:, ::16]
+    j = min(sample.shape[1], 2 * k // 16 + 1)
+    floor = -np.partition(-sample, j - 1, axis=1)[:, j - 1]
+    keep = sims >= floor[:, None]
+    keep[keep.sum(axis=1) < k] = True  # too few above the threshold: the whole row
+    r, c = np.nonzero(keep)
+    v = sims[r, c]
+    order = np.lexsort((c, -v, r))
+    r, c, v = r[order], c[order], v[order]
+    rank = np.arange(len(r)) - np.searchsorted(r, np.arange(len(rows)))[r]
+    first = rank < k
+    return c[first].reshape(len(rows), k), v[first].reshape(len(rows), k)
+
+
+class CosineNeighbours(KNNIndex):
+    """Exact cosine nearest neighbours of unit rows, for openTSNE: deterministic, unlike Annoy,
+    and on one thread no slower at this size."""
+
+    VALID_METRICS = ["cosine"]
+
+    def build(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._search(self.data, self.k, skip_self=True)
+
+    def query(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        return self._search(query, k, skip_self=False)
+
+    def _search(self, query: np.ndarray, k: int, skip_self: bool) -> tuple[np.ndarray, np.ndarray]:
+        data = self.data.astype(np.float32)
+        query = query.astype(np.float32)
+        indices = np.empty((len(query), k), dtype=np.int64)
+        distances = np.empty((len(query), k), dtype=np.float64)
+        for start in range(0, len(query), CHUNK):
+            found, sims = top_k(query[start : start + CHUNK], data, k, start if skip_self else None)
+            indices[start : start + CHUNK] = found
+            distances[start : start + CHUNK] = np.clip(1.0 - sims, 0.0, None)
+        return indices, distances
+
+
+class ReferenceAffinities(affinity.PerplexityBasedNN):
+    """The affinities of papers placed into a finished map: only ``to_new`` is used, so the
+    reference papers' own neighbours are never searched (``P`` is empty)."""
+
+    def __init__(self, features: np.ndarray, perplexity: float) -> None:  # noqa: D107
+        self.knn_index = CosineNeighbours(features, k=1, metric="cosine")
+        self.P = sparse.csr_matrix((len(features), len(features)))
+        self.perplexity = perplexity
+        self.symmetrize = False
+        self.n_jobs = 1
+        self.verbose = False
+
+
+# -- layout ---------------------------------------------------------------------------------------
+
+
+def circle(n: int) -> np.ndarray:
+    angles = np.arange(n) * (2 * np.pi / max(n, 1))
+    return np.column_stack([np.cos(angles), np.sin(angles)])
 
 
 def tsne(features: np.ndarray) -> np.ndarray:
-    """t-SNE (Barnes-Hut, PCA start, fixed seed) with a perplexity that fits the row count."""
+    """openTSNE of every row: PCA start, exact cosine neighbours, fixed seed, one thread."""
     n = features.shape[0]
     if n < SMALL or not np.any(features):
-        angles = np.arange(n) * (2 * np.pi / max(n, 1))
-        return np.column_stack([np.cos(angles), np.sin(angles)])
-    tsne = TSNE(
-        n_components=2,
-        perplexity=min(PERPLEXITY, (n - 1) / 3),
-        init="pca",
-        learning_rate="auto",
-        max_iter=TSNE_MAX_ITER,
-        random_state=SEED,
-        method="barnes_hut",
+        return circle(n)
+    perplexity = min(PERPLEXITY, (n - 1) / 3)
+    index = CosineNeighbours(features, k=min(n - 1, int(3 * perplexity)), metric="cosine")
+    affinities = affinity.PerplexityBasedNN(perplexity=perplexity, knn_index=index, n_jobs=1)
+    start = initialization.pca(features, random_state=SEED)
+    embedding = TSNEEmbedding(start, affinities, n_jobs=1, random_state=SEED, dof=DOF)
+    embedding = embedding.optimize(n_iter=EARLY_ITER, exaggeration=12, momentum=0.5)
+    embedding = embedding.optimize(n_iter=TSNE_ITER, momentum=0.8)
+    return np.asarray(embedding, dtype=np.float64)
+
+
+def place(reference: np.ndarray, reference_coords: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Coordinates for ``rows`` in a finished map, which does not move: openTSNE's ``transform``
+    (each row started at the median of its nearest reference papers, then optimised alone)."""
+    if len(reference) < SMALL or not np.any(reference):
+        centre = reference_coords.mean(axis=0) if len(reference_coords) else np.zeros(2)
+        return np.repeat(centre[None, :], len(rows), axis=0)
+    perplexity = min(5.0, (len(reference) - 1) / 3)
+    embedding = TSNEEmbedding(
+        reference_coords, ReferenceAffinities(reference, perplexity), n_jobs=1, random_state=SEED, dof=DOF
     )
-    return tsne.fit_transform(features)
+    shift = (embedding.max(axis=0) + embedding.min(axis=0)) / 2  # ``transform`` centres its copy
+    k = min(25, len(reference))
+    placed = embedding.transform(rows, perplexity=perplexity, k=k)
+    return np.asarray(placed, dtype=np.float64) + shift
 
 
-def quantise(coords: np.ndarray, grid: int = GRID) -> np.ndarray:
-    """Integers in ``0 .. grid - 1``, same scale on both axes, centred; aspect ratio kept."""
+def frame_of(coords: np.ndarray) -> tuple[float, float, float]:
+    """Centre and side of the square the grid covers: the map's bounding box plus ``MARGIN``."""
     if len(coords) == 0:
-        return np.zeros((0, 2), dtype=np.int64)
+        return (0.0, 0.0, 1.0)
     low, high = coords.min(axis=0), coords.max(axis=0)
     span = float((high - low).max()) or 1.0
     centre = (low + high) / 2
-    scaled = (coords - centre) / span * (grid - 1) + (grid - 1) / 2
-    return np.clip(np.rint(scaled), 0, grid - 1).astype(np.int64)
+    return (float(centre[0]), float(centre[1]), span / (1 - 2 * MARGIN))
+
+
+def quantise(coords: np.ndarray, frame: tuple[float, float, float] | None = None) -> np.ndarray:
+    """Integers in ``0 .. GRID - 1``, same scale on both axes; ``frame`` (centre, side) defaults
+    to the points' own (``frame_of``). Points outside the frame go to its edge."""
+    if len(coords) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    cx, cy, side = frame or frame_of(coords)
+    scaled = (coords - np.array([cx, cy])) / side * (GRID - 1) + (GRID - 1) / 2
+    return np.clip(np.rint(scaled), 0, GRID - 1).astype(np.int64)
+
+
+# -- the cache ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A map as the cache keeps it: each paper's t-SNE coordinates by slug, the grid's frame,
+    and how many papers the last full layout had."""
+
+    positions: dict[str, tuple[float, float]]
+    frame: tuple[float, float, float]
+    full: int
+
+    def body(self) -> dict:
+        return {
+            "settings": SETTINGS,
+            "full": self.full,
+            "frame": list(self.frame),
+            "slugs": list(self.positions),
+            "xy": [v for xy in self.positions.values() for v in xy],
+        }
+
+
+def checksum(body: dict) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def save_layout(cache_dir: Path, layout: Layout) -> None:
+    """Write the cache atomically, with a checksum of its content."""
+    body = layout.body()
+    data = json.dumps({"sha256": checksum(body), **body}, separators=(",", ":"))
+    write_atomic(cache_dir / CACHE_FILE, data.encode())
+
+
+def load_layout(cache_dir: Path) -> Layout | None:
+    """The cached map, or None when there is none, it is damaged (unreadable, checksum wrong,
+    not finite) or was made with other ``SETTINGS``: the caller then lays out the map anew."""
+    try:
+        data = json.loads((cache_dir / CACHE_FILE).read_bytes())
+        stored = data.pop("sha256")
+        if stored != checksum(data) or data["settings"] != SETTINGS:
+            raise ValueError("checksum or settings differ")
+        slugs, xy = data["slugs"], data["xy"]
+        if len(xy) != 2 * len(slugs) or not all(math.isfinite(v) for v in (*xy, *data["frame"])):
+            raise ValueError("coordinates do not match the papers")
+        cx, cy, side = (float(v) for v in data["frame"])
+        positions = {str(s): (float(xy[2 * i]), float(xy[2 * i + 1])) for i, s in enumerate(slugs)}
+        return Layout(positions, (cx, cy, side), int(data["full"]))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
+        log.warning("map layout cache %s is damaged (%s): laying the map out anew", cache_dir, err)
+        return None
+
+
+def forget_layout(cache_dir: Path) -> bool:
+    """Remove the cached map, so the next build lays it out anew; True when there was one."""
+    try:
+        (cache_dir / CACHE_FILE).unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def full_layout(slugs: Sequence[str], features: np.ndarray) -> Layout:
+    coords = tsne(features)
+    return Layout(
+        {slug: (float(x), float(y)) for slug, (x, y) in zip(slugs, coords, strict=True)},
+        frame_of(coords),
+        len(slugs),
+    )
+
+
+def grown_layout(cached: Layout, slugs: Sequence[str], features: np.ndarray) -> Layout:
+    """``cached`` with every paper it lacks placed into it; no cached paper moves."""
+    known = [i for i, slug in enumerate(slugs) if slug in cached.positions]
+    new = [i for i, slug in enumerate(slugs) if slug not in cached.positions]
+    if not new:
+        return cached
+    if known:
+        reference = np.array([cached.positions[slugs[i]] for i in known], dtype=np.float64)
+        placed = place(features[known], reference, features[new])
+    else:
+        placed = np.zeros((len(new), 2))
+    positions = dict(cached.positions)
+    positions.update((slugs[i], (float(x), float(y))) for i, (x, y) in zip(new, placed, strict=True))
+    return Layout(positions, cached.frame, cached.full)
+
+
+def stable_layout(slugs: Sequence[str], features: np.ndarray, cache_dir: Path | None) -> np.ndarray:
+    """``(n, 2)`` grid coordinates for the papers ``slugs`` (rows of ``features``), kept in
+    ``cache_dir`` (None: no cache, a full layout). Same papers and cache, same answer."""
+    cached = load_layout(cache_dir) if cache_dir is not None else None
+    if cached is None or len(slugs) > (1 + REGROW) * cached.full:
+        layout = full_layout(slugs, features)
+    else:
+        layout = grown_layout(cached, slugs, features)
+    if cache_dir is not None and layout is not cached:
+        save_layout(cache_dir, layout)
+    coords = np.array([layout.positions[slug] for slug in slugs], dtype=np.float64).reshape(-1, 2)
+    return quantise(coords, layout.frame)
 
 
 def map_points(texts: Sequence[str]) -> np.ndarray:
-    """``(n, 2)`` integer map coordinates for ``texts`` (title and abstract of each paper)."""
-    return layout(tfidf_svd(texts))
-
-
-def layout(features: np.ndarray) -> np.ndarray:
-    """``map_points`` once the texts are ``tfidf_svd`` features (the build's worker drops the
-    texts in between)."""
-    return quantise(embed(features))
+    """``(n, 2)`` grid coordinates for ``texts`` (title and abstract of each paper), no cache."""
+    return stable_layout([str(i) for i in range(len(texts))], tfidf_svd(texts), None)

@@ -1,9 +1,10 @@
 /*
  * The paper map (map/index.md): every paper as a point on one <canvas>.
  *
- * Data: map/points.json holds quantised coordinates ("xy", 0..grid-1) and each paper's main
- * tag index ("tag", -1 for none); map/titles.json, fetched after the first paint, holds the
- * slugs and titles in the same order. Hover hit-testing uses a uniform grid over data space,
+ * Data: map/points.json holds quantised coordinates ("xy", 0..grid-1), each paper's main
+ * tag (its area) index ("tag", -1 for none) and the labels of regions (areas, topics), placed
+ * at build time; map/titles.json, fetched only once a reader hovers, clicks or searches, holds
+ * the slugs and titles in the same order. Hover hit-testing uses a uniform grid over data space,
  * so it looks at a few cells instead of every point. Zoom with the wheel, pan by dragging,
  * click a point to open its paper. Starts from Material's document$ (each page load) and
  * redraws when the palette changes. Exposes window.paperMap for tests and the console.
@@ -13,6 +14,8 @@
 
   var CELLS = 64; // hit-test grid: CELLS x CELLS buckets over the data space
   var HIT_PX = 7; // how close (in CSS pixels) the pointer must be to a point
+  var TOPIC_ZOOM = 3; // from this zoom on, topic names replace area names (when papers have topics)
+  var LABEL_PAD = 3; // CSS pixels kept free around a label's text
   var current = null;
 
   function init() {
@@ -43,6 +46,8 @@
     this.tagFilter = null;
     this.matches = null;
     this.cleanup = [];
+    this.titles = null;
+    this.titlesLoading = null;
     this.ready = fetch(new URL(root.getAttribute("data-points"), window.location.href))
       .then(function (response) {
         return response.json();
@@ -51,25 +56,36 @@
         self.load(data);
         self.attach();
         self.resize();
-        return fetch(new URL(root.getAttribute("data-titles"), window.location.href));
-      })
-      .then(function (response) {
-        return response.json();
-      })
-      .then(function (data) {
-        self.slugs = data.slugs;
-        self.titles = data.titles;
-        self.lowerTitles = data.titles.map(function (t) {
-          return t.toLowerCase();
-        });
-        self.index = {};
-        data.slugs.forEach(function (slug, i) {
-          self.index[slug] = i;
-        });
-        self.applySearch();
         return self;
       });
   }
+
+  /* Slugs and titles (map/titles.json, several times the points' size) are fetched once, when a
+   * reader first hovers, clicks or searches; the promise resolves when they are in. */
+  PaperMap.prototype.loadTitles = function () {
+    var self = this;
+    if (!this.titlesLoading) {
+      this.titlesLoading = fetch(new URL(this.root.getAttribute("data-titles"), window.location.href))
+        .then(function (response) {
+          return response.json();
+        })
+        .then(function (data) {
+          self.slugs = data.slugs;
+          self.titles = data.titles;
+          self.lowerTitles = data.titles.map(function (t) {
+            return t.toLowerCase();
+          });
+          self.index = {};
+          data.slugs.forEach(function (slug, i) {
+            self.index[slug] = i;
+          });
+          if (self.hover >= 0) self.tip.textContent = self.titles[self.hover];
+          self.applySearch();
+          return self;
+        });
+    }
+    return this.titlesLoading;
+  };
 
   PaperMap.prototype.load = function (data) {
     this.grid = data.grid;
@@ -80,6 +96,11 @@
       return t.colour;
     });
     this.untagged = data.untagged;
+    this.labels = data.labels || [];
+    this.hasTopics = this.labels.some(function (label) {
+      return label.level === 1;
+    });
+    this.shownLabels = [];
     // Spatial grid: for each cell the indices of its points, as one flat array plus offsets.
     var size = this.grid / CELLS;
     var counts = new Int32Array(CELLS * CELLS + 1);
@@ -135,6 +156,7 @@
           return;
         }
       }
+      self.loadTitles();
       self.setHover(self.pointAt(event.clientX - rect.left, event.clientY - rect.top));
     });
     this.listen(canvas, "pointerup", function (event) {
@@ -143,14 +165,23 @@
       if (wasDrag) return;
       var rect = canvas.getBoundingClientRect();
       var hit = self.pointAt(event.clientX - rect.left, event.clientY - rect.top);
-      if (hit >= 0) self.open(hit);
+      if (hit >= 0) {
+        self.loadTitles().then(function () {
+          self.open(hit);
+        });
+      }
     });
     this.listen(canvas, "pointerleave", function () {
       if (!drag) self.setHover(-1);
     });
+    this.listen(this.search, "focus", function () {
+      self.loadTitles();
+    });
     this.listen(this.search, "input", function () {
       self.query = self.search.value.trim().toLowerCase();
-      self.applySearch();
+      self.loadTitles().then(function () {
+        self.applySearch();
+      });
     });
     this.listen(this.root.querySelector(".paper-map__reset"), "click", function () {
       self.view = { scale: 1, x: 0, y: 0 };
@@ -316,6 +347,39 @@
     window.location.href = new URL("papers/" + this.slugs[i] + "/", this.base).href;
   };
 
+  /* Region names: areas when zoomed out, topics (where papers have them) when zoomed in. Labels
+   * come most papers first; each is drawn only if its box overlaps none already drawn. */
+  PaperMap.prototype.drawLabels = function (ctx, fg, bg) {
+    var level = this.hasTopics && this.view.scale >= TOPIC_ZOOM ? 1 : 0;
+    var size = level === 0 ? 14 : 12;
+    var boxes = [];
+    ctx.font = "600 " + size + "px " + (getComputedStyle(this.root).fontFamily || "sans-serif");
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.lineJoin = "round";
+    for (var i = 0; i < this.labels.length; i++) {
+      var label = this.labels[i];
+      if (label.level !== level) continue;
+      var v = this.view;
+      var x = (this.offsetX + label.x * this.fit) * v.scale + v.x;
+      var y = (this.offsetY + label.y * this.fit) * v.scale + v.y;
+      var w = ctx.measureText(label.name).width + 2 * LABEL_PAD;
+      var h = size + 2 * LABEL_PAD;
+      var box = { name: label.name, left: x - w / 2, top: y - h / 2, right: x + w / 2, bottom: y + h / 2 };
+      if (box.left < 0 || box.top < 0 || box.right > this.width || box.bottom > this.height) continue;
+      if (boxes.some(function (b) {
+        return box.left < b.right && b.left < box.right && box.top < b.bottom && b.top < box.bottom;
+      })) continue;
+      boxes.push(box);
+      ctx.lineWidth = 4;
+      ctx.strokeStyle = bg;
+      ctx.strokeText(label.name, x, y);
+      ctx.fillStyle = label.area >= 0 ? this.colours[label.area] : fg;
+      ctx.fillText(label.name, x, y);
+    }
+    this.shownLabels = boxes;
+  };
+
   /* For tests and the console: where a paper is drawn, in page coordinates (CSS pixels). */
   PaperMap.prototype.screenPosition = function (slug) {
     var i = this.index ? this.index[slug] : undefined;
@@ -330,6 +394,7 @@
     var ctx = this.canvas.getContext("2d");
     var style = getComputedStyle(this.root);
     var fg = style.getPropertyValue("--md-default-fg-color").trim() || "#000";
+    var bg = style.getPropertyValue("--md-default-bg-color").trim() || "#fff";
     ctx.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
     ctx.clearRect(0, 0, this.width, this.height);
     // Dots shrink as the map fills up, and grow (slowly) when zoomed in.
@@ -369,6 +434,7 @@
       ctx.strokeStyle = fg;
       ctx.stroke();
     }
+    this.drawLabels(ctx, fg, bg);
   };
 
   if (typeof document$ !== "undefined") {
