@@ -47,4 +47,5 @@ if __name__ == "__main__":  # make golden
     shutil.rmtree(GOLDEN_SEARCH, ignore_errors=True)
     generate(GOLDEN)
     (GOLDEN / ".manifest.json").unlink(missing_ok=True)
+    shutil.rmtree(ROOT / "tests" / "golden-map", ignore_errors=True)  # the map's layout cache
     print(f"golden pages written to {GOLDEN.relative_to(ROOT)}")
