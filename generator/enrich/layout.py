@@ -52,7 +52,7 @@ DOF = 1.0
 """Degrees of freedom of t-SNE's kernel: 1 is the Cauchy kernel of standard t-SNE."""
 SMALL = 4
 """Below this many papers there is nothing to embed: points go on a circle."""
-MARGIN = 0.08
+MARGIN = 0.06
 """Share of the grid left free on each side at a full layout, for papers placed later."""
 REGROW = 0.25
 """Lay the whole map out again once the catalogue is this much larger than at the last full layout."""
