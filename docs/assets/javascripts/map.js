@@ -347,12 +347,19 @@
     window.location.href = new URL("papers/" + this.slugs[i] + "/", this.base).href;
   };
 
+  /* An area's colour (hsl, mid lightness) made darker on a light page and lighter on a dark
+   * one, so its name reads against the page beside dots of the same hue. */
+  function textColour(colour, dark) {
+    return colour.replace(/\d+%\)$/, dark ? "75%)" : "38%)");
+  }
+
   /* Region names: areas when zoomed out, topics (where papers have them) when zoomed in. Labels
    * come most papers first; each is drawn only if its box overlaps none already drawn. */
   PaperMap.prototype.drawLabels = function (ctx, fg, bg) {
     var level = this.hasTopics && this.view.scale >= TOPIC_ZOOM ? 1 : 0;
     var size = level === 0 ? 14 : 12;
     var boxes = [];
+    var dark = document.body.getAttribute("data-md-color-scheme") === "slate";
     ctx.font = "600 " + size + "px " + (getComputedStyle(this.root).fontFamily || "sans-serif");
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
@@ -374,7 +381,7 @@
       ctx.lineWidth = 4;
       ctx.strokeStyle = bg;
       ctx.strokeText(label.name, x, y);
-      ctx.fillStyle = label.area >= 0 ? this.colours[label.area] : fg;
+      ctx.fillStyle = label.area >= 0 ? textColour(this.colours[label.area], dark) : fg;
       ctx.fillText(label.name, x, y);
     }
     this.shownLabels = boxes;
