@@ -98,15 +98,18 @@ def stability(dumps: Path) -> float:
         for path in files[:-1]:
             (before_dir / path.name).symlink_to(path.resolve())
         cache = Path(tmp) / "map"
-        clock = Clock()
         before = tagged(before_dir)
         slugs = [p.slug for p in before.papers]
-        old = layout.stable_layout(slugs, layout.tfidf_svd(texts_of(before)), cache)
+        features = layout.tfidf_svd(texts_of(before))
+        clock = Clock()
+        old = layout.stable_layout(slugs, features, cache)
         clock.lap(f"full layout of the first {len(files) - 1} dumps ({len(slugs)} papers), cached")
         after = tagged(dumps)
-        grown = layout.stable_layout([p.slug for p in after.papers], layout.tfidf_svd(texts_of(after)), cache)
+        features = layout.tfidf_svd(texts_of(after))
+        clock = Clock()
+        grown = layout.stable_layout([p.slug for p in after.papers], features, cache)
         added = len(after.papers) - len(slugs)
-        clock.lap(f"the last dump added through the cache ({added} new papers placed)")
+        clock.lap(f"the last dump added through the cache ({added} new papers placed; TF-IDF + SVD apart)")
     where = {p.slug: grown[i] for i, p in enumerate(after.papers)}
     moves = [float(np.abs(where[slug] - old[i]).max()) for i, slug in enumerate(slugs) if slug in where]
     return max(moves, default=0.0)
