@@ -127,6 +127,12 @@ class Paper:
     mentioned_by: tuple[str, ...] = field(default=())
 
     @property
+    def year(self) -> int | None:
+        """The year of the first dump that lists the paper, when its date has one."""
+        date = self.sources[0].date if self.sources else None
+        return date.year if date else None
+
+    @property
     def url(self) -> str:
         """URL relative to the site root."""
         return f"papers/{self.slug}/"

@@ -5,8 +5,18 @@
 // The markup is the theme's (overrides/partials/search.html); the behaviour follows the
 // theme's: "/" or "s" opens search, arrows move through results, Enter opens one, Escape
 // closes. Result text is put on the page as text, never as HTML: an excerpt keeps only its
-// <mark> highlights.
+// <mark> highlights. Results can be narrowed to a tag, leave a tag out and span a range of
+// years; papers whose tags the reader hid (shelf.js, loaded from here on every page) are left
+// out, with a note saying how many and a way to show them.
 (() => {
+  // The reader's library (stars, read marks, hidden tags): on every page, with no script tag
+  // in 29,000 pages' HTML.
+  if (!document.querySelector("script[data-shelf]")) {
+    const shelf = document.createElement("script");
+    shelf.src = new URL("assets/javascripts/shelf.js", __md_scope).href;
+    shelf.dataset.shelf = "";
+    document.head.append(shelf);
+  }
   const PAGE = 10;
   let pagefind = null;
   let loading = null;
@@ -19,6 +29,12 @@
   const metaLine = () => root()?.querySelector("[data-pagefind-meta-line]");
   const moreButton = () => root()?.querySelector("[data-pagefind-more]");
   const tagSelect = () => root()?.querySelector("[data-pagefind-tag]");
+  const notSelect = () => root()?.querySelector("[data-pagefind-not]");
+  const fromSelect = () => root()?.querySelector("[data-pagefind-from]");
+  const toSelect = () => root()?.querySelector("[data-pagefind-to]");
+  const hiddenNote = () => root()?.querySelector("[data-pagefind-hidden]");
+  const filterSelects = () => [tagSelect(), notSelect(), fromSelect(), toSelect()];
+  let showHidden = false;
 
   function load() {
     if (!loading) {
@@ -55,7 +71,11 @@
 <div class="md-search-result" data-pagefind-results>
 <div class="pf-filter">
 <label>Tag <select data-pagefind-tag aria-label="Only papers with this tag"><option value="">any tag</option></select></label>
+<label>not <select data-pagefind-not aria-label="Leave out papers with this tag"><option value="">none</option></select></label>
+<label>Years <select data-pagefind-from aria-label="From the year"><option value="">any</option></select></label>
+<label>to <select data-pagefind-to aria-label="To the year"><option value="">any</option></select></label>
 </div>
+<div class="md-search-result__meta pf-hidden" data-pagefind-hidden hidden></div>
 <div class="md-search-result__meta" data-pagefind-meta-line></div>
 <ol class="md-search-result__list" role="presentation"></ol>
 <button type="button" class="md-button pf-more" data-pagefind-more hidden>More results</button>
@@ -135,6 +155,15 @@
     link.append(article);
     item.append(link);
     link.addEventListener("click", close);
+    const shelf = window.paperShelf;
+    const slug = pageUrl(data.url).match(/papers\/([^/]+)\/$/)?.[1];
+    if (shelf && slug) {
+      const paper = { slug, title: title.textContent, areas: tags, topics: data.filters?.topic || [] };
+      const actions = document.createElement("div");
+      actions.className = "pf-shelf";
+      actions.append(shelf.starButton(paper), " ", shelf.readButton(paper, item));
+      item.append(actions);
+    }
     return item;
   }
 
@@ -148,11 +177,55 @@
     moreButton().hidden = current.shown >= results.length;
   }
 
+  // "topic:Name" options (a topic, under its area) filter on topics, the others on tags.
+  const keyed = (value) => (value.startsWith("topic:") ? { topic: value.slice(6) } : { tag: value });
+
+  // Pagefind's filters for the selects, and the reader's hidden tags unless shown.
+  function filters(hiding) {
+    const all = [];
+    const none = [];
+    if (tagSelect().value) all.push(keyed(tagSelect().value));
+    if (notSelect().value) none.push(keyed(notSelect().value));
+    const from = Number(fromSelect().value || 0);
+    const to = Number(toSelect().value || 9999);
+    if (fromSelect().value || toSelect().value) {
+      const years = [...fromSelect().options].map((option) => option.value).filter((year) => year && year >= from && year <= to);
+      all.push({ year: { any: years.length ? years : ["none"] } });
+    }
+    const hidden = window.paperShelf?.state.hidden ?? { areas: [], topics: [] };
+    if (hiding) for (const name of hidden.areas) none.push({ tag: name });
+    if (hiding) for (const name of hidden.topics) none.push({ topic: name });
+    const out = {};
+    if (all.length) out.all = all;
+    if (none.length) out.none = none;
+    return out;
+  }
+
+  function noteHidden(count) {
+    const note = hiddenNote();
+    note.replaceChildren();
+    note.hidden = count === 0;
+    if (!count) return;
+    const hidden = window.paperShelf.state.hidden;
+    const names = [...hidden.areas, ...hidden.topics].join(", ");
+    note.append(`${count} ${count === 1 ? "paper" : "papers"} ${showHidden ? "shown although hidden" : "hidden"} (not interested: ${names}). `);
+    const toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "shelf-link";
+    toggle.textContent = showHidden ? "Hide them again" : "Show them";
+    toggle.addEventListener("click", () => {
+      showHidden = !showHidden;
+      search();
+    });
+    note.append(toggle);
+  }
+
   async function search() {
     const query = input().value.trim();
     const token = ++current.token;
-    const tag = tagSelect().value;
-    if (!query && !tag) {
+    const narrowed = filterSelects().some((select) => select.value);
+    if (!query && !narrowed) {
+      noteHidden(0);
       list().replaceChildren();
       metaLine().textContent = "Type to search";
       moreButton().hidden = true;
@@ -164,8 +237,16 @@
       metaLine().textContent = "The search index is not built yet: run `make site` (or `mkdocs build`) once.";
       return;
     }
-    const response = await pagefind.search(query || null, { filters: tag ? { tag } : {} });
+    const hidden = window.paperShelf?.state.hidden;
+    const hiding = Boolean(hidden && hidden.areas.length + hidden.topics.length);
+    const response = await pagefind.search(query || null, { filters: filters(hiding && !showHidden) });
+    let hiddenCount = 0;
+    if (hiding) {
+      const other = await pagefind.search(query || null, { filters: filters(showHidden) });
+      hiddenCount = Math.abs((other?.results.length ?? 0) - (response?.results.length ?? 0));
+    }
     if (token !== current.token || !response) return;
+    noteHidden(hiddenCount);
     current = { results: response.results, shown: 0, token };
     list().replaceChildren();
     const count = response.results.length;
@@ -181,13 +262,20 @@
       try {
         await load();
         const filters = await pagefind.filters();
-        const tags = Object.entries(filters.tag || {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-        for (const [name, count] of tags) {
-          const option = document.createElement("option");
-          option.value = name;
-          option.textContent = `${name} (${count})`;
-          select.append(option);
+        const byCount = (key) => Object.entries(filters[key] || {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+        const tags = byCount("tag");
+        const topics = byCount("topic");
+        for (const into of [select, notSelect()]) {
+          for (const [name, count] of tags) into.append(new Option(`${name} (${count})`, name));
+          if (topics.length) {
+            const group = document.createElement("optgroup");
+            group.label = "Topics";
+            for (const [name, count] of topics) group.append(new Option(`${name} (${count})`, `topic:${name}`));
+            into.append(group);
+          }
         }
+        const years = Object.keys(filters.year || {}).sort();
+        for (const into of [fromSelect(), toSelect()]) for (const year of years) into.append(new Option(year, year));
         if (tags.length === 0) select.closest(".pf-filter").hidden = true;
       } catch {
         tagsLoading = null; /* no index yet: search() says so */
@@ -254,15 +342,17 @@
     });
     // The tag list is Pagefind's filter index (about 150 KB at 28,000 papers): fetched only
     // when a reader reaches for it, so a first query stays small.
-    for (const event of ["focus", "pointerdown", "keydown"]) tagSelect().addEventListener(event, fillTags);
+    for (const select of filterSelects()) {
+      for (const event of ["focus", "pointerdown", "keydown"]) select.addEventListener(event, fillTags);
+      select.addEventListener("change", search);
+    }
     box.querySelector("form").addEventListener("submit", (event) => event.preventDefault());
     box.querySelector("button[type=reset]").addEventListener("click", () => {
       input().value = "";
-      tagSelect().value = "";
+      for (const select of filterSelects()) select.value = "";
       search();
       input().focus();
     });
-    tagSelect().addEventListener("change", search);
     moreButton().addEventListener("click", showMore);
     if (!keysBound) document.addEventListener("keydown", onKey, true);
     keysBound = true;

@@ -1,0 +1,438 @@
+// A reader's library, kept in this browser's localStorage and nowhere else: saved papers
+// (a star on paper pages, listings and search results), named lists, read marks and hidden
+// tags. search.js loads this script on every page; the Library page's library.js builds on
+// it through window.paperShelf. Every button is made here, so with JavaScript off the pages
+// read as they were written, with nothing that does not work.
+//
+// The store is one JSON value (FORMAT, version VERSION). A value this script cannot read is
+// kept aside under its own key, never overwritten, and the reader is told.
+(() => {
+  const FORMAT = "hf-papers-atlas-library";
+  const VERSION = 1;
+  // Older versions of the store, each brought one step forward: a later release adds
+  // MIGRATIONS[1] to turn a version 1 store into version 2, and so on.
+  const MIGRATIONS = {};
+  const root = new URL(".", typeof __md_scope === "undefined" ? location.href : __md_scope);
+  const KEY = `${root.pathname}.library`;
+
+  const empty = () => ({
+    format: FORMAT,
+    version: VERSION,
+    saved: [],
+    lists: [],
+    read: [],
+    hidden: { areas: [], topics: [] },
+    visit: { seen: null, since: null },
+  });
+
+  const strings = (value) => Array.isArray(value) && value.every((x) => typeof x === "string");
+
+  class LibraryError extends Error {}
+
+  // A store or an imported file as a version VERSION library, or a LibraryError saying why not.
+  function upgrade(value) {
+    if (!value || typeof value !== "object" || Array.isArray(value)) throw new LibraryError("it is not a JSON object");
+    if (value.format !== FORMAT) throw new LibraryError(`it is not a library of this site (its "format" is not "${FORMAT}")`);
+    let data = value;
+    if (!Number.isInteger(data.version) || data.version < 1) throw new LibraryError("its version is missing or not a whole number");
+    if (data.version > VERSION) throw new LibraryError(`it was made by a newer version of this site (library version ${data.version}; this page reads up to ${VERSION})`);
+    while (data.version < VERSION) data = MIGRATIONS[data.version](data);
+    const out = empty();
+    const saved = data.saved ?? [];
+    if (!Array.isArray(saved)) throw new LibraryError('"saved" is not a list');
+    for (const [n, paper] of saved.entries()) {
+      if (!paper || typeof paper.slug !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(paper.slug))
+        throw new LibraryError(`saved paper ${n + 1} has no valid "slug"`);
+      if (typeof paper.title !== "string") throw new LibraryError(`saved paper ${n + 1} has no "title"`);
+      for (const key of ["areas", "topics", "lists"])
+        if (paper[key] !== undefined && !strings(paper[key])) throw new LibraryError(`saved paper ${n + 1}: "${key}" is not a list of names`);
+      out.saved.push({ slug: paper.slug, title: paper.title, areas: paper.areas ?? [], topics: paper.topics ?? [], lists: paper.lists ?? [] });
+    }
+    for (const key of ["lists", "read"]) {
+      if (data[key] !== undefined && !strings(data[key])) throw new LibraryError(`"${key}" is not a list of names`);
+      out[key] = [...new Set(data[key] ?? [])];
+    }
+    for (const key of ["areas", "topics"]) {
+      const names = data.hidden?.[key] ?? [];
+      if (!strings(names)) throw new LibraryError(`"hidden.${key}" is not a list of names`);
+      out.hidden[key] = [...new Set(names)];
+    }
+    if (data.visit && typeof data.visit === "object")
+      for (const key of ["seen", "since"]) out.visit[key] = typeof data.visit[key] === "string" ? data.visit[key] : null;
+    return out;
+  }
+
+  let problem = null; // what went wrong reading the store, for the Library page to say
+  let state = empty();
+
+  function load() {
+    let raw = null;
+    try {
+      raw = localStorage.getItem(KEY);
+    } catch {
+      problem = { message: "This browser does not let the page use its storage, so nothing you save here is kept." };
+      return;
+    }
+    if (raw === null) return;
+    try {
+      state = upgrade(JSON.parse(raw));
+      problem = null;
+    } catch (error) {
+      // Keep the unreadable value under a key of its own before anything is written.
+      let aside = `${KEY}.unreadable`;
+      for (let n = 2; localStorage.getItem(aside) !== null && localStorage.getItem(aside) !== raw; n++) aside = `${KEY}.unreadable-${n}`;
+      try {
+        localStorage.setItem(aside, raw);
+      } catch {
+        /* then the main key is left as it is: see save() */
+      }
+      const why = error instanceof LibraryError ? error.message : "it is not valid JSON";
+      problem = { message: `The library stored in this browser could not be read (${why}). It was kept as it was, under the storage key "${aside}", and nothing was deleted; this page starts an empty library.`, aside, raw };
+      state = empty();
+    }
+  }
+
+  // What to redraw when the library changes: each function with the element it draws, if
+  // any; an element no longer on the page is forgotten.
+  const listeners = new Map();
+  const watch = (node, draw) => {
+    listeners.set(draw, node);
+    draw();
+  };
+  function notify() {
+    for (const [draw, node] of [...listeners]) {
+      if (node && !node.isConnected) listeners.delete(draw);
+      else draw();
+    }
+  }
+  function save() {
+    if (problem?.raw !== undefined && localStorage.getItem(problem.aside) !== problem.raw) return; // not kept aside: never overwrite it
+    try {
+      localStorage.setItem(KEY, JSON.stringify(state));
+    } catch {
+      problem = { message: "The library could not be saved: this browser's storage is full or switched off." };
+    }
+    notify();
+  }
+
+  load();
+  addEventListener("storage", (event) => {
+    if (event.key !== KEY) return;
+    load();
+    notify();
+  });
+
+  const savedEntry = (slug) => state.saved.find((paper) => paper.slug === slug);
+  const isRead = (slug) => state.read.includes(slug);
+
+  function toggleSaved(paper) {
+    const index = state.saved.findIndex((entry) => entry.slug === paper.slug);
+    if (index >= 0) state.saved.splice(index, 1);
+    else state.saved.push({ slug: paper.slug, title: paper.title, areas: paper.areas ?? [], topics: paper.topics ?? [], lists: [] });
+    save();
+    return index < 0;
+  }
+
+  function setRead(slugs, read) {
+    const set = new Set(state.read);
+    for (const slug of slugs) read ? set.add(slug) : set.delete(slug);
+    state.read = [...set];
+    save();
+  }
+
+  function setHidden(kind, name, hidden) {
+    const names = new Set(state.hidden[kind]);
+    hidden ? names.add(name) : names.delete(name);
+    state.hidden[kind] = [...names];
+    save();
+  }
+
+  // Why a paper with these areas and topics is hidden: the hidden names it has, or none.
+  const hiddenBy = (areas, topics = []) => [
+    ...areas.filter((name) => state.hidden.areas.includes(name)),
+    ...topics.filter((name) => state.hidden.topics.includes(name)),
+  ];
+
+  // -- buttons --------------------------------------------------------------------------------
+
+  const slugOf = (href) => new URL(href, location.href).pathname.match(/\/papers\/([^/]+)\/$/)?.[1] ?? null;
+
+  function starButton(paper) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "shelf-star";
+    const show = () => {
+      const saved = Boolean(savedEntry(paper.slug));
+      button.setAttribute("aria-pressed", String(saved));
+      button.textContent = saved ? "★" : "☆";
+      button.title = saved ? "Saved in your library: press to remove" : "Save to your library";
+      button.setAttribute("aria-label", `${saved ? "Saved" : "Save"}: ${paper.title}`);
+    };
+    button.addEventListener("click", (event) => {
+      event.preventDefault();
+      event.stopPropagation();
+      toggleSaved(paper);
+    });
+    watch(button, show);
+    return button;
+  }
+
+  function readButton(paper, row) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "shelf-read";
+    const show = () => {
+      const read = isRead(paper.slug);
+      row?.classList.toggle("shelf-is-read", read);
+      button.setAttribute("aria-pressed", String(read));
+      button.textContent = read ? "✓ read" : "mark read";
+      button.title = read ? "Marked read: press to mark unread" : "Mark read";
+      button.setAttribute("aria-label", `${read ? "Read" : "Mark read"}: ${paper.title}`);
+    };
+    button.addEventListener("click", (event) => {
+      event.preventDefault();
+      event.stopPropagation();
+      setRead([paper.slug], !isRead(paper.slug));
+    });
+    watch(button, show);
+    return button;
+  }
+
+  // A row of a listing: <li><a href=".../papers/<slug>/">title</a> <a class="paper-tag">...</a></li>.
+  function rowPaper(row, pageArea) {
+    const link = row.querySelector("a[href*='papers/']");
+    const slug = link && slugOf(link.href);
+    if (!slug) return null;
+    const areas = [...row.querySelectorAll("a.paper-tag")].map((a) => a.textContent.trim());
+    if (pageArea && !areas.includes(pageArea)) areas.push(pageArea);
+    const topics = [...row.querySelectorAll("a.paper-topic")].map((a) => a.textContent.trim());
+    return { slug, title: link.textContent.trim(), areas, topics };
+  }
+
+  // The tag page's own tag (its rows leave it out), or null on other pages.
+  function pageArea() {
+    if (!/\/tags\/[^/]+\/(\d+\/)?$/.test(location.pathname)) return null;
+    return document.querySelector(".md-content h1")?.textContent.trim() ?? null;
+  }
+
+  function decorateList(list, area) {
+    const rows = [];
+    for (const row of list.querySelectorAll(":scope > li")) {
+      const paper = rowPaper(row, area);
+      if (!paper) continue;
+      row.classList.add("shelf-row");
+      row.prepend(starButton(paper), " ");
+      row.append(" ", readButton(paper, row));
+      rows.push([row, paper]);
+    }
+    if (!rows.length) return;
+    const note = document.createElement("p");
+    note.className = "shelf-hidden-note";
+    note.setAttribute("role", "status");
+    list.before(note);
+    let showing = false;
+    const show = () => {
+      let count = 0;
+      const names = new Set();
+      for (const [row, paper] of rows) {
+        // On a hidden tag's own page, its papers stay: the reader went there on purpose.
+        const by = hiddenBy(paper.areas, paper.topics).filter((name) => name !== area);
+        row.hidden = by.length > 0 && !showing;
+        row.classList.toggle("shelf-hidden-shown", by.length > 0 && showing);
+        if (by.length) count++;
+        by.forEach((name) => names.add(name));
+      }
+      note.replaceChildren();
+      note.hidden = count === 0;
+      if (!count) return;
+      const which = [...names].sort().join(", ");
+      note.append(
+        `${count} paper${count === 1 ? "" : "s"} ${showing ? "shown although hidden" : "hidden"} (not interested: ${which}). `,
+      );
+      const toggle = document.createElement("button");
+      toggle.type = "button";
+      toggle.className = "shelf-link";
+      toggle.textContent = showing ? "Hide them again" : "Show them";
+      toggle.addEventListener("click", () => {
+        showing = !showing;
+        show();
+      });
+      note.append(toggle);
+    };
+    watch(note, show);
+  }
+
+  function dumpButton(list) {
+    const rows = [...list.querySelectorAll(":scope > li")].map((row) => rowPaper(row, null)).filter(Boolean);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-button shelf-dump-read";
+    const show = () => {
+      const all = rows.every((paper) => isRead(paper.slug));
+      button.textContent = all ? "Mark this dump unread" : "Mark this dump read";
+    };
+    button.addEventListener("click", () => setRead(rows.map((paper) => paper.slug), !rows.every((paper) => isRead(paper.slug))));
+    watch(button, show);
+    document.querySelector(".dump-nav")?.append(button);
+  }
+
+  function hideAreaButton(area) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-button shelf-hide-area";
+    const show = () => {
+      const hidden = state.hidden.areas.includes(area);
+      button.setAttribute("aria-pressed", String(hidden));
+      button.textContent = hidden ? `Hidden elsewhere: show “${area}” again` : `Not interested: hide “${area}” elsewhere`;
+    };
+    button.addEventListener("click", () => setHidden("areas", area, !state.hidden.areas.includes(area)));
+    watch(button, show);
+    const facts = document.querySelector(".tag-facts");
+    if (facts) facts.after(button);
+  }
+
+  function decoratePaperPage(title) {
+    const slug = slugOf(location.href);
+    if (!slug) return;
+    const areas = [...document.querySelectorAll(".md-content .md-tags .md-tag")].map((a) => a.textContent.trim());
+    const paper = { slug, title: title.textContent.trim(), areas, topics: [] };
+    if (!isRead(slug)) setRead([slug], true); // opened: read
+    const bar = document.createElement("div");
+    bar.className = "shelf-bar";
+    const star = starButton(paper);
+    const label = document.createElement("span");
+    const showLabel = () => {
+      label.textContent = savedEntry(slug) ? "Saved" : "Save";
+    };
+    watch(label, showLabel);
+    star.append(label);
+    star.classList.add("md-button");
+    bar.append(star, readButton(paper, null));
+    bar.append(listsControl(slug));
+    title.after(bar);
+  }
+
+  // The named lists a saved paper is filed in, as checkboxes, and a field for a new list.
+  function listsControl(slug) {
+    const details = document.createElement("details");
+    details.className = "shelf-lists";
+    const summary = document.createElement("summary");
+    summary.textContent = "Lists";
+    const body = document.createElement("div");
+    details.append(summary, body);
+    const show = () => {
+      const entry = savedEntry(slug);
+      details.hidden = !entry;
+      if (!entry) return;
+      summary.textContent = entry.lists.length ? `Lists: ${entry.lists.join(", ")}` : "Add to a list";
+      body.replaceChildren();
+      for (const name of state.lists) {
+        const label = document.createElement("label");
+        const box = document.createElement("input");
+        box.type = "checkbox";
+        box.checked = entry.lists.includes(name);
+        box.addEventListener("change", () => fileIn(slug, name, box.checked));
+        label.append(box, ` ${name}`);
+        body.append(label);
+      }
+      const form = document.createElement("form");
+      const field = document.createElement("input");
+      field.type = "text";
+      field.placeholder = "New list";
+      field.setAttribute("aria-label", "Name of a new list");
+      const add = document.createElement("button");
+      add.type = "submit";
+      add.className = "md-button";
+      add.textContent = "Add";
+      form.append(field, add);
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const name = field.value.trim();
+        if (!name) return;
+        if (!state.lists.includes(name)) state.lists.push(name);
+        fileIn(slug, name, true);
+        details.open = true;
+      });
+      body.append(form);
+    };
+    watch(details, show);
+    return details;
+  }
+
+  function fileIn(slug, name, inList) {
+    const entry = savedEntry(slug);
+    if (!entry) return;
+    const names = new Set(entry.lists);
+    inList ? names.add(name) : names.delete(name);
+    entry.lists = state.lists.filter((list) => names.has(list));
+    save();
+  }
+
+  function libraryTab() {
+    const href = new URL("library/", root).href;
+    const here = location.href.split(/[?#]/)[0] === href;
+    for (const list of document.querySelectorAll(".md-tabs__list, .md-nav--primary > .md-nav__list")) {
+      if (list.querySelector("[data-shelf-tab]")) continue;
+      const tabs = list.classList.contains("md-tabs__list");
+      const item = document.createElement("li");
+      item.className = tabs ? "md-tabs__item" : "md-nav__item";
+      item.dataset.shelfTab = "";
+      if (here) item.classList.add(tabs ? "md-tabs__item--active" : "md-nav__item--active");
+      const link = document.createElement("a");
+      link.className = tabs ? "md-tabs__link" : "md-nav__link";
+      link.href = href;
+      link.textContent = "Library";
+      if (here) link.setAttribute("aria-current", "page");
+      item.append(link);
+      const last = list.lastElementChild;
+      list.insertBefore(item, last); // before Contributing
+    }
+  }
+
+  function decorate() {
+    libraryTab();
+    const title = document.querySelector("h1.paper-title");
+    if (title && !title.nextElementSibling?.classList.contains("shelf-bar")) decoratePaperPage(title);
+    const area = pageArea();
+    if (area && !document.querySelector(".shelf-hide-area")) hideAreaButton(area);
+    for (const list of document.querySelectorAll("ol.paper-list:not([data-shelf])")) {
+      list.dataset.shelf = "";
+      decorateList(list, area);
+      if (/\/dumps\/[^/]+\/$/.test(location.pathname)) dumpButton(list);
+    }
+  }
+
+  window.paperShelf = {
+    FORMAT,
+    VERSION,
+    KEY,
+    LibraryError,
+    upgrade,
+    get state() {
+      return state;
+    },
+    get problem() {
+      return problem;
+    },
+    replace(next) {
+      state = next;
+      problem = null;
+      save();
+    },
+    save,
+    onChange: (listener) => listeners.set(listener, null),
+    savedEntry,
+    isRead,
+    toggleSaved,
+    setRead,
+    setHidden,
+    hiddenBy,
+    fileIn,
+    starButton,
+    readButton,
+    slugOf,
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", decorate);
+  else decorate();
+  document.dispatchEvent(new Event("papershelf:ready"));
+})();
