@@ -5,8 +5,12 @@
 (() => {
   const DATA_FORMAT = "hf-papers-atlas-library-data";
   const TOP = 10;
-  const HOP = 0.1; // a paper related to a paper related to a saved one, per path
-  const TOPIC = 0.5; // per tag shared, times the share of saved papers that have it
+  // How much counts besides a link from a saved paper (1 to 4 by its strength): a path through
+  // a paper linked to a saved one (HOP times both links' weights, the first averaged over the
+  // saved papers), and each tag shared (TOPIC times the share of saved papers that have it).
+  const WEIGHTS = { hop: 0.1, topic: 0.25 };
+  // Papers linked to a saved one are always listed before the others, which only paths
+  // through the linked papers rank.
   const NEW_DUMPS = 5; // dumps whose papers "New since your last visit" lists
   const SYMBOLS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -81,7 +85,7 @@
   // by how many and how strongly, then papers linked to those (HOP), plus the tags they
   // share with the saved set (TOPIC). Papers in `exclude` are left out. The same function
   // runs in bench/bench_library.py.
-  function recommend(model, saved, exclude = new Set(), top = TOP) {
+  function recommend(model, saved, exclude = new Set(), top = TOP, { hop, topic } = WEIGHTS) {
     if (!saved.length) return [];
     const savedSet = new Set(saved);
     const found = new Map();
@@ -98,7 +102,7 @@
       }
     for (const [j, e] of [...found]) {
       const weight = e.links / saved.length;
-      for (const [k, strength] of model.links[j]) if (!savedSet.has(k) && k !== j) entry(k).second += HOP * (strength + 1) * weight;
+      for (const [k, strength] of model.links[j]) if (!savedSet.has(k) && k !== j) entry(k).second += hop * (strength + 1) * weight;
     }
     const share = new Map();
     for (const s of saved) for (const area of model.areas[s]) share.set(`a${area}`, (share.get(`a${area}`) ?? 0) + 1 / saved.length);
@@ -109,13 +113,14 @@
       let topical = 0;
       for (const key of [...model.areas[e.paper].map((a) => `a${a}`), ...model.topics[e.paper].map((t) => `t${t}`)]) {
         if (!share.has(key)) continue;
-        topical += TOPIC * share.get(key);
+        topical += topic * share.get(key);
         e.shared.push(key[0] === "a" ? model.areaNames[Number(key.slice(1))] : model.topicNames[Number(key.slice(1))]);
       }
-      e.score = e.links + e.second + topical;
+      e.score = (e.links || e.second) + topical;
       out.push(e);
     }
-    out.sort((a, b) => b.score - a.score || a.paper - b.paper);
+    // Papers a saved one links to come first, then the others, each by score.
+    out.sort((a, b) => Math.sign(b.links) - Math.sign(a.links) || b.score - a.score || a.paper - b.paper);
     return out.slice(0, top);
   }
 

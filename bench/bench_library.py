@@ -1,0 +1,139 @@
+"""Recommendations of the Library page on the corpus: do saved papers bring their group?
+
+A group is the papers whose titles share a distinctive method name: a name the site's
+mentions know as one paper's method (``mentions.find_mentions``: ``RoboTwin``, ``SAM 2``,
+``DeepSeek-R1``...), found as a whole word in 3 to 11 titles. For each group one paper is
+saved (the paper the name belongs to when it is in the group, else the group's first) and
+the Library page's own scoring (``recommend`` in ``docs/assets/javascripts/library.js``, run
+in Chromium on ``library/data.json`` as the build makes it) gives its top 10. The hit rate
+is the share of the group's other papers found there (at most 10 can be). Also measured:
+the size of ``library/data.json``, raw and gzipped.
+
+    .venv/bin/python bench/bench_library.py [--dumps DIR] [--every]
+
+``--every`` also saves each member of each group in turn. Results go to
+``bench/results/library-<papers>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.enrich.taxonomy import default_path, load_taxonomy  # noqa: E402
+from generator.pipeline import enrich, plain_texts, read_catalogue  # noqa: E402
+from generator.site.library import library_data  # noqa: E402
+from generator.site.render import SiteRenderer  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "dumps"
+SCRIPT = ROOT / "docs" / "assets" / "javascripts" / "library.js"
+SMALLEST, LARGEST = 3, 11
+
+
+def groups(catalogue, texts: dict[str, tuple[str, str]]) -> dict[str, tuple[list[int], int]]:
+    """Method name -> (numbers of the papers whose titles hold it, the number to save)."""
+    number = {paper.slug: n for n, paper in enumerate(catalogue.papers)}
+    owners = {m.name: m.target for paper in catalogue.papers for m in paper.mentions}
+    titles = [texts[paper.slug][0] for paper in catalogue.papers]
+    found = {}
+    for name, target in sorted(owners.items()):
+        pattern = re.compile(r"(?<![\w+-])" + re.escape(name) + r"(?![\w+-])")
+        members = [n for n, title in enumerate(titles) if pattern.search(title)]
+        if SMALLEST <= len(members) <= LARGEST:
+            owner = number.get(target)
+            found[name] = (members, owner if owner in members else members[0])
+    return found
+
+
+JS = """([data, groups, every]) => {
+  const model = paperLibrary.decode(data);
+  const out = [];
+  for (const [name, members, saved] of groups) {
+    const seeds = every ? members : [saved];
+    for (const seed of seeds) {
+      const top = paperLibrary.recommend(model, [seed]).map((rec) => rec.paper);
+      const others = members.filter((m) => m !== seed);
+      const hits = others.filter((m) => top.includes(m)).length;
+      out.push({ name, seed, hits, possible: Math.min(10, others.length), size: members.length });
+    }
+  }
+  return out;
+}"""
+
+
+def run_in_chromium(data: dict, found: dict, every: bool) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu"],
+        )
+        page = browser.new_page()
+        page.set_content("<!doctype html><title>bench</title>")
+        page.add_script_tag(path=str(SCRIPT))
+        rows = page.evaluate(JS, [data, [[name, m, s] for name, (m, s) in found.items()], every])
+        browser.close()
+    return rows
+
+
+def summary(rows: list[dict]) -> dict:
+    hits = sum(row["hits"] for row in rows)
+    possible = sum(row["possible"] for row in rows)
+    return {
+        "saves": len(rows),
+        "hit_rate": round(hits / possible, 3) if possible else None,
+        "groups_at_80_percent": round(sum(row["hits"] >= 0.8 * row["possible"] for row in rows) / len(rows), 3)
+        if rows
+        else None,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dumps", type=Path, default=CORPUS)
+    parser.add_argument("--every", action="store_true", help="also save each member of each group in turn")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    catalogue, problems = read_catalogue(args.dumps)
+    if any(problem.severity == "error" for problem in problems):
+        print("\n".join(map(str, problems)), file=sys.stderr)
+        return 1
+    taxonomy = load_taxonomy(default_path())
+    texts = plain_texts(catalogue)
+    from generator.pipeline import Timer
+
+    catalogue = enrich(catalogue, taxonomy, Timer(report=lambda _: None), texts)
+    data = library_data(catalogue, SiteRenderer(catalogue, taxonomy.tags, texts=texts))
+    encoded = (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    found = groups(catalogue, texts)
+    print(f"{len(catalogue.papers)} papers, {len(found)} groups ({time.perf_counter() - start:.0f} s)", flush=True)
+    rows = run_in_chromium(data, found, every=False)
+    results = {
+        "papers": len(catalogue.papers),
+        "groups": len(found),
+        "data_bytes": len(encoded),
+        "data_gzip_bytes": len(gzip.compress(encoded, 6)),
+        "one_save_per_group": summary(rows),
+        "per_group": {row["name"]: f"{row['hits']}/{row['possible']}" for row in rows},
+    }
+    if args.every:
+        results["every_member_saved"] = summary(run_in_chromium(data, found, every=True))
+    print(json.dumps({k: v for k, v in results.items() if k != "per_group"}, indent=2))
+    out = ROOT / "bench" / "results" / f"library-{len(catalogue.papers)}.json"
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(f"written to {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
