@@ -209,8 +209,11 @@
   }
 
   function savedItem(paper) {
-    const item = el("li", {}, shelf().starButton(paper), " ", paperLink(paper), " ", shelf().readButton(paper, null));
-    return item;
+    const star = shelf().starButton(paper);
+    const read = shelf().readButton(paper, null);
+    star.dataset.key = `star:${paper.slug}`;
+    read.dataset.key = `read:${paper.slug}`;
+    return el("li", {}, star, " ", paperLink(paper), " ", read);
   }
 
   function listsSection(state) {
@@ -520,22 +523,19 @@
     const parts = [];
     parts.push(...keptSection());
     if (message) parts.push(el("p", { className: "library-message", role: message.kind, textContent: message.text }));
-    parts.push(el("h2", { id: "saved", textContent: `Saved papers (${state.saved.length})` }));
+    parts.push(el("h2", { id: "saved", tabIndex: -1, textContent: `Saved papers (${state.saved.length})` }));
     if (!state.saved.length) parts.push(el("p", { textContent: "Nothing saved yet: press ☆ beside a paper in any list, in search results or on its page." }));
     parts.push(...listsSection(state));
     if (state.saved.length) parts.push(...tagsSection(state, numbers));
     parts.push(...(await recommendationsSection(state, numbers)));
     parts.push(...(await newSection(state, numbers)));
     parts.push(...hiddenSection(state), ...readSection(state), ...exportSection(state, numbers));
-    const focused = document.activeElement?.dataset?.key ?? document.activeElement?.closest?.("li")?.querySelector("a")?.href;
-    const active = document.activeElement;
-    const starOf = active?.classList?.contains("shelf-star") || active?.classList?.contains("shelf-read") ? [active.className, active.getAttribute("aria-label")?.replace(/^[^:]*: /, "")] : null;
+    const focused = box.contains(document.activeElement) ? document.activeElement.dataset.key : undefined;
     box.replaceChildren(...parts);
     box.setAttribute("aria-busy", "false");
-    // Keep the keyboard where it was: the element with the same key, or the same paper's button.
-    let again = focused ? box.querySelector(`[data-key="${CSS.escape(focused)}"]`) : null;
-    if (!again && starOf) again = [...box.querySelectorAll(`button.${starOf[0].split(" ")[0]}`)].find((b) => b.getAttribute("aria-label")?.replace(/^[^:]*: /, "") === starOf[1]);
-    again?.focus();
+    // Keep the keyboard where it was: on the element with the same key (a paper's star follows
+    // the paper from the recommendations to the saved papers), else on the saved papers' heading.
+    if (focused) (box.querySelector(`[data-key="${CSS.escape(focused)}"]`) ?? box.querySelector("#saved"))?.focus();
   }
 
   function visit() {

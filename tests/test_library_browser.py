@@ -1,0 +1,389 @@
+"""A reader's library as a reader uses it, in Chromium: stars, read marks, hidden tags, the
+Library page's recommendations, export and import, a store it cannot read."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+SWEETDREAMER = "sweetdreamer-aligning-geometric-priors-in-2d-diffusion-for-consistent-text-to-3d"
+STABLEDREAMER = "stabledreamer-taming-noisy-score-distillation-sampling-for-text-to-3d"
+LIGHT_SB = "light-schrodinger-bridge"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+KEY = "/.library"  # shelf.js: the site root's path, then ".library"
+
+
+@pytest.fixture
+def context(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A fresh browser profile: an empty localStorage."""
+    context = browser.new_context(accept_downloads=True)
+    yield context
+    context.close()
+
+
+def open_page(context, url: str):  # type: ignore[no-untyped-def]
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return page, errors
+
+
+def slug_of(seed_site: Path, prefix: str) -> str:
+    return next(p.name for p in (seed_site / "papers").iterdir() if p.name.startswith(prefix))
+
+
+def library(page) -> dict:  # type: ignore[no-untyped-def]
+    return json.loads(page.evaluate(f"localStorage.getItem('{KEY}')") or "null")
+
+
+def open_library(context, seed_server: str):  # type: ignore[no-untyped-def]
+    page, errors = open_page(context, f"{seed_server}library/")
+    page.locator(".library h2#saved").wait_for()
+    page.wait_for_function("document.querySelector('.library').getAttribute('aria-busy') === 'false'")
+    return page, errors
+
+
+def save_from_paper_page(context, seed_server: str, slug: str) -> None:  # type: ignore[no-untyped-def]
+    page, errors = open_page(context, f"{seed_server}papers/{slug}/")
+    page.locator(".shelf-bar .shelf-star").click()
+    assert page.locator(".shelf-bar .shelf-star").get_attribute("aria-pressed") == "true"
+    assert errors == []
+    page.close()
+
+
+def test_saving_two_text_to_3d_papers_recommends_the_rest_of_their_group(
+    context, seed_server: str, seed_site: Path
+) -> None:  # type: ignore[no-untyped-def]
+    sweet, stable = slug_of(seed_site, "sweetdreamer-"), slug_of(seed_site, "stabledreamer-")
+    for slug in (sweet, stable):
+        save_from_paper_page(context, seed_server, slug)
+    page, errors = open_library(context, seed_server)
+    items = page.locator(".library-recommended > li")
+    titles = [item.locator("a").first.inner_text() for item in items.all()]
+    assert len(titles) == 10
+    for title in ("GeoDream", "Direct2.5", "HumanNorm"):
+        assert any(t.startswith(title) for t in titles), (title, titles)
+    # Each says why, naming the saved papers it is related to.
+    why = items.first.locator(".library-why").inner_text()
+    assert why.startswith("related to ") and "of your saved papers: “" in why
+    # Saved and opened (read) papers are not recommended.
+    assert not any(t.startswith(("SweetDreamer", "StableDreamer")) for t in titles)
+    assert errors == []
+
+
+def test_opening_a_paper_marks_it_read_in_listings_and_by_hand(context, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    page, _ = open_page(context, f"{seed_server}papers/{LIGHT_SB}/")
+    page.goto(f"{seed_server}tags/diffusion-flow-models/")
+    row = page.locator(f"ol.paper-list > li:has(a[href$='papers/{LIGHT_SB}/'])")
+    assert "shelf-is-read" in row.get_attribute("class")
+    row.locator(".shelf-read").click()
+    assert "shelf-is-read" not in row.get_attribute("class")
+    assert library(page)["read"] == []
+
+
+def test_mark_this_dump_read(context, seed_server: str, seed_site: Path) -> None:  # type: ignore[no-untyped-def]
+    dump = sorted(p.name for p in (seed_site / "dumps").iterdir() if p.is_dir())[0]
+    page, errors = open_page(context, f"{seed_server}dumps/{dump}/")
+    rows = page.locator("ol.paper-list > li")
+    page.get_by_role("button", name="Mark this dump read").click()
+    assert len(library(page)["read"]) == rows.count()
+    assert page.locator("ol.paper-list > li.shelf-is-read").count() == rows.count()
+    assert page.get_by_role("button", name="Mark this dump unread").is_visible()
+    assert errors == []
+
+
+def test_hiding_a_tag_drops_its_papers_from_listings_and_search(context, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    page, errors = open_page(context, f"{seed_server}tags/3d-vision-graphics/")
+    page.get_by_role("button", name="Not interested: hide “3D vision & graphics” elsewhere").click()
+    # The tag's own page keeps its papers; the home page's and other listings lose them.
+    assert page.locator("ol.paper-list > li[hidden]").count() == 0
+    page.goto(f"{seed_server}tags/diffusion-flow-models/")
+    hidden = page.locator("ol.paper-list > li[hidden]")
+    count = hidden.count()
+    assert count > 0
+    note = page.locator(".shelf-hidden-note")
+    assert note.inner_text().startswith(f"{count} papers hidden (not interested: 3D vision & graphics).")
+    assert hidden.first.locator("a[href*='papers/']").count() == 1
+    assert "3D vision & graphics" in hidden.first.inner_text()
+    note.get_by_role("button", name="Show them").click()
+    assert page.locator("ol.paper-list > li[hidden]").count() == 0
+    assert note.inner_text().startswith(f"{count} papers shown although hidden")
+
+    page.keyboard.press("/")
+    page.keyboard.type("diffusion")
+    note = page.locator("[data-pagefind-hidden]")
+    note.locator("button").wait_for(timeout=15_000)
+    hidden = int(note.inner_text().split()[0])
+    assert note.inner_text().startswith(f"{hidden} papers hidden (not interested: 3D vision & graphics). ")
+    shown = int(page.locator("[data-pagefind-meta-line]").inner_text().split()[0])
+    results = page.locator(".md-search-result__item")
+    for item in results.all():
+        assert "3D vision & graphics" not in item.locator(".md-tag").all_inner_texts()
+    note.get_by_role("button", name="Show them").click()
+    page.locator("[data-pagefind-meta-line]", has_text=f"{shown + hidden} matching papers").wait_for(timeout=15_000)
+    assert note.inner_text().startswith(f"{hidden} papers shown although hidden")
+    assert errors == []
+
+
+def test_search_filters_leave_a_tag_out_and_keep_a_range_of_years(context, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    page, errors = open_page(context, seed_server)
+    page.keyboard.press("/")
+    page.keyboard.type("diffusion")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    before = page.locator("[data-pagefind-meta-line]").inner_text()
+    leave_out = page.locator("[data-pagefind-not]")
+    leave_out.focus()
+    leave_out.locator("option[value='Diffusion & flow models']").wait_for(state="attached", timeout=15_000)
+    leave_out.select_option("Diffusion & flow models")
+    page.wait_for_function(
+        "before => document.querySelector('[data-pagefind-meta-line]').textContent !== before", arg=before
+    )
+    for item in page.locator(".md-search-result__item").all():
+        assert "Diffusion & flow models" not in item.locator(".md-tag").all_inner_texts()
+    # The seed dumps' dates have no year: a range of years leaves no paper.
+    assert page.locator("[data-pagefind-from] option").count() == 1
+    assert errors == []
+
+
+def test_export_clear_import_gives_the_same_library_back(context, seed_server: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    save_from_paper_page(context, seed_server, LIGHT_SB)
+    page, errors = open_library(context, seed_server)
+    page.get_by_placeholder("Name of a new list").fill("Bridges")
+    page.get_by_role("button", name="Create list").click()
+    page.get_by_label("Add “Light Schrödinger Bridge” to a list").select_option("Bridges")
+    page.locator("h4", has_text="Bridges (1)").wait_for()
+    page.locator(".library select[aria-label='A tag to hide']").select_option("Video")
+    page.get_by_role("button", name="Hide this tag").click()
+    page.locator(".library li", has_text="Video").first.wait_for()
+    before = library(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export JSON").click()
+    exported = tmp_path / "library.json"
+    download.value.save_as(exported)
+    assert json.loads(exported.read_text())["saved"] == before["saved"]
+
+    page.get_by_role("button", name="Clear the library").click()
+    page.get_by_role("button", name="Yes, clear the library").click()
+    page.locator(".library-message", has_text="The library was cleared.").wait_for()
+    assert library(page)["saved"] == [] and library(page)["lists"] == []
+
+    page.locator("#library-import").set_input_files(str(exported))
+    page.locator(".library-message", has_text="Imported “library.json”: 1 saved paper added").wait_for()
+    after = library(page)
+    assert {k: after[k] for k in ("saved", "lists", "read", "hidden")} == {
+        k: before[k] for k in ("saved", "lists", "read", "hidden")
+    }
+    assert page.locator("h4", has_text="Bridges (1)").count() == 1
+    assert errors == []
+
+
+def test_markdown_and_bibtex_exports_say_what_they_hold(context, seed_server: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    save_from_paper_page(context, seed_server, LIGHT_SB)
+    page, _ = open_library(context, seed_server)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export Markdown").click()
+    markdown = Path(download.value.path()).read_text()
+    assert f"- [Light Schrödinger Bridge]({seed_server}papers/{LIGHT_SB}/)" in markdown
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export BibTeX").click()
+    bibtex = Path(download.value.path()).read_text()
+    assert "% No authors: the site's data" in bibtex
+    assert f"@misc{{{LIGHT_SB}," in bibtex
+    assert "title = {{Light Schrödinger Bridge}}," in bibtex
+    assert f"url = {{{seed_server}papers/{LIGHT_SB}/}}," in bibtex
+    assert "year =" not in bibtex  # the seed dumps' dates have no year
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("garbage.json", "this is not json {", "“garbage.json” is not JSON"),
+        (
+            "foreign.json",
+            json.dumps({"saved": [{"slug": "x", "title": "X"}]}),
+            "“foreign.json” is not a library this page can read: it is not a library of this site",
+        ),
+        (
+            "future.json",
+            json.dumps({"format": "hf-papers-atlas-library", "version": 99}),
+            "it was made by a newer version of this site (library version 99; this page reads up to 1)",
+        ),
+        (
+            "bad-slug.json",
+            json.dumps({"format": "hf-papers-atlas-library", "version": 1, "saved": [{"slug": "<b>", "title": "x"}]}),
+            'saved paper 1 has no valid "slug"',
+        ),
+    ],
+)
+def test_an_import_it_cannot_read_says_why_and_changes_nothing(
+    context, seed_server: str, tmp_path: Path, name: str, content: str, message: str
+) -> None:  # type: ignore[no-untyped-def]
+    save_from_paper_page(context, seed_server, LIGHT_SB)
+    page, errors = open_library(context, seed_server)
+    before = page.evaluate(f"localStorage.getItem('{KEY}')")
+    path = tmp_path / name
+    path.write_text(content)
+    page.locator("#library-import").set_input_files(str(path))
+    alert = page.locator(".library-message[role=alert]")
+    alert.wait_for()
+    assert alert.inner_text().startswith("Nothing was imported: ")
+    assert message in alert.inner_text()
+    assert alert.inner_text().endswith("Your library is unchanged.")
+    assert page.evaluate(f"localStorage.getItem('{KEY}')") == before
+    assert errors == []
+
+
+def test_a_corrupted_store_is_kept_aside_and_reported(context, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    page, _ = open_page(context, seed_server)
+    broken = '{"format": "hf-papers-atlas-library", "version": 1, "saved": [{"slug": '
+    page.evaluate(f"localStorage.setItem('{KEY}', {json.dumps(broken)})")
+    # Any page that reads it keeps it aside before writing (a paper page marks itself read).
+    page.goto(f"{seed_server}papers/{LIGHT_SB}/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(f"localStorage.getItem('{KEY}.unreadable')") == broken
+    page, errors = open_library(context, seed_server)
+    alert = page.locator(".library-message[role=alert]").first
+    assert alert.inner_text().startswith(
+        f"A library stored in this browser could not be read, so it was kept as it was, under the storage key “{KEY}.unreadable”"
+    )
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the unreadable copy").click()
+    assert Path(download.value.path()).read_text() == broken
+    assert errors == []
+
+
+def test_keyboard_only(context, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    page, errors = open_page(context, f"{seed_server}tags/diffusion-flow-models/")
+    star = page.locator("ol.paper-list > li .shelf-star").first
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('shelf-star')"):
+            break
+    assert page.evaluate("document.activeElement.closest('ol.paper-list') !== null")
+    page.keyboard.press("Enter")
+    assert star.get_attribute("aria-pressed") == "true"
+    title = page.evaluate("document.activeElement.getAttribute('aria-label')").removeprefix("Saved: ")
+
+    # The Library page: a recommendation saved from the keyboard; the keyboard follows its
+    # star to the saved papers, where Space unsaves it again.
+    page.goto(f"{seed_server}library/")
+    page.locator(".library-recommended").wait_for()
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.library-recommended') !== null"):
+            break
+    label = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert label.startswith("Save: ")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "label => document.activeElement.getAttribute('aria-label') === label.replace('Save: ', 'Saved: ')"
+        " && document.activeElement.closest('.library-recommended') === null",
+        arg=label,
+    )
+    assert [paper["title"] for paper in library(page)["saved"]] == [title, label.removeprefix("Save: ")]
+    page.keyboard.press(" ")
+    page.wait_for_function("() => document.querySelector('.library').contains(document.activeElement)")
+    page.wait_for_function("label => document.activeElement.getAttribute('aria-label') !== label.replace('Save: ', 'Saved: ')", arg=label)
+    assert [paper["title"] for paper in library(page)["saved"]] == [title]
+    assert errors == []
+
+
+def test_without_javascript_pages_have_no_library_buttons(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    for path in ("", f"papers/{LIGHT_SB}/", "tags/diffusion-flow-models/"):
+        page.goto(seed_server + path)
+        assert page.locator(".shelf-star, .shelf-read, .shelf-bar, .shelf-hide-area").count() == 0
+        assert page.locator("a[href$='library/']").count() == 0
+    page.goto(f"{seed_server}library/")
+    assert "The library needs JavaScript" in page.locator("article").inner_text()
+    context.close()
+
+
+def test_the_library_page_asks_no_other_host(context, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    save_from_paper_page(context, seed_server, LIGHT_SB)
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(seed_server) else outside.append(r.url))
+    page.goto(f"{seed_server}library/")
+    page.locator(".library-recommended").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert outside == []
+    assert page.context.cookies() == []
+
+
+def test_only_the_library_page_fetches_its_data(context, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    for path in ("", f"papers/{LIGHT_SB}/", "tags/diffusion-flow-models/"):
+        page.goto(seed_server + path)
+        page.wait_for_load_state("networkidle")
+    assert not any("library" in url for url in fetched)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_on_the_library_page(browser, seed_server: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(color_scheme=scheme)
+    save_from_paper_page(context, seed_server, LIGHT_SB)
+    page, errors = open_library(context, seed_server)
+    page.locator(".library-recommended").wait_for()
+    assert axe_violations(page) == []
+    # A listing's stars and read marks too (its tags' own size is the accessibility tests').
+    page.goto(f"{seed_server}tags/diffusion-flow-models/")
+    page.wait_for_load_state("networkidle")
+    assert axe_violations(page, ".shelf-row .shelf-star, .shelf-row .shelf-read, .shelf-hide-area") == []
+    assert errors == []
+    context.close()
+
+
+# WCAG 2.0 to 2.2, levels A and AA, and axe's best practices: what tests/test_accessibility.py
+# (branch a11y) runs on every page type.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def axe_violations(page, include: str = "article") -> list[str]:  # type: ignore[no-untyped-def]
+    """axe-core's violations within ``include``: the page's own content, not the theme's
+    header and tabs, which the accessibility tests check on every page."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `npm ci` (make test does)")
+    page.add_script_tag(path=str(AXE))
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    result = page.evaluate("([include, options]) => axe.run({ include: [include] }, options)", [include, options])
+    return [
+        f"{violation['id']}: {node['target']} {node['failureSummary'].splitlines()[-1].strip()}"
+        for violation in result["violations"]
+        for node in violation["nodes"]
+    ]
+
+
+def test_the_page_reads_the_graph_the_build_wrote(context, seed_server: str, seed_site: Path) -> None:  # type: ignore[no-untyped-def]
+    """library.js decodes library/data.json (Rice-coded gaps, hashes) to the links the build made."""
+    from generator.pipeline import enrich, read_catalogue
+    from generator.enrich.taxonomy import default_path, load_taxonomy
+    from generator.pipeline import Timer
+    from generator.site.library import graph, slug_hash
+    from tests.conftest import SEED
+
+    catalogue, _ = read_catalogue(SEED)
+    catalogue = enrich(catalogue, load_taxonomy(default_path()), Timer(report=lambda _: None))
+    expected = [sorted([j, s] for j, s in links.items()) for links in graph(catalogue.papers)]
+    page, _ = open_library(context, seed_server)
+    decoded = page.evaluate(
+        """async () => {
+          const model = paperLibrary.decode(await (await fetch("data.json")).json());
+          return model.links.map((links) => links.map(([j, s]) => [j, s]).sort((a, b) => a[0] - b[0]));
+        }"""
+    )
+    assert decoded == expected
+    slugs = [paper.slug for paper in catalogue.papers]
+    assert page.evaluate("(slugs) => slugs.map(paperLibrary.slugHash)", slugs) == [slug_hash(s) for s in slugs]
