@@ -11,7 +11,10 @@ the size of ``library/data.json``, raw and gzipped.
 
     .venv/bin/python bench/bench_library.py [--dumps DIR] [--every]
 
-``--every`` also saves each member of each group in turn. Results go to
+``--every`` also saves each member of each group in turn. With ``--site DIR`` (a corpus
+build), it also weighs pages as ``bench_build.py`` does (Chromium, served gzipped as GitHub
+Pages does): the bytes the home page and a paper page fetch, and the Library page's first
+load with an empty library and with 10 saved papers. Results go to
 ``bench/results/library-<papers>.json``.
 """
 
@@ -86,13 +89,70 @@ def run_in_chromium(data: dict, found: dict, every: bool) -> list[dict]:
     return rows
 
 
+def page_weights(site: Path, saved: list[dict]) -> dict:
+    """Bytes fetched (as sent, gzipped where GitHub Pages gzips) loading pages of ``site``
+    until the network is quiet; the Library page once empty and once with ``saved``."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    from bench.bench_build import PagesLikeHandler
+
+    handler = functools.partial(PagesLikeHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    store = {"format": "hf-papers-atlas-library", "version": 1, "saved": saved}
+    out = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium",
+                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            visits = [
+                ("home_page", "", None),
+                ("paper_page", f"papers/{saved[0]['slug']}/", None),
+                ("library_page_empty", "library/", None),
+                (f"library_page_{len(saved)}_saved", "library/", store),
+            ]
+            for name, path, library in visits:
+                context = browser.new_context()
+                page = context.new_page()
+                if library is not None:
+                    page.goto(base + "404.html")
+                    page.evaluate("value => localStorage.setItem('/.library', value)", json.dumps(library))
+                sizes: list[int] = []
+                page.on(
+                    "requestfinished",
+                    lambda r, sizes=sizes: sizes.append(max(r.sizes()["responseBodySize"], 0)),
+                )
+                page.goto(base + path)
+                if path.startswith("library"):
+                    page.wait_for_function(
+                        "document.querySelector('.library')?.getAttribute('aria-busy') === 'false'",
+                        timeout=120_000,
+                    )
+                page.wait_for_load_state("networkidle")
+                out[name] = {"bytes": sum(sizes), "requests": len(sizes)}
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return out
+
+
 def summary(rows: list[dict]) -> dict:
     hits = sum(row["hits"] for row in rows)
     possible = sum(row["possible"] for row in rows)
     return {
         "saves": len(rows),
         "hit_rate": round(hits / possible, 3) if possible else None,
-        "groups_at_80_percent": round(sum(row["hits"] >= 0.8 * row["possible"] for row in rows) / len(rows), 3)
+        "groups_at_80_percent": round(
+            sum(row["hits"] >= 0.8 * row["possible"] for row in rows) / len(rows), 3
+        )
         if rows
         else None,
     }
@@ -102,6 +162,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dumps", type=Path, default=CORPUS)
     parser.add_argument("--every", action="store_true", help="also save each member of each group in turn")
+    parser.add_argument("--site", type=Path, help="a built corpus site to weigh pages of")
     args = parser.parse_args()
     start = time.perf_counter()
     catalogue, problems = read_catalogue(args.dumps)
@@ -116,7 +177,10 @@ def main() -> int:
     data = library_data(catalogue, SiteRenderer(catalogue, taxonomy.tags, texts=texts))
     encoded = (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
     found = groups(catalogue, texts)
-    print(f"{len(catalogue.papers)} papers, {len(found)} groups ({time.perf_counter() - start:.0f} s)", flush=True)
+    print(
+        f"{len(catalogue.papers)} papers, {len(found)} groups ({time.perf_counter() - start:.0f} s)",
+        flush=True,
+    )
     rows = run_in_chromium(data, found, every=False)
     results = {
         "papers": len(catalogue.papers),
@@ -128,6 +192,17 @@ def main() -> int:
     }
     if args.every:
         results["every_member_saved"] = summary(run_in_chromium(data, found, every=True))
+    if args.site:
+        # Ten saved papers: the saved paper of each of the first ten groups.
+        saved = [
+            {
+                "slug": catalogue.papers[s].slug,
+                "title": texts[catalogue.papers[s].slug][0],
+                "areas": list(catalogue.papers[s].tags),
+            }
+            for _, s in list(found.values())[:10]
+        ]
+        results["page_weights"] = page_weights(args.site, saved)
     print(json.dumps({k: v for k, v in results.items() if k != "per_group"}, indent=2))
     out = ROOT / "bench" / "results" / f"library-{len(catalogue.papers)}.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")

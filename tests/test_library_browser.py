@@ -129,7 +129,9 @@ def test_hiding_a_tag_drops_its_papers_from_listings_and_search(context, seed_se
     for item in results.all():
         assert "3D vision & graphics" not in item.locator(".md-tag").all_inner_texts()
     note.get_by_role("button", name="Show them").click()
-    page.locator("[data-pagefind-meta-line]", has_text=f"{shown + hidden} matching papers").wait_for(timeout=15_000)
+    page.locator("[data-pagefind-meta-line]", has_text=f"{shown + hidden} matching papers").wait_for(
+        timeout=15_000
+    )
     assert note.inner_text().startswith(f"{hidden} papers shown although hidden")
     assert errors == []
 
@@ -161,7 +163,7 @@ def test_export_clear_import_gives_the_same_library_back(context, seed_server: s
     page.get_by_role("button", name="Create list").click()
     page.get_by_label("Add “Light Schrödinger Bridge” to a list").select_option("Bridges")
     page.locator("h4", has_text="Bridges (1)").wait_for()
-    page.locator(".library select[aria-label='A tag to hide']").select_option("Video")
+    page.locator(".library select[aria-label='A tag to hide']").select_option("areas:Video")
     page.get_by_role("button", name="Hide this tag").click()
     page.locator(".library li", has_text="Video").first.wait_for()
     before = library(page)
@@ -219,7 +221,9 @@ def test_markdown_and_bibtex_exports_say_what_they_hold(context, seed_server: st
         ),
         (
             "bad-slug.json",
-            json.dumps({"format": "hf-papers-atlas-library", "version": 1, "saved": [{"slug": "<b>", "title": "x"}]}),
+            json.dumps(
+                {"format": "hf-papers-atlas-library", "version": 1, "saved": [{"slug": "<b>", "title": "x"}]}
+            ),
             'saved paper 1 has no valid "slug"',
         ),
     ],
@@ -292,7 +296,10 @@ def test_keyboard_only(context, seed_server: str) -> None:  # type: ignore[no-un
     assert [paper["title"] for paper in library(page)["saved"]] == [title, label.removeprefix("Save: ")]
     page.keyboard.press(" ")
     page.wait_for_function("() => document.querySelector('.library').contains(document.activeElement)")
-    page.wait_for_function("label => document.activeElement.getAttribute('aria-label') !== label.replace('Save: ', 'Saved: ')", arg=label)
+    page.wait_for_function(
+        "label => document.activeElement.getAttribute('aria-label') !== label.replace('Save: ', 'Saved: ')",
+        arg=label,
+    )
     assert [paper["title"] for paper in library(page)["saved"]] == [title]
     assert errors == []
 
@@ -358,7 +365,9 @@ def axe_violations(page, include: str = "article") -> list[str]:  # type: ignore
         pytest.fail(f"{AXE} is missing: run `npm ci` (make test does)")
     page.add_script_tag(path=str(AXE))
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-    result = page.evaluate("([include, options]) => axe.run({ include: [include] }, options)", [include, options])
+    result = page.evaluate(
+        "([include, options]) => axe.run({ include: [include] }, options)", [include, options]
+    )
     return [
         f"{violation['id']}: {node['target']} {node['failureSummary'].splitlines()[-1].strip()}"
         for violation in result["violations"]
@@ -368,9 +377,8 @@ def axe_violations(page, include: str = "article") -> list[str]:  # type: ignore
 
 def test_the_page_reads_the_graph_the_build_wrote(context, seed_server: str, seed_site: Path) -> None:  # type: ignore[no-untyped-def]
     """library.js decodes library/data.json (Rice-coded gaps, hashes) to the links the build made."""
-    from generator.pipeline import enrich, read_catalogue
     from generator.enrich.taxonomy import default_path, load_taxonomy
-    from generator.pipeline import Timer
+    from generator.pipeline import Timer, enrich, read_catalogue
     from generator.site.library import graph, slug_hash
     from tests.conftest import SEED
 
@@ -386,4 +394,6 @@ def test_the_page_reads_the_graph_the_build_wrote(context, seed_server: str, see
     )
     assert decoded == expected
     slugs = [paper.slug for paper in catalogue.papers]
-    assert page.evaluate("(slugs) => slugs.map(paperLibrary.slugHash)", slugs) == [slug_hash(s) for s in slugs]
+    assert page.evaluate("(slugs) => slugs.map(paperLibrary.slugHash)", slugs) == [
+        slug_hash(s) for s in slugs
+    ]

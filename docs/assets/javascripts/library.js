@@ -343,12 +343,21 @@
     if (names.length)
       out.push(el("ul", {}, ...names.map(([kind, name]) => el("li", {}, `${name} `, button("Show again", `unhide:${name}`, () => shelf().setHidden(kind, name, false), "shelf-link")))));
     if (model) {
-      const select = el("select", { ariaLabel: "A tag to hide" }, el("option", { value: "", textContent: "Choose a tag…" }), ...model.areaNames.filter((name) => !state.hidden.areas.includes(name)).map((name) => el("option", { value: name, textContent: name })));
+      const options = (names, hidden, kind) => names.filter((name) => !hidden.includes(name)).map((name) => el("option", { value: `${kind}:${name}`, textContent: name }));
+      const topics = options(model.topicNames, state.hidden.topics, "topics");
+      const select = el(
+        "select",
+        { ariaLabel: "A tag to hide" },
+        el("option", { value: "", textContent: "Choose a tag…" }),
+        ...options(model.areaNames, state.hidden.areas, "areas"),
+        topics.length ? el("optgroup", { label: "Topics" }, ...topics) : null,
+      );
       select.dataset.key = "hide-select";
       const form = el("form", { className: "library-actions" }, select, el("button", { type: "submit", className: "md-button", textContent: "Hide this tag" }));
       form.addEventListener("submit", (event) => {
         event.preventDefault();
-        if (select.value) shelf().setHidden("areas", select.value, true);
+        const [kind, ...name] = select.value.split(":");
+        if (select.value) shelf().setHidden(kind, name.join(":"), true);
       });
       out.push(form);
     }

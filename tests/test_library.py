@@ -1,0 +1,84 @@
+"""library/data.json: what the Library page reads to place, find and recommend papers."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from generator.enrich.taxonomy import default_path, load_taxonomy
+from generator.pipeline import Timer, enrich, read_catalogue
+from generator.site.library import SYMBOLS, graph, library_data, rice_code, slug_hash, symbol_lists
+from generator.site.render import SiteRenderer
+from tests.conftest import SEED
+
+
+@pytest.fixture(scope="module")
+def seed():  # type: ignore[no-untyped-def]
+    catalogue, _ = read_catalogue(SEED)
+    taxonomy = load_taxonomy(default_path())
+    catalogue = enrich(catalogue, taxonomy, Timer(report=lambda _: None))
+    renderer = SiteRenderer(catalogue, taxonomy.tags)
+    return catalogue, renderer, library_data(catalogue, renderer)
+
+
+def rice_decode(k: int, data: bytes, count: int) -> list[int]:
+    bits = "".join(f"{byte:08b}" for byte in data)
+    values, at = [], 0
+    for _ in range(count):
+        quotient = 0
+        while bits[at] == "1":
+            quotient, at = quotient + 1, at + 1
+        at += 1
+        rest = int(bits[at : at + k] or "0", 2)
+        at += k
+        values.append(quotient << k | rest)
+    return values
+
+
+def test_rice_codes_decode_to_the_gaps() -> None:
+    gaps = [0, 1, 2, 700, 3, 12_000, 5, 0, 0, 31]
+    k, data = rice_code(gaps)
+    assert rice_decode(k, data, len(gaps)) == gaps
+
+
+def test_each_paper_is_found_on_its_first_dumps_page(seed) -> None:  # type: ignore[no-untyped-def]
+    """A paper's number gives its first dump and its place on that dump's page, as
+    library.js's placeOf reads them: the page is where titles come from."""
+    catalogue, renderer, data = seed
+    for number, paper in enumerate(catalogue.papers):
+        stem, _, first, count, seen = next(d for d in reversed(data["dumps"]) if d[2] <= number)
+        assert first <= number < first + count
+        position = number - first
+        for place in seen:
+            if place <= position:
+                position += 1
+        dump = next(d for d in catalogue.dumps if d.stem == stem)
+        assert renderer.dump_papers[dump.name][position] == paper.slug
+
+
+def test_hashes_and_areas_are_each_papers(seed) -> None:  # type: ignore[no-untyped-def]
+    catalogue, renderer, data = seed
+    hashes = base64.b64decode(data["hashes"])
+    areas = data["paperAreas"].split(" ")
+    names = [name for name, _ in data["areas"]]
+    for number, paper in enumerate(catalogue.papers):
+        assert int.from_bytes(hashes[2 * number : 2 * number + 2], "big") == slug_hash(paper.slug)
+        assert [names[SYMBOLS.index(c)] for c in areas[number]] == list(paper.tags)
+
+
+def test_links_go_both_ways_and_include_mentions(seed) -> None:  # type: ignore[no-untyped-def]
+    catalogue, _, data = seed
+    links = graph(catalogue.papers)
+    number = {paper.slug: n for n, paper in enumerate(catalogue.papers)}
+    for n, neighbours in enumerate(links):
+        for other, strength in neighbours.items():
+            assert links[other][n] == strength and 0 <= strength <= 3
+    for paper in catalogue.papers:
+        for mention in paper.mentions:
+            assert number[mention.target] in links[number[paper.slug]]
+    assert sum(data["linkCounts"]) == len(data["strengths"]) == sum(map(len, links)) // 2
+
+
+def test_areas_are_one_symbol_each_papers_apart_by_spaces() -> None:
+    assert symbol_lists([[0, 61], [], [10]]) == "0z  A"
