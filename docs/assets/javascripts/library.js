@@ -532,12 +532,12 @@
     const parts = [];
     parts.push(...keptSection());
     if (message) parts.push(el("p", { className: "library-message", role: message.kind, textContent: message.text }));
+    parts.push(...(await recommendationsSection(state, numbers)));
+    parts.push(...(await newSection(state, numbers)));
     parts.push(el("h2", { id: "saved", tabIndex: -1, textContent: `Saved papers (${state.saved.length})` }));
     if (!state.saved.length) parts.push(el("p", { textContent: "Nothing saved yet: press ☆ beside a paper in any list, in search results or on its page." }));
     parts.push(...listsSection(state));
     if (state.saved.length) parts.push(...tagsSection(state, numbers));
-    parts.push(...(await recommendationsSection(state, numbers)));
-    parts.push(...(await newSection(state, numbers)));
     parts.push(...hiddenSection(state), ...readSection(state), ...exportSection(state, numbers));
     const focused = box.contains(document.activeElement) ? document.activeElement.dataset.key : undefined;
     box.replaceChildren(...parts);
