@@ -32,14 +32,33 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator import workers  # noqa: E402
+from generator.enrich.related import paper_text  # noqa: E402
 from generator.enrich.taxonomy import default_path, load_taxonomy  # noqa: E402
-from generator.pipeline import enrich, plain_texts, read_catalogue  # noqa: E402
+from generator.ingest.catalogue import Catalogue  # noqa: E402
+from generator.pipeline import Timer, mention, read_catalogue, relate, tag  # noqa: E402
+from generator.site.index import SiteIndex  # noqa: E402
 from generator.site.library import library_data  # noqa: E402
-from generator.site.render import SiteRenderer  # noqa: E402
+from generator.site.views import PaperViews, clean_texts  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "dumps"
 SCRIPT = ROOT / "docs" / "assets" / "javascripts" / "library.js"
 SMALLEST, LARGEST = 3, 11
+
+
+def enriched(dumps: Path) -> tuple[Catalogue, SiteIndex, dict[str, tuple[str, str]]]:
+    """The catalogue of ``dumps`` with tags, mentions and related lists (as ``generate`` makes
+    them, in this process), the index the listings read, and the clean texts."""
+    catalogue, problems = read_catalogue(dumps)
+    if any(problem.severity == "error" for problem in problems):
+        raise SystemExit("\n".join(map(str, problems)))
+    taxonomy = load_taxonomy(default_path())
+    texts = clean_texts(catalogue.papers)
+    timer = Timer(report=lambda _: None)
+    catalogue = mention(tag(catalogue, taxonomy, timer, texts), timer)
+    catalogue = relate(catalogue, workers.InProcess([(s, paper_text(*texts[s])) for s in texts]), timer)
+    tags = {t.name: t for t in taxonomy.tags}
+    return catalogue, SiteIndex(catalogue, PaperViews(catalogue.papers, tags, texts)), texts
 
 
 def groups(catalogue, texts: dict[str, tuple[str, str]]) -> dict[str, tuple[list[int], int]]:
@@ -165,16 +184,8 @@ def main() -> int:
     parser.add_argument("--site", type=Path, help="a built corpus site to weigh pages of")
     args = parser.parse_args()
     start = time.perf_counter()
-    catalogue, problems = read_catalogue(args.dumps)
-    if any(problem.severity == "error" for problem in problems):
-        print("\n".join(map(str, problems)), file=sys.stderr)
-        return 1
-    taxonomy = load_taxonomy(default_path())
-    texts = plain_texts(catalogue)
-    from generator.pipeline import Timer
-
-    catalogue = enrich(catalogue, taxonomy, Timer(report=lambda _: None), texts)
-    data = library_data(catalogue, SiteRenderer(catalogue, taxonomy.tags, texts=texts))
+    catalogue, index, texts = enriched(args.dumps)
+    data = library_data(catalogue, index)
     encoded = (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
     found = groups(catalogue, texts)
     print(

@@ -6,20 +6,15 @@ import base64
 
 import pytest
 
-from generator.enrich.taxonomy import default_path, load_taxonomy
-from generator.pipeline import Timer, enrich, read_catalogue
+from bench.bench_library import enriched
 from generator.site.library import SYMBOLS, graph, library_data, rice_code, slug_hash, symbol_lists
-from generator.site.render import SiteRenderer
 from tests.conftest import SEED
 
 
 @pytest.fixture(scope="module")
 def seed():  # type: ignore[no-untyped-def]
-    catalogue, _ = read_catalogue(SEED)
-    taxonomy = load_taxonomy(default_path())
-    catalogue = enrich(catalogue, taxonomy, Timer(report=lambda _: None))
-    renderer = SiteRenderer(catalogue, taxonomy.tags)
-    return catalogue, renderer, library_data(catalogue, renderer)
+    catalogue, index, _ = enriched(SEED)
+    return catalogue, index, library_data(catalogue, index)
 
 
 def rice_decode(k: int, data: bytes, count: int) -> list[int]:

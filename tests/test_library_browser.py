@@ -377,13 +377,11 @@ def axe_violations(page, include: str = "article") -> list[str]:  # type: ignore
 
 def test_the_page_reads_the_graph_the_build_wrote(context, seed_server: str, seed_site: Path) -> None:  # type: ignore[no-untyped-def]
     """library.js decodes library/data.json (Rice-coded gaps, hashes) to the links the build made."""
-    from generator.enrich.taxonomy import default_path, load_taxonomy
-    from generator.pipeline import Timer, enrich, read_catalogue
+    from bench.bench_library import enriched
     from generator.site.library import graph, slug_hash
     from tests.conftest import SEED
 
-    catalogue, _ = read_catalogue(SEED)
-    catalogue = enrich(catalogue, load_taxonomy(default_path()), Timer(report=lambda _: None))
+    catalogue, _, _ = enriched(SEED)
     expected = [sorted([j, s] for j, s in links.items()) for links in graph(catalogue.papers)]
     page, _ = open_library(context, seed_server)
     decoded = page.evaluate(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from generator.enrich.taxonomy import Tag
 from generator.ingest.catalogue import Catalogue
 from generator.search import pagefind
-from generator.site import exports, feeds, map, stats
+from generator.site import exports, feeds, library, map, stats
 from generator.site.index import SiteIndex
 from generator.site.listings import Listings
 from generator.site.markup import paper_markup
@@ -27,7 +27,7 @@ def search_documents(catalogue: Catalogue, tags: Sequence[Tag], texts: dict[str,
     """What Pagefind indexes, by path: each paper's view as a small HTML document."""
     views = PaperViews(catalogue.papers, {tag.name: tag for tag in tags}, texts)
     return {
-        pagefind.document_path(view.slug): pagefind.document(view.title, view.abstract, view.paper.tags)
+        pagefind.document_path(view.slug): pagefind.document(view.title, view.abstract, view.paper.tags, view.paper.year)
         for view in views
     }
 
@@ -70,6 +70,7 @@ class SiteBuilder:
             views = PaperViews(catalogue.papers, self.tags, self.index.views.texts, self.markup)
             files = paper_pages(views, self.env)
             files["papers.json"] = exports.papers_json(views)
+            files.update(library.library_files(catalogue, self.index, self.env))
             note.append(f"{len(catalogue.papers)} paper pages and papers.json")
         return files
 

@@ -1,0 +1,200 @@
+"""The Library page and the data its recommendations need (``library/data.json``).
+
+A reader's library lives in the browser (``assets/javascripts/shelf.js`` and ``library.js``);
+the site only gives the Library page what scoring needs, built here once per build and
+fetched by that page alone. Papers are numbered in catalogue order; per paper the file holds
+a 16-bit hash of its slug (a saved slug finds its number without a list of every slug; the
+areas a reader saved with it tell apart the few papers that share a hash), its
+areas and topics as indices, and its links to other papers as an undirected graph: its
+closest related papers (``RELATED_ALWAYS`` to ``RELATED_PER_PAPER``) and the papers it mentions, each link once,
+neighbours as gaps in Golomb-Rice codes, with a strength of 0 to 3. Titles are not in it: a paper's number
+gives its first dump and its place on that dump's page, which the page fetches to show it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import Counter
+from collections.abc import Sequence
+
+from jinja2 import Environment
+
+from generator.ingest.catalogue import Catalogue
+from generator.model import Paper
+from generator.site.index import SiteIndex
+from generator.site.pages import HTML_LISTING
+
+FORMAT_VERSION = 1
+RELATED_PER_PAPER = 5
+"""Each paper's closest related papers kept in the graph (its page lists 5 to 8)..."""
+RELATED_ALWAYS = 3
+"""...of which the first ``RELATED_ALWAYS`` always, the others when their strength is at
+least ``STRONG``. On the corpus: 338 KB gzipped with all five, 269 KB so, the same hit rate in
+``bench/bench_library.py`` (0.72); the Library page's first load must stay under 500 KB."""
+STRONG = 2
+STRENGTHS = (0.10, 0.13, 0.17)
+"""Cosine similarities at which a link's strength steps from 0 up to 3 (about the median,
+the 80th and the 95th percentile of the corpus's related links)."""
+MENTION_STRENGTH = 3
+"""The strength of a link from a paper that names another's method this many times or more
+(once: 1, twice: 2). A paper that names DeepSeek-R1 four times is about it; one that names it
+once, among a hundred and sixty, uses it: on the corpus's method-name groups
+(``bench/bench_library.py``) this took the hit rate from 0.63 (any mention: 2) to 0.72."""
+HASH_BITS = 16
+
+
+def slug_hash(slug: str) -> int:
+    """FNV-1a (32-bit) of the slug's UTF-8, cut to ``HASH_BITS``: ``library.js`` computes the same."""
+    value = 0x811C9DC5
+    for byte in slug.encode():
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value & ((1 << HASH_BITS) - 1)
+
+
+def strength(score: float) -> int:
+    return sum(score >= step for step in STRENGTHS)
+
+
+def topics_of(paper: Paper) -> tuple[str, ...]:
+    """A paper's topics, the taxonomy's second level, once papers have them (else none)."""
+    return tuple(getattr(paper, "topics", ()))
+
+
+def graph(papers: Sequence[Paper]) -> list[dict[int, int]]:
+    """Each paper's links as ``{other paper's number: strength}``, the same both ways."""
+    number = {paper.slug: n for n, paper in enumerate(papers)}
+    links: list[dict[int, int]] = [{} for _ in papers]
+
+    def link(a: int, b: int, level: int) -> None:
+        if a != b:
+            links[a][b] = links[b][a] = max(level, links[a].get(b, 0))
+
+    for n, paper in enumerate(papers):
+        for rank, rel in enumerate(paper.related[:RELATED_PER_PAPER]):
+            level = strength(rel.score)
+            if rel.slug in number and (rank < RELATED_ALWAYS or level >= STRONG):
+                link(n, number[rel.slug], level)
+        for target, count in Counter(mention.target for mention in paper.mentions).items():
+            if target in number:
+                link(n, number[target], min(count, MENTION_STRENGTH))
+    return links
+
+
+def packed_lists(lists: Sequence[Sequence[int]]) -> list[int]:
+    """Lists of numbers as one flat list: each list's length, then its numbers."""
+    flat: list[int] = []
+    for values in lists:
+        flat.append(len(values))
+        flat.extend(values)
+    return flat
+
+
+def packed_graph(links: list[dict[int, int]]) -> tuple[list[int], list[int], str]:
+    """Each link once, from its lower-numbered paper: per paper the count of its higher
+    neighbours; each of those as the gap from the one before (the first from the paper
+    itself); the strengths, one digit per link in the same order."""
+    counts: list[int] = []
+    gaps: list[int] = []
+    strengths: list[str] = []
+    for n, neighbours in enumerate(links):
+        higher = sorted(other for other in neighbours if other > n)
+        counts.append(len(higher))
+        previous = n
+        for other in higher:
+            gaps.append(other - previous - 1)
+            previous = other
+            strengths.append(str(neighbours[other]))
+    return counts, gaps, "".join(strengths)
+
+
+def rice_code(values: Sequence[int]) -> tuple[int, bytes]:
+    """Golomb-Rice codes of ``values`` (>= 0) with the parameter that makes them shortest:
+    each value's quotient by 2^k in unary (ones, then a zero), then its k low bits. The gaps
+    of the graph are spread about evenly, which Rice codes suit; gzip, which finds repeats,
+    does poorly on numbers alone (on the corpus: 237 KB of JSON numbers, 174 KB of codes)."""
+
+    def size(k: int) -> int:
+        return sum((value >> k) + 1 + k for value in values)
+
+    k = min(range(24), key=size)
+    bits = bytearray()
+    out = bytearray()
+    for value in values:
+        bits.extend(b"\1" * (value >> k))
+        bits.append(0)
+        bits.extend((value >> shift) & 1 for shift in range(k - 1, -1, -1))
+    bits.extend(b"\0" * (-len(bits) % 8))
+    for start in range(0, len(bits), 8):
+        byte = 0
+        for bit in bits[start : start + 8]:
+            byte = byte << 1 | bit
+        out.append(byte)
+    return k, bytes(out)
+
+
+SYMBOLS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def symbol_lists(lists: Sequence[Sequence[int]]) -> str:
+    """Small numbers (< 62) as one character each, lists separated by spaces: the areas of
+    each paper, in less room than JSON numbers once gzipped (53 KB, not 69, on the corpus)."""
+    return " ".join("".join(SYMBOLS[value] for value in values) for values in lists)
+
+
+def library_data(catalogue: Catalogue, index: SiteIndex) -> dict:
+    """What ``library.js`` reads: see the module's docstring. Dumps list, in order, their stem,
+    their date as shown, the number of their first new paper, and where on their page the
+    papers seen before stand (the rest are their new papers, in catalogue order)."""
+    papers = catalogue.papers
+    number = {paper.slug: n for n, paper in enumerate(papers)}
+    areas = [name for name in index.tag_order]
+    area_index = {name: k for k, name in enumerate(areas)}
+    topics = sorted({topic for paper in papers for topic in topics_of(paper)})
+    topic_index = {name: k for k, name in enumerate(topics)}
+    dumps = []
+    for dump in catalogue.dumps:
+        slugs = index.dump_papers[dump.name]
+        new = [number[s] for s in slugs if papers[number[s]].sources[0].dump == dump.name]
+        seen = [k for k, s in enumerate(slugs) if papers[number[s]].sources[0].dump != dump.name]
+        first = new[0] if new else (dumps[-1][2] + dumps[-1][3] if dumps else 0)
+        if new != list(range(first, first + len(new))):
+            raise ValueError(f"{dump.name}: its new papers are not numbered in page order")
+        dumps.append([dump.stem, dump.date.label if dump.date else dump.stem, first, len(new), seen])
+    hashes = b"".join(slug_hash(paper.slug).to_bytes(HASH_BITS // 8, "big") for paper in papers)
+    counts, gaps, strengths = packed_graph(graph(papers))
+    rice, coded = rice_code(gaps)
+    if len(areas) > len(SYMBOLS):
+        raise ValueError(f"library data: {len(areas)} areas, more than {len(SYMBOLS)} symbols")
+    return {
+        "format": "hf-papers-atlas-library-data",
+        "version": FORMAT_VERSION,
+        "papers": len(papers),
+        "hashes": base64.b64encode(hashes).decode("ascii"),
+        "dumps": dumps,
+        "areas": [[name, index.tags[name].slug] for name in areas],
+        "topics": topics,
+        "paperAreas": symbol_lists(
+            [[area_index[name] for name in paper.tags if name in area_index] for paper in papers]
+        ),
+        "paperTopics": packed_lists([[topic_index[name] for name in topics_of(paper)] for paper in papers])
+        if topics
+        else [],
+        "linkCounts": counts,
+        "linkRice": rice,
+        "linkGaps": base64.b64encode(coded).decode("ascii"),
+        "strengths": strengths,
+    }
+
+
+def library_files(catalogue: Catalogue, index: SiteIndex, env: Environment) -> dict[str, bytes]:
+    """``library/index.md`` (the page, which reads as a plain explanation without JavaScript)
+    and ``library/data.json``; ``catalogue`` has the related lists and mentions."""
+    src = "library/index.md"
+    page = env.get_template("library.md.j2").render(
+        meta={"title": "Library", "library": True, **HTML_LISTING},
+        root="../",
+        total=len(catalogue.papers),
+    )
+    data = json.dumps(library_data(catalogue, index), ensure_ascii=False, separators=(",", ":"))
+    return {src: page.encode(), "library/data.json": (data + "\n").encode()}
