@@ -95,6 +95,7 @@ def test_a_one_paper_site_builds_strict_and_every_page_shows_something(growing: 
         "contributing/index.html",
         "dumps/index.html",
         "dumps/0001_2025-05-28/index.html",
+        "library/index.html",
         "map/index.html",
         f"papers/{FIRST}/index.html",
         "stats/index.html",
