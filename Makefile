@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 
 serve: $(STAMP)
 	# --livereload: mkdocs 1.6.1 reads the default wrongly under some click releases.
-	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
+	# --dirty: a rebuild renders only the pages whose generated source changed (README, "How it works").
+	$(BIN)/mkdocs serve --dirty --livereload --dev-addr 127.0.0.1:8000
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
@@ -49,11 +50,14 @@ check-corpus: $(STAMP)
 	$(BIN)/python bench/check_corpus.py
 
 # Builds the corpus (or its first N dumps: make bench N=50) ours, the vanilla-Material peer and a
-# python-markdown floor in one run; prints and writes bench/results/build-<N>.json.
+# python-markdown floor in one run; prints and writes bench/results/build-<N>.json. Then serves
+# all but the last dump as make serve does, saves the last and times until its paper is served
+# (bench/results/serve-<N>.json).
 .PHONY: bench
 N ?= 0
 bench: $(STAMP) chromium
 	$(BIN)/python bench/bench_build.py --limit $(N)
+	$(BIN)/python bench/bench_serve.py --limit $(N)
 
 # Regenerates the golden copies from tests/fixtures/golden/: the generated pages (tests/golden/)
 # and the whole built site (tests/golden-site/); review the diff.

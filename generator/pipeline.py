@@ -7,20 +7,25 @@ a generated folder is kept between runs). Where the slow enrichments run is ``wo
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from generator import workers
 from generator.enrich import clean
 from generator.enrich.taxonomy import Tag, Taxonomy, default_path, load_taxonomy
-from generator.ingest.catalogue import Catalogue, build_catalogue
-from generator.ingest.parse import dump_files, read_dumps
-from generator.model import Problem
+from generator.ingest.catalogue import Catalogue, base_slug, build_catalogue, title_key
+from generator.ingest.parse import ParseResult, dump_files, parse_dump, read_dumps
+from generator.memo import Memo, NoMemo
+from generator.model import Link, Paper, Problem
 
+T = TypeVar("T")
 log = logging.getLogger("mkdocs.plugins.papers")  # what get_plugin_logger("papers") wraps
 
 
@@ -82,30 +87,40 @@ def generate(
     timer: Timer | None = None,
     enrichments: Callable[[workers.Docs], workers.Enrichments] = workers.InProcess,
     on_search_documents: SearchDocuments | None = None,
+    memo: NoMemo | None = None,
 ) -> Generated:
     """Everything the site needs from ``dumps_dir``. On any error in the dumps nothing is made:
-    a site silently short of a paper of a valid dump is worse than no new site."""
+    a site silently short of a paper of a valid dump is worse than no new site.
+
+    ``memo`` answers each per-dump and per-paper step from the last run where its input is
+    the same (``mkdocs serve``); by default every one is computed."""
     from generator import site  # the renderer and its libraries load only when something changed
     from generator.enrich.related import paper_text
 
     timer = timer or Timer()
+    taxonomy_path = taxonomy_path or default_path()
+    memo = memo or NoMemo()
+    memo.begin((settings, taxonomy_path.read_bytes()))
     with timer.stage("parse") as note:
-        catalogue, problems = read_catalogue(dumps_dir, root)
+        catalogue, problems = read_catalogue(dumps_dir, root, memo)
         entries = sum(len(dump.entries) for dump in catalogue.dumps)
         note.append(f"{len(catalogue.dumps)} dumps, {entries} entries, {len(catalogue.papers)} papers")
-    taxonomy = load_taxonomy(taxonomy_path or default_path())  # a TaxonomyError names file and key
+    taxonomy = load_taxonomy(taxonomy_path)  # a TaxonomyError names file and key
     if any(problem.severity == "error" for problem in problems):
         return Generated(None, problems, {}, taxonomy.tags, timer.seconds)
     with timer.stage("clean") as note:
-        texts = site.clean_texts(catalogue.papers)
+        texts = {
+            p.slug: memo.get("clean", (p.title, p.abstract), partial(site.clean_text, p))
+            for p in catalogue.papers
+        }
         note.append(f"{len(texts)} titles and abstracts")
     slow = enrichments([(slug, paper_text(*texts[slug])) for slug in texts])
     try:
-        catalogue = tag(catalogue, taxonomy, timer, texts)
+        catalogue = tag(catalogue, taxonomy, timer, texts, memo)
         if on_search_documents is not None:
             on_search_documents(site.search_documents(catalogue, taxonomy.tags, texts))
-        catalogue = mention(catalogue, timer)
-        builder = site.SiteBuilder(catalogue, taxonomy.tags, texts, settings, timer)
+        catalogue = mention(catalogue, timer, memo)
+        builder = site.SiteBuilder(catalogue, taxonomy.tags, texts, settings, timer, memo)
         files = builder.listings()
         catalogue = relate(catalogue, slow, timer)
         files.update(builder.papers(catalogue))
@@ -113,30 +128,68 @@ def generate(
     except BaseException:
         slow.close()
         raise
+    memo.end()
     return Generated(catalogue, problems, files, taxonomy.tags, timer.seconds, pending)
 
 
-def read_catalogue(dumps_dir: Path, root: Path | None = None) -> tuple[Catalogue, tuple[Problem, ...]]:
-    """Parse every dump of a folder and merge them; problems are reported, not raised."""
-    results = read_dumps(dump_files(dumps_dir), root)
+def read_catalogue(
+    dumps_dir: Path, root: Path | None = None, memo: NoMemo | None = None
+) -> tuple[Catalogue, tuple[Problem, ...]]:
+    """Parse every dump of a folder and merge them; problems are reported, not raised.
+    With a memo, a dump whose bytes did not change is not parsed again."""
+    if not isinstance(memo, Memo):
+        return merge(dumps_dir, read_dumps(dump_files(dumps_dir), root))
+    results = read_dumps(dump_files(dumps_dir), root, partial(parse_remembered, memo))
+    return merge(
+        dumps_dir, results, remembered(memo, "title key", title_key), remembered(memo, "slug", base_slug)
+    )
+
+
+def remembered(memo: NoMemo, stage: str, function: Callable[..., T]) -> Callable[..., T]:
+    """``function`` answered from the memo where its arguments are the same."""
+    return lambda *args: memo.get(stage, args, partial(function, *args))
+
+
+def merge(
+    dumps_dir: Path, results: list[ParseResult], *functions: Callable[..., str]
+) -> tuple[Catalogue, tuple[Problem, ...]]:
+    """The parsed dumps as one catalogue (``functions``: ``build_catalogue``'s own), and their problems."""
     problems = tuple(problem for result in results for problem in result.problems)
     if not results:
         problems += (Problem(str(dumps_dir), 1, "no dumps: the folder holds no *.txt file"),)
-    return build_catalogue([result.dump for result in results]), problems
+    return build_catalogue([result.dump for result in results], *functions), problems
+
+
+def parse_remembered(memo: NoMemo, path: Path, shown: str) -> ParseResult:
+    """A dump parsed, or its last parse when its bytes are the same."""
+    try:
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    except OSError:
+        return parse_dump(path, shown)  # the parser reports it
+    return memo.get("parse", (path.name, shown, digest), partial(parse_dump, path, shown))
 
 
 def tag(
-    catalogue: Catalogue, taxonomy: Taxonomy, timer: Timer, texts: dict[str, tuple[str, str]]
+    catalogue: Catalogue,
+    taxonomy: Taxonomy,
+    timer: Timer,
+    texts: dict[str, tuple[str, str]],
+    memo: NoMemo | None = None,
 ) -> Catalogue:
     """Each paper's tags (from its clean title and abstract) and the links in its abstract."""
+    memo = memo or NoMemo()
+
+    def tags_and_links(paper: Paper) -> tuple[tuple[str, ...], tuple[Link, ...]]:
+        return tuple(taxonomy.tags_for(*texts[paper.slug])), clean.extract_links(paper.abstract)
+
     with timer.stage("tags") as note:
-        papers = tuple(
-            replace(
-                paper,
-                tags=tuple(taxonomy.tags_for(*texts[paper.slug])),
-                links=clean.extract_links(paper.abstract),
-            )
+        found = [
+            memo.get("tags", (paper.title, paper.abstract), partial(tags_and_links, paper))
             for paper in catalogue.papers
+        ]
+        papers = tuple(
+            replace(paper, tags=tags, links=links)
+            for paper, (tags, links) in zip(catalogue.papers, found, strict=True)
         )
         note.append(
             f"{sum(1 for p in papers if p.tags)} of {len(papers)} papers tagged, "
@@ -145,13 +198,19 @@ def tag(
     return replace(catalogue, papers=papers)
 
 
-def mention(catalogue: Catalogue, timer: Timer) -> Catalogue:
+def mention(catalogue: Catalogue, timer: Timer, memo: NoMemo | None = None) -> Catalogue:
     """Each paper's mentions of other papers' method names, and who mentions it."""
-    from generator.enrich.mentions import find_mentions, mentioned_by
+    from generator.enrich.mentions import find_mentions, means_something_else, mentioned_by
+    from generator.enrich.mentions_update import KeptScan
 
+    memo = memo or NoMemo()
     with timer.stage("mentions") as note:
-        shown = [(p.slug, p.title, clean.clean_tex(p.abstract)) for p in catalogue.papers]
-        mentions = find_mentions(shown, {p.slug: p.tags for p in catalogue.papers})
+        shown = [
+            (p.slug, p.title, memo.get("tex", p.abstract, partial(clean.clean_tex, p.abstract)))
+            for p in catalogue.papers
+        ]
+        scan, judge = memo.keep("mentions", KeptScan), remembered(memo, "judge", means_something_else)
+        mentions = find_mentions(shown, {p.slug: p.tags for p in catalogue.papers}, scan, judge)
         backlinks = mentioned_by(mentions)
         note.append(f"{sum(len(v) for v in mentions.values())} mentions")
     papers = tuple(

@@ -20,6 +20,7 @@ from pathlib import Path
 from generator import workers
 from generator.enrich.taxonomy import default_path
 from generator.ingest.parse import dump_files
+from generator.memo import NoMemo
 from generator.model import Problem
 from generator.output.writer import prune, sync_tree, write_files, write_if_changed
 from generator.pipeline import DEFAULT_SETTINGS, Generated, Settings, Timer, generate
@@ -111,12 +112,16 @@ def regenerate(
     search_ready: SearchReady | None = None,
     handoff: Handoff | None = None,
     enrichments: Callable[[workers.Docs], workers.Enrichments] = workers.SecondCore,
+    memo: NoMemo | None = None,
+    search: bool = True,
 ) -> tuple[Manifest | None, tuple[Problem, ...]]:
     """Generate into ``out_dir`` unless nothing it reads changed since the last run.
 
     Returns the manifest of ``out_dir``'s files, or None and the problems that stopped
     generation. Without ``search_ready`` the search documents are written with the other
     files; with a ``handoff`` this returns before the pages are on disk (``Handoff``).
+    With a ``memo`` (``mkdocs serve``), only the files that changed since its last run are
+    written, all before this returns; without ``search`` no search document is made.
     """
     timer = timer or Timer()
     taxonomy_path = taxonomy_path or default_path()
@@ -125,7 +130,7 @@ def regenerate(
         manifest = Manifest.load(out_dir)
         unchanged = (
             manifest is not None and manifest.fingerprint == fingerprint and manifest.complete(out_dir)
-        )
+        ) and (memo is None or memo.incremental)  # a serve's first run fills its memo
         note.append(f"unchanged, {len(manifest.files)} generated files reused" if unchanged else "changed")
     if unchanged:
         if search_ready is not None:
@@ -135,15 +140,18 @@ def regenerate(
     tagged = functools.partial(search_ready, search_dir(out_dir)) if search_ready else documents.update
     generated = generate(
         dumps_dir, taxonomy_path, settings=settings, root=root, timer=timer,
-        enrichments=functools.partial(enrichments, map_cache=map_dir(out_dir)), on_search_documents=tagged,
+        enrichments=functools.partial(enrichments, map_cache=map_dir(out_dir)),
+        on_search_documents=tagged if search else None, memo=memo,
     )  # fmt: skip
     if generated.errors:
         return None, generated.problems
     (out_dir / MANIFEST).unlink(missing_ok=True)  # no run may take a half-written folder for done
     manifest = Manifest.of(generated, fingerprint)
-    if search_ready is None:
+    if search_ready is None and search:
         write_search_documents(out_dir, documents, timer)
-    if handoff is None:
+    if memo is not None:
+        write_changed(generated, out_dir, manifest, memo, timer)
+    elif handoff is None:
         write_all(generated, out_dir, manifest, timer)
     else:
         hand_off(generated, out_dir, manifest, handoff, timer)
@@ -163,6 +171,23 @@ def write_all(generated: Generated, out_dir: Path, manifest: Manifest, timer: Ti
     with timer.stage("write") as note:
         report = sync_tree(out_dir, files, keep={MANIFEST})
         note.append(f"{report.written} written, {report.unchanged} unchanged, {report.removed} removed")
+    manifest.save(out_dir)
+
+
+def write_changed(
+    generated: Generated, out_dir: Path, manifest: Manifest, memo: NoMemo, timer: Timer
+) -> None:
+    """Every file the memo's last run did not write as it is now, then the manifest: a dirty
+    ``mkdocs serve`` finds the changed pages newer than their output, and only those."""
+    files = {**generated.files, **{path: make() for path, make in generated.pending.items()}}
+    written = memo.written.keys()
+    changed = memo.changed(files)
+    memo.wrote({})  # until every file is written: a run stopped midway compares with the disk
+    with timer.stage("write") as note:
+        report = write_files(out_dir, changed)
+        removed = prune(out_dir, {*files, MANIFEST}) if files.keys() != written else 0
+        note.append(f"{report.written} written, {len(files) - report.written} unchanged, {removed} removed")
+    memo.wrote(files, changed)
     manifest.save(out_dir)
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:  # a no-op build should not load numpy
     import numpy as np
 
+    from generator.enrich.related import RelatedModel
     from generator.model import Related
 
 Docs = Sequence[tuple[str, str]]
@@ -41,6 +42,15 @@ def related_lists(docs: Docs) -> dict[str, tuple[Related, ...]]:
     from generator.enrich.related import related_papers
 
     return related_papers(docs)
+
+
+def related_model(docs: Docs) -> RelatedModel:
+    """The related lists with what made them, without the texts (the caller has them)."""
+    from generator.enrich.related import related_model as model_of
+
+    model = model_of(docs)
+    model.texts = []
+    return model
 
 
 def map_layout(docs: Docs, map_cache: Path | None) -> np.ndarray:
@@ -67,17 +77,21 @@ class InProcess:
 
 
 class SecondCore:
-    """Both answers computed in one spawned process, in order: related lists, then the layout."""
+    """Both answers computed in one spawned process, in order: related lists, then the layout.
 
-    def __init__(self, docs: Docs, map_cache: Path | None = None) -> None:
+    With ``model``, the first answer is the lists with what made them (``model()``)."""
+
+    def __init__(self, docs: Docs, map_cache: Path | None = None, *, model: bool = False) -> None:
         context = multiprocessing.get_context("spawn")
         self._answers, sender = context.Pipe(duplex=False)
         self._process = context.Process(
-            target=serve, args=(sender, list(docs), map_cache), name="papers-worker"
+            target=serve, args=(sender, list(docs), map_cache, model), name="papers-worker"
         )
         self._process.start()
         sender.close()
         self._related: dict[str, tuple[Related, ...]] | None = None
+        self._model: RelatedModel | None = None
+        self._keeps_model = model
 
     def _receive(self, what: str) -> object:
         try:
@@ -89,9 +103,16 @@ class SecondCore:
         return value
 
     def related(self) -> dict[str, tuple[Related, ...]]:
+        if self._related is None and self._keeps_model:
+            self._related = self.model().related
         if self._related is None:
             self._related = self._receive("related lists")  # type: ignore[assignment]
         return self._related  # type: ignore[return-value]
+
+    def model(self) -> RelatedModel:
+        if self._model is None:
+            self._model = self._receive("related lists")  # type: ignore[assignment]
+        return self._model  # type: ignore[return-value]
 
     def layout(self) -> np.ndarray:
         self.related()  # the answers come in order
@@ -107,14 +128,17 @@ class SecondCore:
         self._answers.close()
 
 
-def serve(answers: Connection, docs: list[tuple[str, str]], map_cache: Path | None = None) -> None:
-    """The worker process: send the related lists, then the map's layout, then end.
+def serve(
+    answers: Connection, docs: list[tuple[str, str]], map_cache: Path | None = None, model: bool = False
+) -> None:
+    """The worker process: send the related lists (with their model when asked), then the
+    map's layout, then end.
 
     Memory is handed back between the two: the map's layout runs beside Pagefind's peak. The
     layout is kept in ``map_cache`` (``layout.stable_layout``), so existing papers stay put."""
     one_thread()
     try:
-        answers.send(("answer", related_lists(docs)))
+        answers.send(("answer", related_model(docs) if model else related_lists(docs)))
         from generator.enrich.layout import stable_layout, tfidf_svd
 
         slugs = [slug for slug, _ in docs]

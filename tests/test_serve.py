@@ -80,7 +80,7 @@ class Served:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-def serve(tmp_path: Path, config: Path) -> Iterator[Served]:
+def serve(tmp_path: Path, config: Path, *extra: str, **variables: str) -> Iterator[Served]:
     dumps = tmp_path / "dumps"
     shutil.copytree(SEED, dumps)
     port = free_port()
@@ -90,9 +90,10 @@ def serve(tmp_path: Path, config: Path) -> Iterator[Served]:
         PAPERS_DUMPS_DIR=str(dumps),
         PAPERS_GENERATED_DIR=str(tmp_path / "generated"),
         NO_MKDOCS_2_WARNING="1",
+        **variables,
     )
     command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "--livereload"]
-    command += ["--dev-addr", f"127.0.0.1:{port}"]
+    command += ["--dev-addr", f"127.0.0.1:{port}", *extra]
     with log.open("wb") as out:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
@@ -128,12 +129,8 @@ def half_written_dump(served: Served) -> str:
     return url
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    """The repository's config, plus a watch on the temporary dumps folder (via INHERIT).
-
-    The plugin watches the dumps folder it reads (on_serve), wherever it is.
-    """
+def watching_config(tmp_path: Path) -> Path:
+    """The repository's config, plus a watch on the temporary dumps folder (via INHERIT)."""
     config = tmp_path / "mkdocs.yml"
     dumps = tmp_path / "dumps"
     config.write_text(
@@ -143,7 +140,13 @@ def served(tmp_path: Path) -> Iterator[Served]:
         f"watch:\n  - {dumps}\n",
         encoding="utf-8",
     )
-    yield from serve(tmp_path, config)
+    return config
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    """The plugin watches the dumps folder it reads (on_serve), wherever it is."""
+    yield from serve(tmp_path, watching_config(tmp_path))
 
 
 def test_serve_reports_a_half_written_dump_then_shows_the_fixed_one(served: Served) -> None:

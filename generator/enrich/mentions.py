@@ -11,7 +11,7 @@ mostly use in lower case ("Block", "Sign Language"): that is a word, not a metho
 
 Short capitalised acronyms collide across fields ("WISE" is a multi-agent method and a
 text-to-image benchmark), so a match is also dropped when the text shows it means
-something else (``_means_something_else``): the mentioning paper introduces the name as
+something else (``means_something_else``): the mentioning paper introduces the name as
 its own ("we propose RAMP, a ..."), spells it out differently ("Multiple Signal
 Classification (MUSIC)" against "MUSIC: MUlti-Step Instruction Contrast"), or, for an
 all-capitals name, shares no tag with the named paper or uses it as a benchmark ("gains
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import ahocorasick
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -124,12 +124,33 @@ def method_names(papers: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {name: next(iter(slugs)) for name, slugs in owners.items() if len(slugs) == 1}
 
 
+Matches = list[tuple[int, int, str]]
+"""Where names occur in a text: ``(start, end, name)`` on word boundaries, overlaps included."""
+Scan = Callable[[Sequence[str], Sequence[str]], list[Matches]]
+"""Every occurrence of the names (sorted) in each text: ``scan_texts``, or one that keeps
+what it found between runs (``enrich/mentions_update.py``)."""
+
+
+def scan_texts(names: Sequence[str], texts: Sequence[str]) -> list[Matches]:
+    """All names into one Aho-Corasick automaton, run once over each text."""
+    automaton = ahocorasick.Automaton()
+    for key in names:
+        automaton.add_word(key, key)
+    if not len(automaton):
+        return [[] for _ in texts]
+    automaton.make_automaton()
+    return [list(_matches(automaton, text)) for text in texts]
+
+
 def find_mentions(
-    papers: Sequence[tuple[str, str, str]], tags: Mapping[str, Collection[str]] | None = None
+    papers: Sequence[tuple[str, str, str]],
+    tags: Mapping[str, Collection[str]] | None = None,
+    scan: Scan | None = None,
+    judge: Callable[..., bool] | None = None,
 ) -> dict[str, tuple[Mention, ...]]:
     """Method names of other papers in each paper's text, from ``(slug, title, text)``, and
     each paper's tags by slug (without them, the rule that an all-capitals name needs a
-    shared tag is skipped; the other rules of ``_means_something_else`` still apply).
+    shared tag is skipped; the other rules of ``means_something_else`` still apply).
 
     ``text`` is the abstract as it will be displayed; offsets index into it. Every slug
     gets an entry (empty when it mentions nothing). Mentions are sorted by start and do
@@ -137,19 +158,14 @@ def find_mentions(
     the paper's own name, which is never linked but still hides a shorter name inside
     it ("LLaMA 2" in the LLaMA 2 paper does not link "LLaMA"). Names made of plain words
     that the texts also use in lower case ("Block", "Sign Language") are not linked:
-    see ``_plain_words_in_use``.
+    see ``_plain_words_in_use``. ``scan`` and ``judge`` find where names occur and whether a
+    match means something else (``scan_texts``, ``means_something_else``, or ones that
+    remember their answers between runs).
     """
+    judge = judge or means_something_else
     names = method_names((slug, title) for slug, title, _ in papers)
     lowered = {name.lower(): name for name in names if _PLAIN.fullmatch(name)}
-    automaton = ahocorasick.Automaton()
-    for key in sorted(names.keys() | lowered.keys()):
-        automaton.add_word(key, key)
-    found: list[list[tuple[int, int, str]]] = []
-    if len(automaton):
-        automaton.make_automaton()
-        found = [list(_matches(automaton, text)) for _, _, text in papers]
-    else:
-        found = [[] for _ in papers]
+    found = (scan or scan_texts)(sorted(names.keys() | lowered.keys()), [text for _, _, text in papers])
     common = _plain_words_in_use(found, lowered)
     titles = {slug: title for slug, title, _ in papers}
     tags = tags or {}
@@ -160,7 +176,7 @@ def find_mentions(
             Mention(name, names[name], start, end)
             for start, end, name in _longest_first(named)
             if names[name] != slug
-            and not _means_something_else(
+            and not judge(
                 name, text, start, end,
                 (title, tags.get(slug)), (titles[names[name]], tags.get(names[name])),
             )
@@ -168,7 +184,7 @@ def find_mentions(
     return result
 
 
-def _means_something_else(
+def means_something_else(
     name: str,
     text: str,
     start: int,

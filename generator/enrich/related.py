@@ -15,7 +15,8 @@ Memory is bounded by one block of the product, never an n-by-n matrix;
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -245,22 +246,52 @@ def related_papers(
     ordered by (-score, slug), never the paper itself. Scores are cosine similarities
     rounded to ``SCORE_DIGITS``. The result does not depend on the order of ``docs``.
     """
+    return related_model(docs, k=k, min_k=min_k).related
+
+
+@dataclass
+class RelatedModel:
+    """Related lists and what made them: the TF-IDF rows (unit length, by sorted slug), the
+    pruned rows and the terms. ``mkdocs serve`` keeps it to relate new papers alone
+    (``enrich/related_update.py``); None matrices when no term is shared."""
+
+    related: dict[str, tuple[Related, ...]]
+    slugs: list[str]
+    texts: list[str]
+    matrix: sp.csr_matrix | None = None
+    pruned: sp.csr_matrix | None = None
+    terms: list[str] = field(default_factory=list)
+
+
+def related_model(docs: Sequence[tuple[str, str]], *, k: int = 8, min_k: int = 5) -> RelatedModel:
+    """``related_papers``, with the rows and terms it compared."""
     if min_k > k:
         raise ValueError(f"min_k ({min_k}) must not exceed k ({k})")
     ordered = sorted(docs)
     slugs = [slug for slug, _ in ordered]
     if len(set(slugs)) != len(slugs):
         raise ValueError("related_papers: slugs must be unique")
-    result: dict[str, tuple[Related, ...]] = {slug: () for slug in slugs}
+    model = RelatedModel({slug: () for slug in slugs}, slugs, [text for _, text in ordered])
     try:
-        matrix, terms = tfidf_matrix([text for _, text in ordered])
+        matrix, terms = tfidf_matrix(model.texts)
     except ValueError:  # fewer than two papers, or no term shared by two of them
-        return result
-    pruned = prune_rows(matrix)
-    lists = [_cut(found, min_k) for found in nearest_papers(matrix, k, pruned=pruned)]
-    pairs = np.array([(i, j) for i, found in enumerate(lists) for j, _ in found], dtype=np.int64)
+        return model
+    model.matrix, model.pruned, model.terms = matrix, prune_rows(matrix), terms.tolist()
+    lists = [_cut(found, min_k) for found in nearest_papers(matrix, k, pruned=model.pruned)]
+    model.related.update(explain(model, range(len(slugs)), lists))
+    return model
+
+
+def explain(
+    model: RelatedModel, rows: Iterable[int], lists: Sequence[list[tuple[int, float]]]
+) -> dict[str, tuple[Related, ...]]:
+    """Each row's list of ``(row, score)`` as ``Related`` entries with their shared terms."""
+    rows = list(rows)
+    pairs = np.array([(i, j) for i, found in zip(rows, lists, strict=True) for j, _ in found], dtype=np.int64)
     # Shared terms come from the pruned rows: each paper's strongest terms, and cheaper.
-    explained = iter(shared_terms(pruned, terms.tolist(), pairs.reshape(-1, 2)))
-    for i, found in enumerate(lists):
-        result[slugs[i]] = tuple(Related(slugs[j], score, next(explained)) for j, score in found)
-    return result
+    explained = iter(shared_terms(model.pruned, model.terms, pairs.reshape(-1, 2)))
+    slugs = model.slugs
+    return {
+        slugs[i]: tuple(Related(slugs[j], score, next(explained)) for j, score in found)
+        for i, found in zip(rows, lists, strict=True)
+    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from slugify import slugify
@@ -47,11 +47,16 @@ class Catalogue:
         return {paper.slug: paper for paper in self.papers}
 
 
-def build_catalogue(dumps: Sequence[Dump]) -> Catalogue:
+def build_catalogue(
+    dumps: Sequence[Dump],
+    title_key: Callable[[str], str] = title_key,
+    base_slug: Callable[[str, str], str] = base_slug,
+) -> Catalogue:
     """Merge the dumps (already in dump order) into papers with unique, stable slugs.
 
     Slugs are handed out in order of first appearance, so a paper keeps its slug when
     later dumps are added; a later title whose slug is taken gets ``-2``, ``-3``...
+    (``title_key`` and ``base_slug``: the functions above, or ones that remember them.)
     """
     titles: dict[str, str] = {}
     abstracts: dict[str, str] = {}

@@ -9,7 +9,7 @@ input.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -298,12 +298,16 @@ def dump_files(folder: Path) -> list[Path]:
     return sorted((p for p in folder.glob("*.txt") if p.is_file()), key=lambda p: dump_sort_key(p.name))
 
 
-def read_dumps(paths: Iterable[Path], root: Path | None = None) -> list[ParseResult]:
-    """Parse every dump, each with its full date (``dates.full_dates``); paths in messages are
-    relative to ``root`` when given."""
+def read_dumps(
+    paths: Iterable[Path],
+    root: Path | None = None,
+    parse: Callable[[Path, str], ParseResult] = parse_dump,
+) -> list[ParseResult]:
+    """Parse every dump (with ``parse``), each with its full date (``dates.full_dates``); paths
+    in messages are relative to ``root`` when given."""
     results = {}
     for path in sorted(paths, key=lambda p: dump_sort_key(p.name)):
         shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
-        results[path] = parse_dump(path, shown)
+        results[path] = parse(path, shown)
     dated = full_dates({path: result.dump.date for path, result in results.items()})
     return [replace(r, dump=replace(r.dump, full_date=dated.get(r.dump.name))) for r in results.values()]

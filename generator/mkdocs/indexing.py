@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
+from generator.output.writer import write_if_changed
 from generator.search.pagefind import (
     SearchIndexError,
     finish_search_index,
@@ -61,3 +64,31 @@ class SearchIndexing:
             self.process.kill()
             self.process.wait()
             self.process = None
+
+
+SEARCH_STATUS = "search-status.json"
+"""Written into the site by ``mkdocs serve`` only: how many papers the search index lacks.
+The search box (``assets/javascripts/search.js``) says so when any."""
+
+
+class ServedSearch:
+    """Search while serving. Without ``--dirty`` every build re-indexes, as a build does.
+    With it, Pagefind indexes the first build only (every paper again took 45 s on the
+    corpus) and later builds keep that index; the papers added since are counted in
+    ``SEARCH_STATUS``. Their pages are new, and a page a result names stays on disk."""
+
+    def __init__(self, dirty: bool) -> None:
+        self.dirty = dirty
+        self.indexed: frozenset[str] | None = None
+
+    def index_again(self) -> bool:
+        return not self.dirty or self.indexed is None
+
+    def report(self, files: Iterable[str], site: Path) -> None:
+        """After a build: the papers the index lacks, into the site."""
+        papers = frozenset(name for name in files if name.startswith("papers/"))
+        if self.index_again():
+            self.indexed = papers
+        assert self.indexed is not None
+        missing = len(papers - self.indexed)
+        write_if_changed(site / SEARCH_STATUS, json.dumps({"missing": missing}).encode())

@@ -18,10 +18,11 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from generator.enrich.taxonomy import default_path
+from generator.memo import Memo
 from generator.mkdocs.generation import Generation
-from generator.mkdocs.indexing import SearchIndexing
+from generator.mkdocs.indexing import SEARCH_STATUS, SearchIndexing, ServedSearch
 from generator.mkdocs.pages import TagLink
-from generator.mkdocs.shell import ICONS
+from generator.mkdocs.shell import ICONS, IconSprite
 from generator.mkdocs.shell import install as install_shell
 from generator.output.writer import write_if_changed
 from generator.site.sitemap import sitemap_parts
@@ -42,9 +43,16 @@ class PapersConfig(Config):
 
 class PapersPlugin(BasePlugin[PapersConfig]):
     serving = False
+    partial = False  # a dirty serve's rebuild, MkDocs handed only the changed pages
+    memo: Memo | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        """MkDocs keeps this object for the whole of ``mkdocs serve``: so does what it remembers."""
         self.serving = command == "serve"
+        if self.serving:
+            self.memo = Memo()
+            self.served = ServedSearch(dirty)
+            self.icons = IconSprite()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path).parent
@@ -55,6 +63,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             taxonomy,
             (base / self.config.generated_dir).resolve(),
             self.serving,
+            self.memo,
         )
         self.search = SearchIndexing(Path(config.site_dir) / "pagefind")
         self.bodies: dict[str, str] = {}  # listing bodies kept out of Markdown
@@ -67,11 +76,19 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return server
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        self.generation.run(config, self.search.start if self.config.search else None)
-        return self.generation.add_files(files, config)
+        index = self.config.search and (not self.serving or self.served.index_again())
+        self.generation.run(config, self.search.start if index else None, search=index)
+        self.partial = self.serving and self.served.dirty and not self.served.index_again()
+        return self.generation.add_files(files, config, changed_only=self.partial)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        self.shell = install_shell(env, reuse=self.config.page_shell)
+        self.shell = install_shell(
+            env, reuse=self.config.page_shell, icons=self.icons if self.serving else None
+        )
+        env.globals["search_status"] = SEARCH_STATUS if self.serving and self.config.search else ""
+        if self.partial:  # MkDocs has only the changed pages: the sitemap stays the last full one's
+            env.globals["sitemap_parts"] = self.sitemap
+            return env
         # What MkDocs' own sitemap.xml would list, split into parts (overrides/sitemap.xml).
         dated = self.generation.dated
         pages = [
@@ -115,6 +132,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             write_if_changed(site / part.path, part.xml.encode())
         self.search.finish()
         self.generation.finish()  # last: the manifest says the generated folder is complete
+        if self.serving and self.config.search and self.generation.manifest is not None:
+            self.served.report(self.generation.manifest.files, site)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.search.stop()

@@ -105,11 +105,13 @@ class _MarkedTag:
 class PaperShell:
     """Renders paper pages from Material's ``main.html``, one full render per page shape."""
 
-    def __init__(self, env: Environment, template: str = "paper-chrome.html") -> None:
+    def __init__(
+        self, env: Environment, template: str = "paper-chrome.html", icons: IconSprite | None = None
+    ) -> None:
         self.env = env
         self.template = template
         self.shapes: dict[tuple, list[str]] = {}
-        self.icons = IconSprite()
+        self.icons = icons or IconSprite()
 
     def chrome(self, html: str, context: Mapping[str, Any]) -> str:
         """What every paper page's output goes through: icons to the sprite, whitespace compacted."""
@@ -153,13 +155,14 @@ class PaperShell:
         return compact("".join(values[part] if index % 2 else part for index, part in enumerate(parts)))
 
 
-def install(env: Environment, *, reuse: bool = True) -> PaperShell:
+def install(env: Environment, *, reuse: bool = True, icons: IconSprite | None = None) -> PaperShell:
     """Make ``paper_shell()`` available to templates (``overrides/paper.html`` calls it).
 
     With ``reuse=False`` every paper page is a full render of ``main.html``: the reference
-    the shell is tested against.
+    the shell is tested against. ``icons``: a sprite kept between builds (a dirty
+    ``mkdocs serve`` renders only some pages, and the others still use their icons).
     """
-    shell = PaperShell(env)
+    shell = PaperShell(env, icons=icons)
 
     @pass_context
     def paper_shell(context: Context) -> Markup:

@@ -4,10 +4,12 @@ listings while related lists are computed elsewhere, then paper pages, then the 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from generator.enrich.taxonomy import Tag
 from generator.ingest.catalogue import Catalogue
+from generator.memo import NoMemo
 from generator.search import pagefind
 from generator.site import exports, feeds, library, map, stats
 from generator.site.index import SiteIndex
@@ -42,13 +44,17 @@ class SiteBuilder:
         texts: dict[str, tuple[str, str]],
         settings: Settings,
         timer: Timer,
+        memo: NoMemo | None = None,
     ) -> None:
+        self.memo = memo = memo or NoMemo()
         self.tags = {tag.name: tag for tag in tags}
         self.settings = settings
         self.timer = timer
         self.env = environment()
         with timer.stage("markup") as note:
-            self.markup = {paper.slug: paper_markup(paper) for paper in catalogue.papers}
+            self.markup = {
+                p.slug: memo.get("markup", (p.title, p.abstract), partial(paper_markup, p)) for p in catalogue.papers
+            }
             note.append(f"{len(self.markup)} titles and abstracts as HTML")
         self.index = SiteIndex(catalogue, PaperViews(catalogue.papers, self.tags, texts, self.markup))
 
@@ -56,10 +62,10 @@ class SiteBuilder:
         """Every page and file that shows no related list."""
         index, settings = self.index, self.settings
         with self.timer.stage("listings") as note:
-            files = Listings(index, self.env, settings.site_name).pages()
+            files = Listings(index, self.env, settings.site_name, self.memo).pages()
             extra = feeds.feed_files(index.catalogue, list(self.tags.values()), settings.site_url)
             extra["stats/index.md"] = stats.stats_page(index, self.env)
-            extra["papers.csv"] = exports.papers_csv(index.views, settings.site_url)
+            extra["papers.csv"] = exports.papers_csv(index.views, settings.site_url, self.memo)
             files.update((path, text.encode()) for path, text in extra.items())
             note.append(f"{len(files)} files: home, dumps, tags, A to Z, code, feeds, stats, CSV")
         return files
@@ -68,8 +74,8 @@ class SiteBuilder:
         """Paper pages and ``papers.json``, from the catalogue with its related lists."""
         with self.timer.stage("papers") as note:
             views = PaperViews(catalogue.papers, self.tags, self.index.views.texts, self.markup)
-            files = paper_pages(views, self.env)
-            files["papers.json"] = exports.papers_json(views)
+            files = paper_pages(views, self.env, self.memo)
+            files["papers.json"] = exports.papers_json(views, self.memo)
             files.update(library.library_files(catalogue, self.index, self.env))
             note.append(f"{len(catalogue.papers)} paper pages and papers.json")
         return files

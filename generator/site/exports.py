@@ -6,31 +6,40 @@ import csv
 import io
 import json
 from collections.abc import Iterable
+from functools import partial
 
+from generator.memo import NoMemo
 from generator.site.views import PaperView
 
 CSV_FIELDS = PaperView.CSV_FIELDS
 
 
-def papers_json(views: Iterable[PaperView]) -> bytes:
+def papers_json(views: Iterable[PaperView], memo: NoMemo | None = None) -> bytes:
     """``papers.json`` (UTF-8), in catalogue order, encoded a paper at a time into one buffer:
-    the whole catalogue as one ``json.dumps`` would hold it several times over."""
+    the whole catalogue as one ``json.dumps`` would hold it several times over. With a memo,
+    a paper's record is encoded again only when the paper changed."""
+    memo = memo or NoMemo()
     out = io.BytesIO()
     out.write(b'{"papers":[')
     for n, view in enumerate(views):
         if n:
             out.write(b",")
-        out.write(json.dumps(view.record(), ensure_ascii=False, separators=(",", ":")).encode())
+        out.write(memo.get("record", view.paper, partial(record_json, view)))
     out.write(b"]}\n")
     return out.getvalue()
 
 
-def papers_csv(views: Iterable[PaperView], site_url: str = "") -> str:
-    """``papers.csv``: one row per paper in catalogue order; RFC 4180 quoting and line ends."""
+def record_json(view: PaperView) -> bytes:
+    return json.dumps(view.record(), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def papers_csv(views: Iterable[PaperView], site_url: str = "", memo: NoMemo | None = None) -> str:
+    """``papers.csv``: one row per paper in catalogue order; RFC 4180 quoting and line ends.
+    With a memo, a paper's row is made again only when the paper changed."""
     base = site_url.rstrip("/") + "/" if site_url else ""
+    memo = memo or NoMemo()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_FIELDS)
-    for view in views:
-        writer.writerow(view.csv_row(base))
+    writer.writerows(memo.get("row", view.paper, partial(view.csv_row, base)) for view in views)
     return out.getvalue()

@@ -10,7 +10,7 @@ from functools import cached_property
 from markupsafe import Markup
 
 from generator.enrich.taxonomy import Tag
-from generator.ingest.catalogue import Catalogue, title_key
+from generator.ingest.catalogue import Catalogue
 from generator.model import Dump, Paper
 from generator.site.coverage import Coverage, tag_coverage
 from generator.site.views import PaperViews
@@ -66,15 +66,13 @@ class SiteIndex:
 
     @cached_property
     def dump_papers(self) -> dict[str, list[str]]:
-        """Each dump's papers in dump order, each once."""
-        by_key = {paper.key: paper.slug for paper in self.catalogue.papers}
-        result: dict[str, list[str]] = {}
-        for dump in self.catalogue.dumps:
-            seen: dict[str, None] = {}
-            for entry in dump.entries:
-                seen.setdefault(by_key[title_key(entry.title)], None)
-            result[dump.name] = list(seen)
-        return result
+        """Each dump's papers in dump order (their titles' lines), each once: from the papers'
+        sightings, which the catalogue made from the same entries."""
+        sightings: dict[str, list[tuple[int, str]]] = {dump.name: [] for dump in self.catalogue.dumps}
+        for paper in self.catalogue.papers:
+            for source in paper.sources:
+                sightings[source.dump].append((source.line, paper.slug))
+        return {name: list(dict.fromkeys(slug for _, slug in sorted(seen))) for name, seen in sightings.items()}
 
     @cached_property
     def coverage(self) -> Coverage[Tag]:

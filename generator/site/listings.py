@@ -12,6 +12,7 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from generator.enrich.taxonomy import Tag
+from generator.memo import NoMemo
 from generator.site.index import SiteIndex
 from generator.site.pages import HTML_LISTING, PER_PAGE, html_text, pages_of, root_of
 
@@ -19,13 +20,23 @@ HOME_TOP_TAGS = 12
 """Tags the home page shows."""
 
 
+def frozen(value: object) -> object:
+    """A template value as a memo's key: dicts and lists as tuples, the rest as it is."""
+    if isinstance(value, dict):
+        return tuple((key, frozen(item)) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return tuple(frozen(item) for item in value)
+    return value
+
+
 class Listings:
     """Renders the listing pages of one ``SiteIndex`` into ``{source path: UTF-8}``."""
 
-    def __init__(self, index: SiteIndex, env: Environment, site_name: str = "") -> None:
+    def __init__(self, index: SiteIndex, env: Environment, site_name: str = "", memo: NoMemo | None = None) -> None:
         self.index = index
         self.env = env
         self.site_name = site_name
+        self.memo = memo or NoMemo()  # a listing page is made again only when it changed
         self._items: dict[str, dict[str, tuple[str, tuple[tuple[str, str], ...]]]] = {}
 
     def pages(self) -> dict[str, bytes]:
@@ -65,15 +76,29 @@ class Listings:
         opening = f'<ol class="paper-list" start="{start}">\n' if start != 1 else '<ol class="paper-list">\n'
         return Markup(opening + "".join(self.item(s, root, omit) for s in slugs) + "</ol>\n")
 
+    def listed_page(  # type: ignore[no-untyped-def]
+        self, template: str, src: str, slugs: Sequence[str], start: int = 1, omit: str | None = None, **context
+    ) -> bytes:
+        """The page made of ``src``: ``template`` around the listing of ``slugs``. With a memo,
+        made again only when one of its papers' entries or another of its values changed."""
+
+        def key() -> tuple:
+            entries = tuple(map(self.index.listed.__getitem__, slugs))
+            return template, src, start, omit, entries, self.index.coverage.shown, frozen(context)
+
+        def make() -> bytes:
+            listing = self.listing(src, slugs, start, omit)
+            return self.render(template, root=root_of(src), listing=listing, **context)
+
+        return self.memo.get_by("listing page", key, make)
+
     def paginated(self, template: str, base: str, slugs: Sequence[str], omit: str | None = None, **context):  # type: ignore[no-untyped-def]
         """A long listing split into pages of ``PER_PAGE``, each rendered from ``template``."""
         pages: dict[str, bytes] = {}
         for pagination, chunk in pages_of(slugs, base):
             src = pagination.src(pagination.number)
-            listing = self.listing(src, chunk, start=(pagination.number - 1) * PER_PAGE + 1, omit=omit)
-            pages[src] = self.render(
-                template, root=root_of(src), pagination=pagination, listing=listing, **context
-            )
+            start = (pagination.number - 1) * PER_PAGE + 1
+            pages[src] = self.listed_page(template, src, chunk, start, omit, pagination=pagination, **context)
         return pages
 
     def dump_pages(self) -> dict[str, bytes]:
@@ -83,16 +108,16 @@ class Listings:
             src = f"dumps/{dump.stem}.md"
             slugs = self.index.dump_papers[dump.name]
             repeats = sum(1 for slug in slugs if self.index.papers[slug].sources[0].dump != dump.name)
-            pages[src] = self.render(
+            pages[src] = self.listed_page(
                 "dump.md.j2",
+                src,
+                slugs,
                 meta={"title": html_text(f"Dump {dump.stem}"), **HTML_LISTING},
-                root=root_of(src),
                 dump=dump,
                 count=len(slugs),
                 repeats=repeats,
                 previous=dumps[number - 1] if number > 0 else None,
                 next=dumps[number + 1] if number + 1 < len(dumps) else None,
-                listing=self.listing(src, slugs),
             )
         pages["dumps/index.md"] = self.render(
             "dumps_index.md.j2",

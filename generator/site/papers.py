@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from urllib.parse import quote_plus
 
 from jinja2 import Environment
 
+from generator.memo import NoMemo
 from generator.site.pages import html_text
 from generator.site.views import PaperView
 
@@ -27,17 +29,28 @@ def paper_meta(view: PaperView) -> dict:
     }
 
 
-def paper_pages(views: Iterable[PaperView], env: Environment) -> dict[str, bytes]:
+def paper_pages(views: Iterable[PaperView], env: Environment, memo: NoMemo | None = None) -> dict[str, bytes]:
     """``papers/<slug>.md`` for each view, as UTF-8: the pages are held until MkDocs takes them,
     and most hold a character past Latin-1, which Python text stores at 2 bytes each.
 
     One template context serves every page, its values replaced page by page: a new context
-    per page (``Template.render``) was a third of the time of rendering 28,000 pages."""
+    per page (``Template.render``) was a third of the time of rendering 28,000 pages. With a
+    memo, a page is rendered only when its paper or the titles it links changed."""
     template = env.get_template("paper.md.j2")
     values: dict = dict(env.globals)
     context = template.new_context(values, shared=True)
-    pages = {}
-    for view in views:
+    memo = memo or NoMemo()
+
+    def render(view: PaperView) -> bytes:
         values.update(meta=paper_meta(view), paper=view, query=quote_plus(view.title))
-        pages[f"papers/{view.slug}.md"] = env.concat(template.root_render_func(context)).encode()  # type: ignore[attr-defined]
-    return pages
+        return env.concat(template.root_render_func(context)).encode()  # type: ignore[attr-defined]
+
+    return {
+        f"papers/{view.slug}.md": memo.get_by("page", partial(page_key, view), partial(render, view))
+        for view in views
+    }
+
+
+def page_key(view: PaperView) -> tuple:
+    """Everything a paper page shows: its paper and the titles of the papers it links."""
+    return view.paper, view.related, view.mentioned_by

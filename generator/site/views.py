@@ -216,5 +216,10 @@ class PaperViews:
 def clean_texts(papers: tuple[Paper, ...]) -> dict[str, tuple[str, str]]:
     """Each paper's title and abstract as clean plain text, by slug: cleaned once, used by
     tagging, related lists, the map, the pages and the exports."""
-    return {paper.slug: (clean.title_text(paper.title), clean.plain_text(paper.abstract)) for paper in papers}
+    return {paper.slug: clean_text(paper) for paper in papers}
+
+
+def clean_text(paper: Paper) -> tuple[str, str]:
+    """A paper's title and abstract as clean plain text."""
+    return clean.title_text(paper.title), clean.plain_text(paper.abstract)
 

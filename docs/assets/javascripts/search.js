@@ -77,6 +77,7 @@
 </div>
 <div class="md-search-result__meta pf-hidden" data-pagefind-hidden hidden></div>
 <div class="md-search-result__meta" data-pagefind-meta-line></div>
+<p class="pf-stale" data-pagefind-stale hidden></p>
 <ol class="md-search-result__list" role="presentation"></ol>
 <button type="button" class="md-button pf-more" data-pagefind-more hidden>More results</button>
 </div>
@@ -98,6 +99,24 @@
     reset.setAttribute("aria-label", reset.title);
     if (closeIcon) reset.append(closeIcon);
     box.querySelector("[data-pagefind-meta-line]").textContent = `Type to search ${words.siteName || ""}`.trim();
+    if (words.status) noteStaleIndex(box, words.status);
+  }
+
+  // Under `mkdocs serve --dirty` the index is the first build's (generator/mkdocs/indexing.py):
+  // the server writes how many papers it lacks, and the dialog says so. Pages of a build
+  // have no data-status and fetch nothing.
+  async function noteStaleIndex(box, url) {
+    try {
+      const response = await fetch(url, { cache: "no-store" });
+      const { missing } = response.ok ? await response.json() : {};
+      if (!missing) return;
+      const papers = missing === 1 ? "1 paper added since the server started is" : `${missing} papers added since the server started are`;
+      const note = box.querySelector("[data-pagefind-stale]");
+      note.textContent = `Search uses the index of the server's first build: ${papers} not in it until the next full build (make site) or a restart.`;
+      note.hidden = false;
+    } catch {
+      /* no note: search works as it is */
+    }
   }
 
   // Pagefind indexes each paper as papers/<slug>.html (generator/search.py); its page is

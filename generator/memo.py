@@ -1,0 +1,122 @@
+"""What one ``mkdocs serve`` process keeps between rebuilds, so a rebuild works only on what
+changed: each per-dump and per-paper result by its input, and the files last written.
+
+The pipeline asks a memo for every per-item result (``Memo.get``); ``NoMemo`` computes each
+one, as a build does; ``Memo`` answers from the last run when the input is the same. It is
+held in memory by the plugin's long-lived object, so nothing stale survives the process,
+and a run keeps only what it used: the memo holds one catalogue's worth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class NoMemo:
+    """Every result computed: a build, the command line, the tests."""
+
+    incremental = False
+    """Whether this run can build on the last one."""
+    written: Mapping[str, bytes] = MappingProxyType({})
+    """The files the last run wrote."""
+
+    def begin(self, context: Hashable) -> None:
+        pass
+
+    def get(self, stage: str, key: Hashable, compute: Callable[[], T]) -> T:
+        return compute()
+
+    def get_by(self, stage: str, key: Callable[[], Hashable], compute: Callable[[], T]) -> T:
+        """``get`` with a key that costs something to make: made only where it is used."""
+        return compute()
+
+    def keep(self, name: str, make: Callable[[], T]) -> T:
+        """An object that lives as long as the memo (made afresh here)."""
+        return make()
+
+    def changed(self, files: Mapping[str, bytes]) -> dict[str, bytes]:
+        return dict(files)
+
+    def wrote(self, files: Mapping[str, bytes], changed: Iterable[str] = ()) -> None:
+        pass
+
+    def end(self) -> None:
+        pass
+
+
+class Memo(NoMemo):
+    """Results by stage and input, kept from one run to the next within one process.
+
+    ``begin`` starts a run and forgets everything when ``context`` (the taxonomy, the
+    settings) changed; ``end`` closes a successful run: what it did not use is dropped.
+    A run that fails keeps both its results and the last run's.
+    """
+
+    def __init__(self) -> None:
+        self.context: Hashable = None
+        self.forget()
+
+    def forget(self) -> None:
+        self.last: dict[str, dict[Hashable, Any]] = {}
+        self.now: dict[str, dict[Hashable, Any]] = {}
+        self.written: dict[str, bytes] = {}
+        self.fresh: frozenset[str] = frozenset()  # the files the last write changed
+        self.kept: dict[str, Any] = {}
+        self.runs = 0
+
+    @property
+    def incremental(self) -> bool:  # type: ignore[override]
+        """Whether this run can build on the last one."""
+        return self.runs > 0
+
+    def begin(self, context: Hashable) -> None:
+        if context != self.context:
+            self.forget()
+            self.context = context
+        for stage, results in self.now.items():
+            self.last.setdefault(stage, {}).update(results)
+        self.now = {}
+
+    def get(self, stage: str, key: Hashable, compute: Callable[[], T]) -> T:
+        now = self.now.setdefault(stage, {})
+        try:
+            return now[key]
+        except KeyError:
+            pass
+        last = self.last.get(stage)
+        value = last.pop(key) if last and key in last else compute()
+        now[key] = value
+        return value
+
+    def get_by(self, stage: str, key: Callable[[], Hashable], compute: Callable[[], T]) -> T:
+        return self.get(stage, key(), compute)
+
+    def keep(self, name: str, make: Callable[[], T]) -> T:
+        """An object kept between runs under ``name`` (made on first use): what an
+        incremental step grows from (the related lists' model, the names' matches)."""
+        if name not in self.kept:
+            self.kept[name] = make()
+        return self.kept[name]
+
+    def changed(self, files: Mapping[str, bytes]) -> dict[str, bytes]:
+        """The files whose content differs from what the last run wrote (all, the first time)."""
+        written = self.written
+        return {
+            path: data
+            for path, data in files.items()
+            if (old := written.get(path)) is not data and old != data
+        }
+
+    def end(self) -> None:
+        self.last = {}
+        self.runs += 1
+
+    def wrote(self, files: Mapping[str, bytes], changed: Iterable[str] = ()) -> None:
+        """Remember the files as written (the next run compares with them, not with the disk)
+        and which of them changed (``fresh``)."""
+        self.written = dict(files)
+        self.fresh = frozenset(changed)

@@ -1,0 +1,86 @@
+"""What ``mkdocs serve`` keeps between rebuilds: the memo, related lists grown for new papers,
+method names' matches kept per text. On the seed dumps, split into a first run and a later one."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.enrich.mentions import find_mentions, scan_texts
+from generator.enrich.mentions_update import KeptScan
+from generator.enrich.related import paper_text, related_model
+from generator.enrich.related_update import update
+from generator.memo import Memo
+from tests.test_related import SEED_DUMPS, read_dumps
+
+
+@pytest.fixture(scope="module")
+def seed() -> list[tuple[str, str, str]]:
+    return read_dumps(sorted(SEED_DUMPS.glob("*.txt")))
+
+
+def docs_of(papers: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    return [(slug, paper_text(title, abstract)) for slug, title, abstract in papers]
+
+
+def test_a_memo_answers_a_second_run_from_the_first_and_forgets_what_it_did_not_use() -> None:
+    memo, made = Memo(), []
+
+    def run(keys: list[str], context: str = "taxonomy") -> list[str]:
+        memo.begin(context)
+        values = [memo.get("stage", key, lambda k=key: made.append(k) or k.upper()) for key in keys]
+        memo.end()
+        return values
+
+    assert run(["a", "b"]) == ["A", "B"] and made == ["a", "b"]
+    assert run(["b", "c"]) == ["B", "C"] and made == ["a", "b", "c"]
+    assert run(["a"]) == ["A"] and made == ["a", "b", "c", "a"]  # "a" was not used by the last run
+    assert run(["a"], context="another taxonomy") == ["A"] and made[-1] == "a" and len(made) == 5
+
+
+def test_a_memo_writes_only_what_differs_from_its_last_run() -> None:
+    memo = Memo()
+    assert memo.changed({"a": b"1", "b": b"2"}) == {"a": b"1", "b": b"2"}
+    memo.wrote({"a": b"1", "b": b"2"})
+    assert memo.changed({"a": b"1", "b": b"3", "c": b"4"}) == {"b": b"3", "c": b"4"}
+
+
+def test_new_papers_are_related_against_the_whole_catalogue_and_join_old_lists(seed: list) -> None:
+    first, later = seed[:-4], seed[-4:]  # fewer than MOST_CHANGED: grown, not recomputed
+    model = related_model(docs_of(first))
+    copy = (later[0][0] + "-copy", later[0][1], later[0][2])  # a new paper the same as another new one
+    grown = update(model, docs_of([*first, *later, copy]))
+    assert set(grown.related) == {slug for slug, _, _ in [*first, *later, copy]}
+    assert grown.related[copy[0]][0].slug == later[0][0]
+    assert grown.related[later[0][0]][0].slug == copy[0]
+    joined = [slug for slug, _, _ in first if grown.related[slug] != model.related[slug]]
+    assert joined, "no old list took a new paper in"
+    for slug in joined:  # an old list changes only by taking new papers in
+        new = {rel.slug for rel in grown.related[slug]} - {rel.slug for rel in model.related[slug]}
+        assert new <= {s for s, _, _ in [*later, copy]}
+    for slug, _, _ in first:
+        if slug not in joined:
+            assert grown.related[slug] == model.related[slug]
+
+
+def test_removed_papers_leave_every_list(seed: list) -> None:
+    model = related_model(docs_of(seed))
+    gone = seed[0][0]
+    grown = update(model, docs_of(seed[1:]))
+    assert gone not in grown.related
+    assert all(rel.slug != gone for rels in grown.related.values() for rel in rels)
+
+
+def test_kept_matches_are_what_a_fresh_scan_finds_as_names_and_texts_change() -> None:
+    scan = KeptScan()
+    texts = ["We build on PFGM++ and DPM-Solver.", "Mamba beats DPM-Solver-v3 here.", "Nothing named."]
+    assert scan(["DPM-Solver", "PFGM++"], texts) == scan_texts(["DPM-Solver", "PFGM++"], texts)
+    names = ["DPM-Solver-v3", "Mamba", "PFGM++"]  # one name gone, two new
+    more = [*texts[1:], "Mamba and PFGM++ again."]
+    assert scan(names, more) == scan_texts(names, more)
+
+
+def test_mentions_with_a_kept_scan_are_a_full_runs(seed: list) -> None:
+    scan = KeptScan()
+    papers = [(slug, title, abstract) for slug, title, abstract in seed]
+    find_mentions(papers[:50], scan=scan)
+    assert find_mentions(papers, scan=scan) == find_mentions(papers)

@@ -1,0 +1,107 @@
+"""``mkdocs serve --dirty`` (``make serve``) adding a dump to the seed dumps.
+
+A rebuild renders only the pages whose generated source changed, and the new dump's papers
+show on their own pages, the dump's page, their tags' pages and the home page. Search keeps
+the first build's index and the search box says how many papers it lacks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.site.pages import url_of
+from tests.test_serve import (
+    CHANGE_TIMEOUT,
+    COMPLETE,
+    CUT_TITLE,
+    DONE_TITLE,
+    NEW_DUMP,
+    Served,
+    fetch,
+    serve,
+    wait_for,
+)
+from tests.test_serve import watching_config as config_for
+
+BUILT = "Documentation built"
+NEW_PAPER = "papers/quokka-a-cheerful-language-model-for-small-devices/"
+
+
+@pytest.fixture
+def dirty(tmp_path: Path) -> Iterator[Served]:
+    """``make serve``'s command on a copy of the seed dumps; MkDocs' site folder (a temporary
+    folder of its own) is the one folder in ``tmp_path/tmp``."""
+    (tmp_path / "tmp").mkdir()
+    yield from serve(tmp_path, config_for(tmp_path), "--dirty", TMPDIR=str(tmp_path / "tmp"))
+
+
+def contents(folder: Path, suffix: str) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*" + suffix)}
+
+
+def written(site: Path) -> dict[str, int]:
+    """Each HTML page of the site and when it was last written."""
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*.html")}
+
+
+def add_dump(served: Served) -> None:
+    """Write the new dump as an editor saves it (whole, then moved in); wait for the rebuild."""
+    before = served.output().count(BUILT)
+    whole = served.dumps.parent / NEW_DUMP
+    whole.write_text(COMPLETE, encoding="utf-8")
+    whole.replace(served.dumps / NEW_DUMP)
+    wait_for(lambda: served.output().count(BUILT) > before, CHANGE_TIMEOUT, "the rebuild", served.log)
+
+
+def test_a_dirty_rebuild_renders_only_the_pages_whose_source_changed(dirty: Served, tmp_path: Path) -> None:
+    (site,) = (tmp_path / "tmp").glob("mkdocs_*")
+    sources, pages = contents(tmp_path / "generated", ".md"), written(site)
+    add_dump(dirty)
+    changed = {
+        src for src, text in contents(tmp_path / "generated", ".md").items() if sources.get(src) != text
+    }
+    rendered = {page for page, when in written(site).items() if pages.get(page) != when}
+    assert rendered - {"404.html"} == {url_of(src) + "index.html" for src in changed}  # 404: the theme's
+    assert {"index.html", "dumps/004_2024-06-02/index.html", NEW_PAPER + "index.html"} <= rendered
+    assert len(rendered) < len(pages) / 2
+
+
+def test_a_new_dump_shows_on_its_pages_its_tags_and_the_home_page(dirty: Served) -> None:
+    add_dump(dirty)
+    status, page = fetch(dirty.url + NEW_PAPER)
+    assert status == 200 and CUT_TITLE in page
+    tags = re.findall(r'href="\.\./\.\./tags/([a-z0-9-]+)/"', page)
+    assert tags, "the new paper has no tag link"
+    for url in ("", "dumps/004_2024-06-02/"):
+        status, listing = fetch(dirty.url + url)
+        assert status == 200 and CUT_TITLE in listing and DONE_TITLE in listing, url
+    status, listing = fetch(dirty.url + f"tags/{tags[0]}/")
+    assert status == 200 and CUT_TITLE in listing
+
+
+def test_search_keeps_the_first_index_and_the_box_says_what_it_lacks(dirty: Served, browser) -> None:  # type: ignore[no-untyped-def]
+    assert json.loads(fetch(dirty.url + "search-status.json")[1]) == {"missing": 0}
+    add_dump(dirty)
+    assert json.loads(fetch(dirty.url + "search-status.json")[1]) == {"missing": 2}
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(dirty.url + NEW_PAPER)  # not "networkidle": live reload keeps a request open
+    page.keyboard.press("/")
+    page.keyboard.type("language model")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    note = page.locator("[data-pagefind-stale]")
+    assert note.inner_text() == (
+        "Search uses the index of the server's first build: 2 papers added since the server "
+        "started are not in it until the next full build (make site) or a restart."
+    )
+    for href in page.locator(".md-search-result__link").evaluate_all("links => links.map(a => a.href)"):
+        assert fetch(href)[0] == 200, href
+    page.close()
+    assert errors == []
