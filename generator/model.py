@@ -120,7 +120,8 @@ class Paper:
     title: str  # latest spelling, raw dump text
     abstract: str  # latest abstract, raw dump text
     sources: tuple[Source, ...]
-    tags: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # its areas, by name
+    topics: tuple[str, ...] = ()  # its topics (each under one of its areas), by name
     links: tuple[Link, ...] = ()
     related: tuple[Related, ...] = ()
     mentions: tuple[Mention, ...] = ()

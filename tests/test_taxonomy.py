@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from generator.enrich.taxonomy import Taxonomy, TaxonomyError, default_path, loa
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "taxonomy"
-CORPUS = ROOT.parent / "shared" / "corpus" / "dumps"
+CORPUS = Path(os.environ.get("PAPERS_DUMPS_DIR") or ROOT.parent / "shared" / "corpus" / "dumps")
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +39,9 @@ BAD = {
     "missing_phrases": ["tags[0]: missing required key 'phrases'"],
     "empty_phrases": ["tags[0].phrases: must be a non-empty list of strings"],
     "duplicate_tag": ["tags[1].name: duplicate tag 'agents' (first at tags[0])"],
-    "unknown_key": ["tags[0]: unknown key 'pattern'; allowed: name, description, phrases, patterns, exclude"],
+    "unknown_key": [
+        "tags[0]: unknown key 'pattern'; allowed: name, description, phrases, patterns, exclude, topics"
+    ],
     "bad_regex": [
         "tags[0].patterns[1]: tag 'Reinforcement learning': invalid regex '(unclosed': "
         "missing ), unterminated subpattern at position 0"
@@ -50,6 +54,22 @@ BAD = {
         "tags[0].phrases: must be a non-empty list of strings",
         "tags[1]: missing required key 'name'",
         "tags[2]: must be a mapping with name, description and phrases",
+    ],
+    "topic_named_like_an_area": ["tags[1].topics[0].name: duplicate name 'agents' (first at tags[0])"],
+    "topic_slug_clash": ["tags[0].topics[1].name: slug 'kv-cache' clashes with tags[0].topics[0]"],
+    "topic_same_slug_in_two_areas": [
+        "tags[1].topics[0].name: duplicate name 'benchmarks' (first at tags[0].topics[0])"
+    ],
+    "topic_digits_slug": [
+        "tags[0].topics[0].name: '2' needs a slug with letters (the area's page numbers are digits)"
+    ],
+    "topic_several_problems": [
+        "tags[0].topics[0]: missing required key 'description'",
+        "tags[0].topics[1]: unknown key 'topics'; allowed: name, description, phrases, patterns, exclude",
+        "tags[0].topics[1].phrases: must be a non-empty list of strings",
+        "tags[0].topics[2].patterns[0]: tag 'Bridges': invalid regex '(unclosed': "
+        "missing ), unterminated subpattern at position 0",
+        "tags[1].topics: must be a non-empty list of topic entries",
     ],
 }
 
@@ -76,7 +96,7 @@ def test_missing_file_is_a_taxonomy_error(tmp_path: Path) -> None:
 
 
 def test_every_fixture_has_a_case() -> None:
-    assert {p.stem for p in FIXTURES.glob("*.yml")} == set(BAD) | {"yaml_syntax_error"}
+    assert {p.stem for p in FIXTURES.glob("*.yml")} == set(BAD) | {"yaml_syntax_error", "two_levels"}
 
 
 # --- the shipped taxonomy -----------------------------------------------------------------
@@ -146,11 +166,102 @@ def test_patterns_are_case_sensitive_unless_flagged(tmp_path: Path) -> None:
     assert tagger.tags_for("Solving MDPs", "") == ("Test",)
 
 
+# --- topics: the second level ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_levels() -> Taxonomy:
+    return load_taxonomy(FIXTURES / "two_levels.yml")
+
+
+def test_topics_load_under_their_areas_with_pages_under_the_areas(two_levels: Taxonomy) -> None:
+    assert [(t.name, t.area.name, t.path) for t in two_levels.topics] == [
+        ("Schrödinger bridges", "Diffusion", "tags/diffusion/schrodinger-bridges"),
+        ("Guidance", "Diffusion", "tags/diffusion/guidance"),
+        ("Samplers", "Diffusion", "tags/diffusion/samplers"),
+        ("KV cache", "Language models", "tags/language-models/kv-cache"),
+    ]
+    assert two_levels.area_of("KV cache") == "Language models"
+
+
+def test_a_topic_in_the_title_with_its_area_is_given(two_levels: Taxonomy) -> None:
+    assert two_levels.classify("Schrödinger bridge diffusion models", "") == (
+        ("Diffusion",),
+        ("Schrödinger bridges",),
+    )
+
+
+def test_a_topic_needs_its_area(two_levels: Taxonomy) -> None:
+    # Matching "Schrödinger bridge" alone does not make a paper a diffusion paper.
+    assert two_levels.classify("Schrödinger bridges in physics", "") == ((), ())
+
+
+def test_two_abstract_hits_give_a_topic_beside_others(two_levels: Taxonomy) -> None:
+    abstract = "A diffusion model with a new sampler. The sampler halves steps; CFG and CFG scale too."
+    assert two_levels.classify("Faster diffusion", abstract) == (("Diffusion",), ("Guidance", "Samplers"))
+
+
+def test_one_abstract_hit_gives_a_topic_only_when_the_area_has_none(two_levels: Taxonomy) -> None:
+    one_hit = "We train a diffusion model and sample it with classifier-free guidance."
+    assert two_levels.classify("A diffusion study", one_hit) == (("Diffusion",), ("Guidance",))
+    # With a topic already settled by the title, a single abstract hit adds nothing.
+    assert two_levels.classify("Schrödinger bridge diffusion", one_hit)[1] == ("Schrödinger bridges",)
+
+
+def test_the_fallback_takes_the_topic_with_most_hits_first_on_ties(two_levels: Taxonomy) -> None:
+    abstract = "A diffusion model: classifier-free guidance and an ODE solver."
+    assert two_levels.classify("A diffusion study", abstract)[1] == ("Guidance",)
+
+
+def test_real_taxonomy_topics(taxonomy: Taxonomy) -> None:
+    assert 300 <= len(taxonomy.topics) <= 600
+    assert len({t.name.lower() for t in taxonomy.topics}) == len(taxonomy.topics)
+    assert all(t.description.endswith(".") for t in taxonomy.topics)
+    assert {t.area for t in taxonomy.topics} == set(taxonomy.tags)  # every area has topics
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "topic"),
+    [
+        (
+            "FouriScale: A Frequency Perspective on Training-Free High-Resolution Image Synthesis",
+            "Generating images beyond the training resolution with pre-trained diffusion models "
+            "suffers from repetition; we replace the diffusion model's convolutions with dilated ones.",
+            "High-resolution synthesis",
+        ),
+        (
+            "Branched Schrödinger Bridge Matching",
+            "We learn diffusion bridges between an initial and several terminal distributions.",
+            "Schrödinger bridges & optimal transport",
+        ),
+        (
+            "KVzip: Query-Agnostic KV Cache Compression with Context Reconstruction",
+            "Transformer-based large language models keep a KV cache during inference.",
+            "KV cache",
+        ),
+        (
+            "Evaluating Scoring Bias in LLM-as-a-Judge",
+            "LLM-as-a-Judge uses large language models to evaluate outputs; we study its biases.",
+            "LLM-as-a-judge",
+        ),
+        (
+            "SAFE-SQL: Self-Augmented In-Context Learning for Text-to-SQL",
+            "Text-to-SQL turns questions into SQL queries with large language models.",
+            "Text-to-SQL & data queries",
+        ),
+    ],
+)
+def test_named_papers_get_their_topic(taxonomy: Taxonomy, title: str, abstract: str, topic: str) -> None:
+    assert topic in taxonomy.classify(title, abstract)[1]
+
+
 # --- hand-checked papers ---------------------------------------------------------------------
 
 
 def test_seed_text_to_3d_paper_gets_3d_and_diffusion(taxonomy: Taxonomy) -> None:
-    papers = dict(_bench().read_corpus(ROOT / "dumps"))  # the seed dumps, as committed
+    papers = {
+        title: abstract for _, title, abstract in _bench().read_corpus(ROOT / "dumps")
+    }  # the seed dumps
     title = "GeoDream: Disentangling 2D and Geometric Priors for High-Fidelity and Consistent 3D Generation"
     tags = taxonomy.tags_for(title, papers[title])
     assert "3D vision & graphics" in tags
@@ -214,7 +325,15 @@ def test_corpus_coverage(taxonomy: Taxonomy) -> None:
     bench = _bench()
     papers = bench.read_corpus(CORPUS)
     assert len(papers) == 28_228
-    counts, tagged = bench.tag_counts(taxonomy, papers)
-    assert tagged / len(papers) >= bench.MIN_TAGGED
-    assert max(counts.values()) / len(papers) <= bench.MAX_TAG_SHARE
-    assert all(counts[tag.name] > 0 for tag in taxonomy.tags)
+    labels = bench.classify(taxonomy, papers)
+    tags = Counter(name for found, _ in labels for name in found)
+    topics = Counter(name for _, found in labels for name in found)
+    assert sum(1 for found, _ in labels if found) / len(papers) >= bench.MIN_TAGGED
+    assert max(tags.values()) / len(papers) <= bench.MAX_TAG_SHARE
+    assert all(tags[tag.name] > 0 for tag in taxonomy.tags)
+    assert sum(1 for _, found in labels if found) / len(papers) >= bench.MIN_WITH_TOPIC
+    assert max(topics.values()) / len(papers) <= bench.MAX_TOPIC_SHARE
+    assert min(topics[topic.name] for topic in taxonomy.topics) >= bench.MIN_TOPIC_PAPERS
+    groups = bench.held_out_groups(bench.GROUPS, papers)
+    sharing = sum(1 for _, members in groups if set.intersection(*(set(labels[i][1]) for i in members)))
+    assert sharing / len(groups) >= bench.MIN_GROUPS_SHARING

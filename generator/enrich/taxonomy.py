@@ -1,12 +1,19 @@
-"""The topic taxonomy: a declared YAML schema, validated once, and the tagger built from it.
+"""The taxonomy, two levels: areas (``tags``) and the topics under each, from a declared YAML
+schema validated once, and the tagger built from it.
 
-``taxonomy.yml`` holds ``tags:``, a list of entries::
+``taxonomy.yml`` holds ``tags:``, a list of area entries::
 
     - name: Speech & audio            # shown to readers; unique, case-insensitive
       description: One sentence.      # shown on the tag page
       phrases: [speech, text-to-speech, audio]
       patterns: ['\\bASR\\b']          # optional regular expressions, case-sensitive
       exclude: [hate speech]          # optional phrases whose matches hide this tag's hits
+      topics:                         # optional: the narrower subjects of the area
+        - name: Speech recognition    # unique among all areas and topics, case-insensitive
+          description: One sentence.
+          phrases: [speech recognition, ASR]   # patterns and exclude as for areas
+
+A topic's slug is unique within its area: its page is ``tags/<area slug>/<topic slug>/``.
 
 How a phrase matches (the normalisation, kept small on purpose):
 
@@ -22,8 +29,10 @@ for ``speech``, while "speech" elsewhere still counts.
 
 A paper gets a tag when its title has one hit, or its abstract at least ``ABSTRACT_HITS``
 (overlapping hits count once): one passing mention in an abstract is not what a paper is about.
+It gets a topic by the same rule, and only when it has the topic's area: a topic's phrases
+are read in their area's sense ("guidance" in a diffusion paper is classifier-free guidance).
 
-All phrases of all tags are compiled at load time into one Aho-Corasick automaton, so each
+All phrases of all areas and topics are compiled at load time into one Aho-Corasick automaton, so each
 text is scanned once however many tags there are; each tag's patterns are joined into one
 regular expression. (One regular expression per tag scanned the corpus some 50 times over
 and took minutes; the automaton takes seconds.)
@@ -33,7 +42,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import product
 from pathlib import Path
 from typing import Any
@@ -44,8 +53,11 @@ from slugify import slugify
 
 ABSTRACT_HITS = 2
 """Hits an abstract needs to earn a tag when the title has none."""
+FALLBACK_HITS = 1
+"""Hits an abstract needs to earn a topic of an area for which the paper has no other."""
 
-_KEYS = ("name", "description", "phrases", "patterns", "exclude")
+_KEYS = ("name", "description", "phrases", "patterns", "exclude", "topics")
+_TOPIC_KEYS = ("name", "description", "phrases", "patterns", "exclude")
 _REQUIRED = ("name", "description", "phrases")
 _LEADING_FLAGS = re.compile(r"\(\?([imsx]+)\)")
 _HYPHENS = re.compile(r"[-\u2010-\u2015]+")
@@ -63,11 +75,26 @@ class TaxonomyError(ValueError):
 
 @dataclass(frozen=True, slots=True, order=True)
 class Tag:
-    """One topic as readers see it."""
+    """One area as readers see it."""
 
     name: str
     slug: str
     description: str
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Topic:
+    """One topic under an area, as readers see it."""
+
+    name: str
+    slug: str
+    description: str
+    area: Tag
+
+    @property
+    def path(self) -> str:
+        """Its page's folder, relative to the site root: under its area's page."""
+        return f"tags/{self.area.slug}/{self.slug}"
 
 
 class _Matcher:
@@ -174,22 +201,56 @@ def _glues(parts: int) -> Iterator[tuple[str, ...]]:
 
 @dataclass(frozen=True, slots=True)
 class Taxonomy:
-    """The tags in taxonomy order, and the matcher that assigns them."""
+    """The areas and topics in taxonomy order, and the matcher that assigns them (its
+    entries: the areas, then the topics)."""
 
     tags: tuple[Tag, ...]
     matcher: _Matcher
+    topics: tuple[Topic, ...] = ()
+    topic_by_name: dict[str, Topic] = field(init=False, repr=False, compare=False)
 
     def tags_for(self, title: str, abstract: str) -> tuple[str, ...]:
-        """Names of the tags a paper gets, in taxonomy order."""
+        """Names of the areas a paper gets, in taxonomy order."""
+        return self.classify(title, abstract)[0]
+
+    def classify(self, title: str, abstract: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Names of the areas and of the topics a paper gets, each in taxonomy order.
+
+        A topic needs its area and the same hits as an area. An area none of whose topics
+        reaches that takes the one of them with the most hits in the abstract, if it has at
+        least ``FALLBACK_HITS`` (the first in taxonomy order on a tie): a paper that names a
+        subject of its area once is better filed under it than under nothing."""
         in_title, in_abstract = self.matcher.hits(title, abstract)
-        return tuple(
-            tag.name
-            for index, tag in enumerate(self.tags)
-            if index in in_title or in_abstract.get(index, 0) >= ABSTRACT_HITS
-        )
+        found = {
+            index
+            for index in (*in_title, *in_abstract)
+            if index in in_title or in_abstract[index] >= ABSTRACT_HITS
+        }
+        tags = tuple(tag.name for index, tag in enumerate(self.tags) if index in found)
+        first = len(self.tags)
+        candidates = [
+            (index, topic) for index, topic in enumerate(self.topics, first) if topic.area.name in tags
+        ]
+        chosen = {index for index, _ in candidates if index in found}
+        settled = {topic.area.name for index, topic in candidates if index in chosen}
+        best: dict[str, tuple[int, int]] = {}  # area -> (hits, -index) of its best single-hit topic
+        for index, topic in candidates:
+            hits = in_abstract.get(index, 0)
+            if topic.area.name not in settled and hits >= FALLBACK_HITS:
+                best[topic.area.name] = max(best.get(topic.area.name, (0, -index)), (hits, -index))
+        chosen.update(-index for _, index in best.values())
+        topics = tuple(topic.name for index, topic in candidates if index in chosen)
+        return tags, topics
 
     def by_slug(self) -> dict[str, Tag]:
         return {tag.slug: tag for tag in self.tags}
+
+    def area_of(self, topic: str) -> str:
+        """The name of a topic's area."""
+        return self.topic_by_name[topic].area.name
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "topic_by_name", {topic.name: topic for topic in self.topics})
 
 
 def compile_patterns(patterns: list[str]) -> re.Pattern[str] | None:
@@ -224,6 +285,21 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
     return _build(where, data)
 
 
+@dataclass
+class _Entries:
+    """What ``_build`` gathers: the matcher's inputs, one per area or topic, and the names seen."""
+
+    phrases: list[list[str]] = field(default_factory=list)
+    exclusions: list[list[str]] = field(default_factory=list)
+    patterns: list[re.Pattern[str] | None] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # lower-case name -> key of its entry
+
+    def add(self, own_phrases: list[str], exclude: list[str], own_patterns: list[str]) -> None:
+        self.phrases.append(own_phrases)
+        self.exclusions.append(exclude)
+        self.patterns.append(compile_patterns(own_patterns))
+
+
 def _build(where: str, data: Any) -> Taxonomy:
     if not isinstance(data, dict):
         found = type(data).__name__ if data is not None else "nothing"
@@ -236,22 +312,20 @@ def _build(where: str, data: Any) -> Taxonomy:
         raise TaxonomyError("\n".join(problems))
 
     tags: list[Tag] = []
-    phrases: list[list[str]] = []
-    exclusions: list[list[str]] = []
-    patterns: list[re.Pattern[str] | None] = []
-    names: dict[str, int] = {}
+    areas = _Entries()
     slugs: dict[str, int] = {}
+    area_topics: list[tuple[str, Tag, Any]] = []
     for index, entry in enumerate(entries):
         key = f"tags[{index}]"
-        found = _check_entry(entry, f"{where}: {key}", problems)
+        found = _check_entry(entry, f"{where}: {key}", problems, _KEYS)
         if found is None:
             continue
         name, description, own_phrases, own_patterns, exclude = found
         label = f"{where}: {key}.name"
-        if name.lower() in names:
-            problems.append(f"{label}: duplicate tag {name!r} (first at tags[{names[name.lower()]}])")
+        if name.lower() in areas.names:
+            problems.append(f"{label}: duplicate tag {name!r} (first at {areas.names[name.lower()]})")
             continue
-        names[name.lower()] = index
+        areas.names[name.lower()] = key
         slug = slugify(name)
         if not slug:
             problems.append(f"{label}: {name!r} has an empty slug; use letters or digits")
@@ -261,34 +335,83 @@ def _build(where: str, data: Any) -> Taxonomy:
             continue
         slugs[slug] = index
         if _check_patterns(own_patterns, f"{where}: {key}.patterns", name, problems):
-            tags.append(Tag(name=name, slug=slug, description=description))
-            phrases.append(own_phrases)
-            exclusions.append(exclude)
-            patterns.append(compile_patterns(own_patterns))
+            tag = Tag(name=name, slug=slug, description=description)
+            tags.append(tag)
+            areas.add(own_phrases, exclude, own_patterns)
+            if "topics" in entry:
+                area_topics.append((key, tag, entry["topics"]))
+    topics: list[Topic] = []
+    found_topics = _Entries(names=dict(areas.names))
+    for key, area, listed in area_topics:
+        topics.extend(_build_topics(where, key, area, listed, found_topics, problems))
     if problems:
         raise TaxonomyError("\n".join(problems))
-    return Taxonomy(tags=tuple(tags), matcher=_Matcher(phrases, exclusions, patterns))
+    matcher = _Matcher(
+        areas.phrases + found_topics.phrases,
+        areas.exclusions + found_topics.exclusions,
+        areas.patterns + found_topics.patterns,
+    )
+    return Taxonomy(tags=tuple(tags), matcher=matcher, topics=tuple(topics))
 
 
-def _check_entry(entry: Any, key: str, problems: list[str]) -> tuple[Any, ...] | None:
+def _build_topics(
+    where: str, area_key: str, area: Tag, listed: Any, seen: _Entries, problems: list[str]
+) -> list[Topic]:
+    """The topics of one area (``listed``, its ``topics`` value); what is wrong goes to ``problems``.
+    ``seen`` holds every area's and earlier topic's name, and takes this area's topics' phrases."""
+    if not isinstance(listed, list) or not listed:
+        problems.append(f"{where}: {area_key}.topics: must be a non-empty list of topic entries")
+        return []
+    topics: list[Topic] = []
+    slugs: dict[str, str] = {}
+    for index, entry in enumerate(listed):
+        key = f"{area_key}.topics[{index}]"
+        found = _check_entry(entry, f"{where}: {key}", problems, _TOPIC_KEYS)
+        if found is None:
+            continue
+        name, description, own_phrases, own_patterns, exclude = found
+        label = f"{where}: {key}.name"
+        if name.lower() in seen.names:
+            problems.append(f"{label}: duplicate name {name!r} (first at {seen.names[name.lower()]})")
+            continue
+        seen.names[name.lower()] = key
+        slug = slugify(name)
+        if not slug or slug.isdigit():
+            problems.append(
+                f"{label}: {name!r} needs a slug with letters (the area's page numbers are digits)"
+            )
+            continue
+        if slug in slugs:
+            problems.append(f"{label}: slug {slug!r} clashes with {slugs[slug]}")
+            continue
+        slugs[slug] = key
+        if _check_patterns(own_patterns, f"{where}: {key}.patterns", name, problems):
+            topics.append(Topic(name=name, slug=slug, description=description, area=area))
+            seen.add(own_phrases, exclude, own_patterns)
+    return topics
+
+
+def _check_entry(
+    entry: Any, key: str, problems: list[str], allowed: tuple[str, ...]
+) -> tuple[Any, ...] | None:
     """The entry's fields, or None after recording what is wrong with it."""
     if not isinstance(entry, dict):
         problems.append(f"{key}: must be a mapping with name, description and phrases")
         return None
     before = len(problems)
-    for unknown in sorted(set(entry) - set(_KEYS), key=str):
-        problems.append(f"{key}: unknown key {unknown!r}; allowed: {', '.join(_KEYS)}")
-    for field in _REQUIRED:
-        if field not in entry:
-            problems.append(f"{key}: missing required key {field!r}")
-    for field in ("name", "description"):
-        value = entry.get(field)
-        if field in entry and (not isinstance(value, str) or not value.strip()):
-            problems.append(f"{key}.{field}: must be a non-empty string")
-    for field in ("phrases", "patterns", "exclude"):
-        value = entry.get(field)
-        if field in entry and not _is_strings(value, empty_ok=field != "phrases"):
-            problems.append(f"{key}.{field}: must be a non-empty list of strings")
+    for unknown in sorted(set(entry) - set(allowed), key=str):
+        problems.append(f"{key}: unknown key {unknown!r}; allowed: {', '.join(allowed)}")
+    for field_name in _REQUIRED:
+        if field_name not in entry:
+            problems.append(f"{key}: missing required key {field_name!r}")
+    for field_name in ("name", "description"):
+        value = entry.get(field_name)
+        if field_name in entry and (not isinstance(value, str) or not value.strip()):
+            problems.append(f"{key}.{field_name}: must be a non-empty string")
+    for field_name in ("phrases", "patterns", "exclude"):
+        value = entry.get(field_name)
+        if field_name in entry and not _is_strings(value, empty_ok=field_name != "phrases"):
+            problems.append(f"{key}.{field_name}: must be a non-empty list of strings")
     if len(problems) > before:
         return None
     return (

@@ -38,9 +38,12 @@ def document_path(slug: str) -> str:
     return f"papers/{slug}.html"
 
 
-def document(title: str, abstract: str, tags: Sequence[str], year: int | None = None) -> str:
-    """What Pagefind indexes of a paper: title (its result's title), abstract, tags and the
-    year it was first seen (when its dump's date has one) as filters.
+def document(
+    title: str, abstract: str, tags: Sequence[str], year: int | None = None, topics: Sequence[str] = ()
+) -> str:
+    """What Pagefind indexes of a paper: title (its result's title), abstract, and as filters
+    its areas (``tag``), the year it was first seen (when its dump's date has one) and its
+    topics (``topic``).
 
     ``title`` and ``abstract`` are the clean plain texts (``text.title_text`` and
     ``text.plain_text``: math as its TeX source), escaped here; the page's links, related
@@ -49,6 +52,7 @@ def document(title: str, abstract: str, tags: Sequence[str], year: int | None = 
     filters = "".join(f'<span data-pagefind-filter="tag">{escape(name)}</span>' for name in tags)
     if year is not None:
         filters += f'<span data-pagefind-filter="year">{year}</span>'
+    filters += "".join(f'<span data-pagefind-filter="topic">{escape(name)}</span>' for name in topics)
     title_html = escape(title)
     return (
         f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{title_html}</title></head>'

@@ -17,12 +17,15 @@ from datetime import UTC, datetime
 from feedgen.feed import FeedGenerator
 
 from generator.enrich import clean
-from generator.enrich.taxonomy import Tag
+from generator.enrich.taxonomy import Tag, Topic
 from generator.ingest.catalogue import Catalogue
 from generator.model import Dump, Paper
 from generator.site.coverage import tag_coverage
 
 FEED_SIZE = 50
+TOPIC_FEED_SIZE = 10
+"""Entries of a topic's feed: a narrow subject gathers a few papers a dump, and the corpus's
+topic feeds weighed 26 MB at 20 entries (each with its whole abstract), 13 MB at 10."""
 SITE_FEED = "feed.xml"
 FEED_AUTHOR = "Hugging Face daily papers"
 """Atom wants an author per feed; the dumps name no paper authors, so the feed credits its source."""
@@ -31,9 +34,12 @@ FEED_AUTHOR = "Hugging Face daily papers"
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def feed_path(tag: Tag | None = None) -> str:
-    """Where a feed lives, relative to the site root."""
-    return SITE_FEED if tag is None else f"tags/{tag.slug}/{SITE_FEED}"
+def feed_path(tag: Tag | Topic | None = None) -> str:
+    """Where a feed lives, relative to the site root: beside its tag's or topic's page."""
+    if tag is None:
+        return SITE_FEED
+    folder = tag.path if isinstance(tag, Topic) else f"tags/{tag.slug}"
+    return f"{folder}/{SITE_FEED}"
 
 
 def dump_dates(dumps: Sequence[Dump]) -> dict[str, datetime]:
@@ -84,14 +90,20 @@ class FeedWriter:
         """The paper's URL when the site has one; otherwise a ``urn`` from the slug, stable either way."""
         return self.site_url + paper.url if self.site_url else f"urn:papers-atlas:paper:{paper.slug}"
 
-    def render(self, papers: Sequence[Paper], title: str, subtitle: str, tag: Tag | None = None) -> str:
+    def render(
+        self,
+        papers: Sequence[Paper],
+        title: str,
+        subtitle: str,
+        tag: Tag | Topic | None = None,
+        size: int = FEED_SIZE,
+    ) -> str:
         path = feed_path(tag)
-        page = f"tags/{tag.slug}/" if tag else ""
-        shown = list(papers[:FEED_SIZE])
+        page = path.removesuffix(SITE_FEED) if tag else ""
+        shown = list(papers[:size])
         feed = FeedGenerator()
-        feed.id(
-            self.site_url + path if self.site_url else f"urn:papers-atlas:feed:{tag.slug if tag else 'all'}"
-        )
+        key = (tag.path.removeprefix("tags/") if isinstance(tag, Topic) else tag.slug) if tag else "all"
+        feed.id(self.site_url + path if self.site_url else f"urn:papers-atlas:feed:{key}")
         feed.title(_xml(title))
         feed.subtitle(_xml(subtitle))
         feed.link(href=self.href(page, path), rel="alternate", type="text/html")
@@ -119,13 +131,20 @@ class FeedWriter:
                 entry.category(term=tag.slug, label=_xml(tag.name), **scheme)
 
 
-def feed_files(catalogue: Catalogue, tags: Sequence[Tag], site_url: str = "") -> dict[str, str]:
-    """``feed.xml`` for the whole site and ``tags/<slug>/feed.xml`` for every tag with papers
-    (``coverage.py``): a feed without entries would announce nothing."""
+def feed_files(
+    catalogue: Catalogue, tags: Sequence[Tag], site_url: str = "", topics: Sequence[Topic] = ()
+) -> dict[str, str]:
+    """``feed.xml`` for the whole site, ``tags/<slug>/feed.xml`` for every tag with papers
+    (``coverage.py``): a feed without entries would announce nothing; and
+    ``tags/<area slug>/<topic slug>/feed.xml`` for every topic of ``topics`` (those with papers)."""
     writer = FeedWriter(tags, dump_dates(catalogue.dumps), site_url)
     papers = newest_first(catalogue)
     files = {feed_path(): writer.render(papers, "Newest papers", "The newest papers of the site's dumps.")}
     for tag in tag_coverage(tags, catalogue.papers).shown:
         tagged = [paper for paper in papers if tag.name in paper.tags]
         files[feed_path(tag)] = writer.render(tagged, f"Newest papers: {tag.name}", tag.description, tag)
+    for topic in topics:
+        found = [paper for paper in papers if topic.name in paper.topics]
+        title = f"Newest papers: {topic.name} ({topic.area.name})"
+        files[feed_path(topic)] = writer.render(found, title, topic.description, topic, TOPIC_FEED_SIZE)
     return files
