@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from generator import workers
 from generator.enrich import clean
-from generator.enrich.taxonomy import Tag, Taxonomy, default_path, load_taxonomy
+from generator.enrich.taxonomy import Tag, Taxonomy, Topic, default_path, load_taxonomy
 from generator.ingest.catalogue import Catalogue, base_slug, build_catalogue, title_key
 from generator.ingest.parse import ParseResult, dump_files, parse_dump, read_dumps
 from generator.memo import Memo, NoMemo
@@ -68,6 +68,7 @@ class Generated:
     tags: tuple[Tag, ...]
     timings: dict[str, float]
     pending: dict[str, Callable[[], bytes]] = field(default_factory=dict)
+    topics: tuple[Topic, ...] = ()
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -118,9 +119,9 @@ def generate(
     try:
         catalogue = tag(catalogue, taxonomy, timer, texts, memo)
         if on_search_documents is not None:
-            on_search_documents(site.search_documents(catalogue, taxonomy.tags, texts))
+            on_search_documents(site.search_documents(catalogue, taxonomy.tags, texts))  # areas and topics
         catalogue = mention(catalogue, timer, memo)
-        builder = site.SiteBuilder(catalogue, taxonomy.tags, texts, settings, timer, memo)
+        builder = site.SiteBuilder(catalogue, taxonomy.tags, texts, settings, timer, memo, taxonomy.topics)
         files = builder.listings()
         catalogue = relate(catalogue, slow, timer)
         files.update(builder.papers(catalogue))
@@ -129,7 +130,7 @@ def generate(
         slow.close()
         raise
     memo.end()
-    return Generated(catalogue, problems, files, taxonomy.tags, timer.seconds, pending)
+    return Generated(catalogue, problems, files, taxonomy.tags, timer.seconds, pending, taxonomy.topics)
 
 
 def read_catalogue(
@@ -176,24 +177,25 @@ def tag(
     texts: dict[str, tuple[str, str]],
     memo: NoMemo | None = None,
 ) -> Catalogue:
-    """Each paper's tags (from its clean title and abstract) and the links in its abstract."""
+    """Each paper's areas and topics (from its clean title and abstract) and the links in its abstract."""
     memo = memo or NoMemo()
 
-    def tags_and_links(paper: Paper) -> tuple[tuple[str, ...], tuple[Link, ...]]:
-        return tuple(taxonomy.tags_for(*texts[paper.slug])), clean.extract_links(paper.abstract)
+    def labels_and_links(paper: Paper) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Link, ...]]:
+        tags, topics = taxonomy.classify(*texts[paper.slug])
+        return tuple(tags), tuple(topics), clean.extract_links(paper.abstract)
 
     with timer.stage("tags") as note:
         found = [
-            memo.get("tags", (paper.title, paper.abstract), partial(tags_and_links, paper))
+            memo.get("tags", (paper.title, paper.abstract), partial(labels_and_links, paper))
             for paper in catalogue.papers
         ]
         papers = tuple(
-            replace(paper, tags=tags, links=links)
-            for paper, (tags, links) in zip(catalogue.papers, found, strict=True)
+            replace(paper, tags=tags, topics=topics, links=links)
+            for paper, (tags, topics, links) in zip(catalogue.papers, found, strict=True)
         )
         note.append(
             f"{sum(1 for p in papers if p.tags)} of {len(papers)} papers tagged, "
-            f"{sum(1 for p in papers if p.links)} with links"
+            f"{sum(1 for p in papers if p.topics)} with a topic, {sum(1 for p in papers if p.links)} with links"
         )
     return replace(catalogue, papers=papers)
 

@@ -58,6 +58,7 @@ def test_papers_json_lists_every_paper(seed_site: Path) -> None:
         "sources",
         "related",
         "first_seen",
+        "topics",
     }
     assert first["url"] == f"papers/{first['slug']}/"
     assert first["sources"] == [{"dump": "000_919b48b6701b301b.txt", "date": "May 28", "line": 11}]

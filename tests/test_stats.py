@@ -173,6 +173,9 @@ def test_the_seed_csv_matches_papers_json(seed_site: Path) -> None:
     assert [row["slug"] for row in rows] == [p["slug"] for p in papers]
     assert [row["title"] for row in rows] == [p["title"] for p in papers]
     assert [row["tags"].split(";") if row["tags"] else [] for row in rows] == [p["tags"] for p in papers]
+    assert [row["topics"].split(";") if row["topics"] else [] for row in rows] == [
+        p["topics"] for p in papers
+    ]
 
 
 def test_csv_quotes_commas_quotes_and_newlines() -> None:
@@ -180,7 +183,10 @@ def test_csv_quotes_commas_quotes_and_newlines() -> None:
     entry = Entry(title, "See https://github.com/a/b for code.", 10, 12)
     catalogue = build_catalogue([Dump("001_x.txt", "dumps/001_x.txt", DumpDate(2024, 5, 28), (entry,))])
     paper = replace(
-        catalogue.papers[0], tags=("A & B", "C"), links=(Link("https://github.com/a/b", "code", "a/b"),)
+        catalogue.papers[0],
+        tags=("A & B", "C"),
+        topics=("A, one", "C two"),
+        links=(Link("https://github.com/a/b", "code", "a/b"),),
     )
     catalogue = replace(catalogue, papers=(paper,))
     data = papers_csv(PaperViews(catalogue.papers, {}), "https://example.org/site")
@@ -197,6 +203,7 @@ def test_csv_quotes_commas_quotes_and_newlines() -> None:
         "last_date": "2024-05-28",
         "code_url": "https://github.com/a/b",
         "first_seen": "2024-05-28",
+        "topics": "A, one;C two",
     }
 
 

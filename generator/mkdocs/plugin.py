@@ -114,12 +114,16 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return self.bodies.pop(page.file.src_uri, html)
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
-        """A paper's tags for the theme's ``partials/tags.html``, linked to our tag pages."""
+        """A paper's areas, then its topics, for the theme's ``partials/tags.html``, linked to their pages."""
         names = page.meta.get("tags") or []
         manifest = self.generation.manifest
         if names and manifest is not None:
             context["tags"] = [
                 TagLink(name, f"tags/{manifest.tags[name]}/") for name in names if name in manifest.tags
+            ] + [
+                TagLink(name, f"{manifest.topics[name]}/")
+                for name in page.meta.get("topics") or []
+                if name in manifest.topics
             ]
         return context
 

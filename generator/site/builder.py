@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
-from generator.enrich.taxonomy import Tag
+from generator.enrich.taxonomy import Tag, Topic
 from generator.ingest.catalogue import Catalogue
 from generator.memo import NoMemo
 from generator.search import pagefind
@@ -26,10 +26,13 @@ if TYPE_CHECKING:
 
 
 def search_documents(catalogue: Catalogue, tags: Sequence[Tag], texts: dict[str, tuple[str, str]]) -> dict[str, str]:
-    """What Pagefind indexes, by path: each paper's view as a small HTML document."""
+    """What Pagefind indexes, by path: each paper's view as a small HTML document, its areas,
+    year and topics as filters."""
     views = PaperViews(catalogue.papers, {tag.name: tag for tag in tags}, texts)
     return {
-        pagefind.document_path(view.slug): pagefind.document(view.title, view.abstract, view.paper.tags, view.paper.year)
+        pagefind.document_path(view.slug): pagefind.document(
+            view.title, view.abstract, view.paper.tags, view.paper.year, view.paper.topics
+        )
         for view in views
     }
 
@@ -45,6 +48,7 @@ class SiteBuilder:
         settings: Settings,
         timer: Timer,
         memo: NoMemo | None = None,
+        topics: Sequence[Topic] = (),
     ) -> None:
         self.memo = memo = memo or NoMemo()
         self.tags = {tag.name: tag for tag in tags}
@@ -56,14 +60,15 @@ class SiteBuilder:
                 p.slug: memo.get("markup", (p.title, p.abstract), partial(paper_markup, p)) for p in catalogue.papers
             }
             note.append(f"{len(self.markup)} titles and abstracts as HTML")
-        self.index = SiteIndex(catalogue, PaperViews(catalogue.papers, self.tags, texts, self.markup))
+        self.index = SiteIndex(catalogue, PaperViews(catalogue.papers, self.tags, texts, self.markup), topics)
 
     def listings(self) -> dict[str, bytes]:
         """Every page and file that shows no related list."""
         index, settings = self.index, self.settings
         with self.timer.stage("listings") as note:
             files = Listings(index, self.env, settings.site_name, self.memo).pages()
-            extra = feeds.feed_files(index.catalogue, list(self.tags.values()), settings.site_url)
+            topics = list(index.topics.values())
+            extra = feeds.feed_files(index.catalogue, list(self.tags.values()), settings.site_url, topics)
             extra["stats/index.md"] = stats.stats_page(index, self.env)
             extra["papers.csv"] = exports.papers_csv(index.views, settings.site_url, self.memo)
             files.update((path, text.encode()) for path, text in extra.items())

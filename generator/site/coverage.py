@@ -88,3 +88,16 @@ class Coverage(Generic[E]):
 def tag_coverage(tags: Iterable[E], papers: Sequence[Paper]) -> Coverage[E]:
     """The tags' coverage: pages under ``tags/``, from each paper's ``tags``."""
     return Coverage.of("tags", tags, papers, lambda paper: paper.tags)
+
+
+@dataclass(frozen=True)
+class TopicCoverage(Coverage[E]):
+    """The topics' coverage: each topic's pages nest under its area's, ``tags/<area>/<topic>/``."""
+
+    def base(self, entry: E) -> str:
+        return entry.path  # type: ignore[attr-defined]
+
+
+def topic_coverage(topics: Iterable[E], papers: Sequence[Paper]) -> TopicCoverage[E]:
+    """The topics' coverage, from each paper's ``topics``."""
+    return TopicCoverage.of("tags", topics, papers, lambda paper: paper.topics)

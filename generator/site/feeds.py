@@ -20,7 +20,7 @@ from generator.enrich import clean
 from generator.enrich.taxonomy import Tag, Topic
 from generator.ingest.catalogue import Catalogue
 from generator.model import Dump, Paper
-from generator.site.coverage import tag_coverage
+from generator.site.coverage import tag_coverage, topic_coverage
 
 FEED_SIZE = 50
 TOPIC_FEED_SIZE = 10
@@ -136,14 +136,14 @@ def feed_files(
 ) -> dict[str, str]:
     """``feed.xml`` for the whole site, ``tags/<slug>/feed.xml`` for every tag with papers
     (``coverage.py``): a feed without entries would announce nothing; and
-    ``tags/<area slug>/<topic slug>/feed.xml`` for every topic of ``topics`` (those with papers)."""
+    ``tags/<area slug>/<topic slug>/feed.xml`` for every topic with papers."""
     writer = FeedWriter(tags, dump_dates(catalogue.dumps), site_url)
     papers = newest_first(catalogue)
     files = {feed_path(): writer.render(papers, "Newest papers", "The newest papers of the site's dumps.")}
     for tag in tag_coverage(tags, catalogue.papers).shown:
         tagged = [paper for paper in papers if tag.name in paper.tags]
         files[feed_path(tag)] = writer.render(tagged, f"Newest papers: {tag.name}", tag.description, tag)
-    for topic in topics:
+    for topic in topic_coverage(topics, catalogue.papers).shown:
         found = [paper for paper in papers if topic.name in paper.topics]
         title = f"Newest papers: {topic.name} ({topic.area.name})"
         files[feed_path(topic)] = writer.render(found, title, topic.description, topic, TOPIC_FEED_SIZE)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from markupsafe import Markup
 
-from generator.enrich.taxonomy import Tag
-from generator.ingest.catalogue import Catalogue
+from generator.enrich.taxonomy import Tag, Topic
+from generator.ingest.catalogue import Catalogue, title_key
 from generator.model import Dump, Paper
-from generator.site.coverage import Coverage, tag_coverage
+from generator.site.coverage import Coverage, TopicCoverage, tag_coverage, topic_coverage
 from generator.site.views import PaperViews
 
 OFTEN_WITH = 6
@@ -44,11 +45,12 @@ def letter_of(title: str) -> str:
 class SiteIndex:
     """Derived orderings of a catalogue that several pages share."""
 
-    def __init__(self, catalogue: Catalogue, views: PaperViews) -> None:
+    def __init__(self, catalogue: Catalogue, views: PaperViews, topics: Sequence[Topic] = ()) -> None:
         self.catalogue = catalogue
         self.views = views
         self.tags = dict(views.tags)
         self.tag_order = list(self.tags)
+        self.topics = {topic.name: topic for topic in topics}
 
     @cached_property
     def papers(self) -> dict[str, Paper]:
@@ -78,6 +80,18 @@ class SiteIndex:
     def coverage(self) -> Coverage[Tag]:
         """Each tag's papers, newest dump first; which tags have a page (``coverage.py``)."""
         return tag_coverage(self.tags.values(), self.catalogue.papers)
+
+    @cached_property
+    def topic_coverage(self) -> TopicCoverage[Topic]:
+        """Each topic's papers, newest dump first; which topics have a page (``coverage.py``)."""
+        return topic_coverage(self.topics.values(), self.catalogue.papers)
+
+    @cached_property
+    def topic_papers(self) -> dict[str, Sequence[str]]:
+        """Each topic with papers, in taxonomy order: its papers, newest dump first. A topic no
+        paper has gets no page, feed or link: the topic pages and the area pages read this."""
+        coverage = self.topic_coverage
+        return {topic.name: coverage.papers[topic.name] for topic in coverage.shown}
 
     @cached_property
     def often_with(self) -> dict[str, list[tuple[str, int]]]:

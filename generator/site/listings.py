@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 
 from generator.enrich.taxonomy import Tag
 from generator.memo import NoMemo
+from generator.site import topic_pages
 from generator.site.index import SiteIndex
 from generator.site.pages import HTML_LISTING, PER_PAGE, html_text, pages_of, root_of
 
@@ -44,6 +45,7 @@ class Listings:
         pages = {"index.md": self.home_page().encode()}
         pages.update(self.dump_pages())
         pages.update(self.tag_pages())
+        pages.update(topic_pages.topic_pages(self))
         pages.update(self.az_pages())
         pages.update(self.code_pages())
         return pages
@@ -51,8 +53,9 @@ class Listings:
     def render(self, template: str, **context: object) -> bytes:
         return self.env.get_template(template).render(**context).encode()
 
-    def item(self, slug: str, root: str, omit: str | None = None) -> str:
-        """A paper's ``<li>``, with its tags except ``omit`` (a tag page's own tag)."""
+    def item(self, slug: str, root: str, omit: str | None = None, chips: bool = True) -> str:
+        """A paper's ``<li>``, with its tags except ``omit`` (a tag page's own tag), or none
+        without ``chips``."""
         cache = self._items.setdefault(root, {})
         parts = cache.get(slug)
         if parts is None:
@@ -61,6 +64,8 @@ class Listings:
             tags = tuple((tag.name, self.tag_chip(tag, root)) for tag in listed.tags)
             parts = cache[slug] = (f'<li><a href="{root}papers/{slug}/">{listed.title_html}</a>{badge}', tags)
         head, tags = parts
+        if not chips:
+            return head + "</li>\n"
         return head + "".join(link for name, link in tags if name != omit) + "</li>\n"
 
     def tag_chip(self, tag: Tag, root: str) -> str:
@@ -70,35 +75,44 @@ class Listings:
             return f' <span class="paper-tag">{escape(tag.name)}</span>'
         return f' <a class="paper-tag" href="{href}">{escape(tag.name)}</a>'
 
-    def listing(self, src: str, slugs: Sequence[str], start: int = 1, omit: str | None = None) -> Markup:
+    def listing(
+        self, src: str, slugs: Sequence[str], start: int = 1, omit: str | None = None, chips: bool = True
+    ) -> Markup:
         """An ordered list of papers for the page made of ``src``, numbered from ``start``."""
         root = root_of(src)
         opening = f'<ol class="paper-list" start="{start}">\n' if start != 1 else '<ol class="paper-list">\n'
-        return Markup(opening + "".join(self.item(s, root, omit) for s in slugs) + "</ol>\n")
+        return Markup(opening + "".join(self.item(s, root, omit, chips) for s in slugs) + "</ol>\n")
 
     def listed_page(  # type: ignore[no-untyped-def]
-        self, template: str, src: str, slugs: Sequence[str], start: int = 1, omit: str | None = None, **context
+        self,
+        template: str,
+        src: str,
+        slugs: Sequence[str],
+        start: int = 1,
+        omit: str | None = None,
+        chips: bool = True,
+        **context,
     ) -> bytes:
         """The page made of ``src``: ``template`` around the listing of ``slugs``. With a memo,
         made again only when one of its papers' entries or another of its values changed."""
 
         def key() -> tuple:
             entries = tuple(map(self.index.listed.__getitem__, slugs))
-            return template, src, start, omit, entries, self.index.coverage.shown, frozen(context)
+            return template, src, start, omit, chips, entries, self.index.coverage.shown, frozen(context)
 
         def make() -> bytes:
-            listing = self.listing(src, slugs, start, omit)
+            listing = self.listing(src, slugs, start, omit, chips=chips)
             return self.render(template, root=root_of(src), listing=listing, **context)
 
         return self.memo.get_by("listing page", key, make)
 
-    def paginated(self, template: str, base: str, slugs: Sequence[str], omit: str | None = None, **context):  # type: ignore[no-untyped-def]
+    def paginated(self, template: str, base: str, slugs: Sequence[str], omit: str | None = None, chips: bool = True, **context):  # type: ignore[no-untyped-def]
         """A long listing split into pages of ``PER_PAGE``, each rendered from ``template``."""
         pages: dict[str, bytes] = {}
         for pagination, chunk in pages_of(slugs, base):
             src = pagination.src(pagination.number)
             start = (pagination.number - 1) * PER_PAGE + 1
-            pages[src] = self.listed_page(template, src, chunk, start, omit, pagination=pagination, **context)
+            pages[src] = self.listed_page(template, src, chunk, start, omit, chips, pagination=pagination, **context)
         return pages
 
     def dump_pages(self) -> dict[str, bytes]:
@@ -144,6 +158,7 @@ class Listings:
                 self.paginated(
                     "tag.md.j2", coverage.base(tag), slugs, omit=tag.name,
                     meta=meta, tag=tag, count=len(slugs), often_with=often_with,
+                    topics=topic_pages.area_topics(index, tag.name),
                 )
             )  # fmt: skip
         root = root_of("tags/index.md")

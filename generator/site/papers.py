@@ -24,6 +24,7 @@ def paper_meta(view: PaperView) -> dict:
         "title": html_text(view.title),
         "description": html_text(view.description),
         "tags": list(view.paper.tags),
+        "topics": list(view.paper.topics),
         "paper": True,
         "template": "paper.html",
     }

@@ -136,6 +136,7 @@ class PaperView:
             "abstract": self.abstract,
             "url": self.url,
             "tags": list(self.paper.tags),
+            "topics": list(self.paper.topics),
             "links": [{"url": link.url, "kind": link.kind} for link in self.links],
             "sources": [{"dump": s.dump, "date": s.date, "line": s.line} for s in self.sources],
             "related": [rel.slug for rel in self.paper.related],
@@ -153,6 +154,7 @@ class PaperView:
         "last_date",
         "code_url",
         "first_seen",
+        "topics",
     )
 
     def csv_row(self, base_url: str) -> list[str]:
@@ -169,6 +171,7 @@ class PaperView:
             last.date or "",
             self.code_url,
             self.first_seen.date if self.first_seen else "",
+            ";".join(self.paper.topics),
         ]
 
 
