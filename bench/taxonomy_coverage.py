@@ -3,7 +3,7 @@
     .venv/bin/python bench/taxonomy_coverage.py [--samples N] [--topic NAME] [DUMPS_DIR]
 
 Reads the dumps with the real pipeline (``pipeline.read_catalogue``, then the clean titles and
-abstracts of ``pipeline.plain_texts``, as tagging sees them) and prints:
+abstracts of ``site.clean_texts``, as tagging sees them) and prints:
 
 - areas: the share of papers with one, each area's count and share;
 - topics: the share of papers with one, each area's topics by count, the largest and smallest;
@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.enrich.taxonomy import Taxonomy, default_path, load_taxonomy  # noqa: E402
-from generator.pipeline import plain_texts, read_catalogue  # noqa: E402
+from generator.pipeline import read_catalogue  # noqa: E402
+from generator.site.views import clean_texts  # noqa: E402
 
 DEFAULT_DUMPS = Path(os.environ.get("PAPERS_DUMPS_DIR") or ROOT.parent / "shared" / "corpus" / "dumps")
 GROUPS = Path(__file__).with_name("topic_groups.yml")
@@ -56,7 +57,7 @@ def read_corpus(dumps: Path) -> list[Paper]:
     errors = [str(p) for p in problems if p.severity == "error"]
     if errors:
         raise SystemExit("\n".join(errors))
-    texts = plain_texts(catalogue)
+    texts = clean_texts(catalogue.papers)
     return [(paper.slug, *texts[paper.slug]) for paper in catalogue.papers]
 
 
