@@ -208,6 +208,7 @@ class Taxonomy:
     matcher: _Matcher
     topics: tuple[Topic, ...] = ()
     topic_by_name: dict[str, Topic] = field(init=False, repr=False, compare=False)
+    topic_area: tuple[int, ...] = field(init=False, repr=False, compare=False)  # each topic's area, by index
 
     def tags_for(self, title: str, abstract: str) -> tuple[str, ...]:
         """Names of the areas a paper gets, in taxonomy order."""
@@ -221,25 +222,25 @@ class Taxonomy:
         least ``FALLBACK_HITS`` (the first in taxonomy order on a tie): a paper that names a
         subject of its area once is better filed under it than under nothing."""
         in_title, in_abstract = self.matcher.hits(title, abstract)
-        found = {
-            index
-            for index in (*in_title, *in_abstract)
-            if index in in_title or in_abstract[index] >= ABSTRACT_HITS
-        }
-        tags = tuple(tag.name for index, tag in enumerate(self.tags) if index in found)
         first = len(self.tags)
-        candidates = [
-            (index, topic) for index, topic in enumerate(self.topics, first) if topic.area.name in tags
-        ]
-        chosen = {index for index, _ in candidates if index in found}
-        settled = {topic.area.name for index, topic in candidates if index in chosen}
-        best: dict[str, tuple[int, int]] = {}  # area -> (hits, -index) of its best single-hit topic
-        for index, topic in candidates:
-            hits = in_abstract.get(index, 0)
-            if topic.area.name not in settled and hits >= FALLBACK_HITS:
-                best[topic.area.name] = max(best.get(topic.area.name, (0, -index)), (hits, -index))
-        chosen.update(-index for _, index in best.values())
-        topics = tuple(topic.name for index, topic in candidates if index in chosen)
+        hit = {*in_title, *in_abstract}
+        areas = sorted(i for i in hit if i < first and (i in in_title or in_abstract[i] >= ABSTRACT_HITS))
+        chosen: list[int] = []
+        weak: dict[int, list[int]] = {}  # area -> its topics with fewer hits than a topic needs
+        for index in hit:
+            area = self.topic_area[index - first] if index >= first else -1
+            if area < 0 or area not in areas:
+                continue
+            if index in in_title or in_abstract[index] >= ABSTRACT_HITS:
+                chosen.append(index)
+            elif in_abstract[index] >= FALLBACK_HITS:
+                weak.setdefault(area, []).append(index)
+        settled = {self.topic_area[index - first] for index in chosen}
+        for area, indices in weak.items():
+            if area not in settled:
+                chosen.append(max(indices, key=lambda i: (in_abstract[i], -i)))
+        tags = tuple(self.tags[i].name for i in areas)
+        topics = tuple(self.topics[i - first].name for i in sorted(chosen))
         return tags, topics
 
     def by_slug(self) -> dict[str, Tag]:
@@ -251,6 +252,8 @@ class Taxonomy:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "topic_by_name", {topic.name: topic for topic in self.topics})
+        area_index = {tag.name: index for index, tag in enumerate(self.tags)}
+        object.__setattr__(self, "topic_area", tuple(area_index[topic.area.name] for topic in self.topics))
 
 
 def compile_patterns(patterns: list[str]) -> re.Pattern[str] | None:
