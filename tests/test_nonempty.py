@@ -31,6 +31,8 @@ SPEECH = "speech-audio"
 ROBOTICS = "robotics-embodied-ai"
 FIRST = "listening-through-noise-robust-speech-recognition-on-small-devices"
 SECOND = "grasping-cups-with-a-robot-arm-from-one-video"
+SPEECH_TOPIC = f"{SPEECH}/speech-recognition"  # the first paper's topic, under its area
+GRASPING = f"{ROBOTICS}/grasping-pick-and-place"  # the second paper's
 
 
 def problems(site: Path) -> tuple[list[str], list[str]]:
@@ -101,8 +103,9 @@ def test_a_one_paper_site_builds_strict_and_every_page_shows_something(growing: 
         "stats/index.html",
         "tags/index.html",
         f"tags/{SPEECH}/index.html",
+        f"tags/{SPEECH_TOPIC}/index.html",
     }
-    assert feeds(site) == {"feed.xml", f"tags/{SPEECH}/feed.xml"}
+    assert feeds(site) == {"feed.xml", f"tags/{SPEECH}/feed.xml", f"tags/{SPEECH_TOPIC}/feed.xml"}
 
 
 def test_a_one_paper_site_reads_right(growing: dict[str, Path]) -> None:
@@ -162,13 +165,18 @@ def test_a_dump_bringing_a_tags_first_paper_creates_its_page_and_links_it(growin
         "dumps/0002_2025-06-02/index.html",
         f"papers/{SECOND}/index.html",
         f"tags/{ROBOTICS}/index.html",
+        f"tags/{GRASPING}/index.html",
         "tags/video/index.html",
     }
-    assert feeds(site) - feeds(growing["one"]) == {f"tags/{ROBOTICS}/feed.xml", "tags/video/feed.xml"}
+    assert feeds(site) - feeds(growing["one"]) == {
+        f"tags/{ROBOTICS}/feed.xml",
+        f"tags/{GRASPING}/feed.xml",
+        "tags/video/feed.xml",
+    }
     # Linked from the tags index, at the address it always had, from the paper, and from home.
     assert f"../tags/{ROBOTICS}/" in {a["href"] for a in soup(site, "tags").select("table.tag-table a")}
     chips = [a["href"] for a in soup(site, f"papers/{SECOND}").select("nav.md-tags a")]
-    assert chips == ["../../tags/video/", f"../../tags/{ROBOTICS}/"]
+    assert chips == ["../../tags/video/", f"../../tags/{ROBOTICS}/", f"../../tags/{GRASPING}/"]
     home = {a["href"] for a in soup(site, ".").select("article a[href]")}
     assert {f"tags/{ROBOTICS}/", "code/"} <= home
     listed = soup(site, f"tags/{ROBOTICS}").select("ol.paper-list li > a:first-child")
