@@ -122,9 +122,9 @@ def test_topic_feeds_hold_their_newest_papers(
 
 
 def test_search_documents_carry_areas_and_topics_as_filters() -> None:
-    html = pagefind.document("A title", "An abstract.", ["Diffusion & flow models"], ["Guidance"])
+    html = pagefind.document("A title", "An abstract.", ["Diffusion & flow models"], 2025, ["Guidance"])
     soup = BeautifulSoup(html, "lxml")
     filters = [
         (span["data-pagefind-filter"], span.get_text()) for span in soup.select("[data-pagefind-filter]")
     ]
-    assert filters == [("tag", "Diffusion & flow models"), ("topic", "Guidance")]
+    assert filters == [("tag", "Diffusion & flow models"), ("year", "2025"), ("topic", "Guidance")]
