@@ -93,7 +93,7 @@
     field.placeholder = words.placeholder || "Search";
     field.setAttribute("aria-label", field.placeholder);
     box.querySelector("label.md-search__icon").append(...[searchIcon, backIcon].filter(Boolean));
-    box.querySelector(".md-search__options").setAttribute("aria-label", words.label || "Search");
+    box.querySelector(".md-search__options").setAttribute("aria-label", box.getAttribute("aria-label") || "Search");
     const reset = box.querySelector("button[type=reset]");
     reset.title = words.reset || "Clear";
     reset.setAttribute("aria-label", reset.title);
@@ -161,7 +161,8 @@
     article.append(title, excerpt);
     const tags = data.filters?.tag || [];
     if (tags.length) {
-      const nav = document.createElement("nav");
+      // A plain box, not a <nav>: one landmark per result, all unnamed, would be noise.
+      const nav = document.createElement("div");
       nav.className = "md-tags";
       for (const name of tags) {
         const tag = document.createElement("span");
