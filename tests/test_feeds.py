@@ -160,14 +160,14 @@ def test_every_page_announces_the_site_feed(seed_site: Path, page: str) -> None:
     if not path.exists():  # papers/ has no index; take any paper
         path = next((seed_site / "papers").glob("*/index.html"))
     html = path.read_text(encoding="utf-8")
-    assert 'rel="alternate" type="application/atom+xml"' in html
+    assert 'rel="alternate feed" type="application/atom+xml"' in html
     assert "feed.xml" in html
 
 
 def test_a_tag_page_announces_its_own_feed(seed_site: Path) -> None:
     html = (seed_site / "tags" / "diffusion-flow-models" / "index.html").read_text(encoding="utf-8")
     assert (
-        '<link rel="alternate" type="application/atom+xml" title="HF Papers Atlas: Diffusion &amp; flow models" '
+        '<link rel="alternate feed" type="application/atom+xml" title="HF Papers Atlas: Diffusion &amp; flow models" '
         'href="feed.xml">'
     ) in html
     assert 'href="../../feed.xml"' in html

@@ -247,9 +247,7 @@ def test_sitemap_parts_hold_at_most_ten_thousand_pages() -> None:
 
 
 def test_the_home_page_alone_names_the_catalogue_for_machines(seed_site: Path) -> None:
-    link = (
-        '<link rel="alternate" type="application/json" title="HF Papers Atlas catalogue" href="papers.json">'
-    )
+    link = '<link rel="alternate describedby" type="application/json" title="HF Papers Atlas catalogue" href="papers.json">'
     assert link in (seed_site / "index.html").read_text(encoding="utf-8")
     paper = (seed_site / "papers" / "light-schrodinger-bridge" / "index.html").read_text(encoding="utf-8")
     assert "papers.json" not in paper
