@@ -5,7 +5,11 @@
      default), with the scope taken from this script's own address;
   2. the palette form's radio buttons and toggles, from this site's theme.palette (Material's
      partials/palette.html made them in each page: 945 bytes of 29,000 pages);
-  3. Material 9.8.1's palette script (partials/javascripts/palette.html, MIT licence), which
+  3. the drawer and search toggles unchecked, as Material's autocomplete="off" kept them
+     (generator/mkdocs/valid_html.py removes that attribute, not allowed on checkboxes);
+  4. on paper pages, which carry no navigation (overrides/paper-chrome.html), the menu
+     button: it opens the page's tabs, the listings, as a drawer on narrow screens (papers.css);
+  5. Material 9.8.1's palette script (partials/javascripts/palette.html, MIT licence), which
      applies the reader's saved colour scheme.
   Material's own code binds to the form when the page has loaded, by then complete.
 -#}
@@ -49,5 +53,18 @@ var __md_scope=new URL("../..",document.currentScript.src),__md_hash=e=>[...e].r
       form.append(label);
     }
   });
+})();
+["__drawer", "__search"].forEach(function (id) {
+  var toggle = document.getElementById(id);
+  if (toggle) toggle.checked = false;
+});
+(function () {
+  var logo = document.querySelector(".md-header__button.paper-home");
+  if (!logo || document.querySelector("label[for=__drawer].md-header__button")) return;
+  var label = document.createElement("label");
+  label.className = "md-header__button md-icon";
+  label.htmlFor = "__drawer";
+  label.innerHTML = {% filter tojson %}{% include ".icons/" ~ (config.theme.icon.menu or "material/menu") ~ ".svg" %}{% endfilter %};
+  logo.after(label);
 })();
 var palette=__md_get("__palette");if(palette&&palette.color){if("(prefers-color-scheme)"===palette.color.media){var media=matchMedia("(prefers-color-scheme: light)"),input=document.querySelector(media.matches?"[data-md-color-media='(prefers-color-scheme: light)']":"[data-md-color-media='(prefers-color-scheme: dark)']");palette.color.media=input.getAttribute("data-md-color-media"),palette.color.scheme=input.getAttribute("data-md-color-scheme"),palette.color.primary=input.getAttribute("data-md-color-primary"),palette.color.accent=input.getAttribute("data-md-color-accent")}for(var[key,value]of Object.entries(palette.color))document.body.setAttribute("data-md-color-"+key,value)}

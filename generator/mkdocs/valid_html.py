@@ -1,0 +1,26 @@
+"""What Material's templates write that the HTML standard does not allow, mended in each page.
+
+Material 9.8.1's ``base.html`` gives its two hidden checkboxes (the drawer's and search's
+toggles) ``autocomplete="off"``, outside any block a theme can override; the attribute is
+not allowed on checkboxes (the Nu HTML checker's two errors on every page). Firefox kept a
+toggle's state across reloads without it; assets/javascripts/palette.js unchecks both when
+a page loads instead. Registered in mkdocs.yml (``hooks``) for every page, papers included.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TOGGLES = {
+    f'<input class="md-toggle" data-md-toggle="{name}" type="checkbox" id="__{name}" autocomplete="off">': (
+        f'<input class="md-toggle" data-md-toggle="{name}" type="checkbox" id="__{name}">'
+    )
+    for name in ("drawer", "search")
+}
+
+
+def on_post_page(output: str, *, page: Any, config: Any) -> str:
+    """The page without ``autocomplete`` on the theme's checkboxes."""
+    for theirs, valid in TOGGLES.items():
+        output = output.replace(theirs, valid, 1)
+    return output
