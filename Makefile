@@ -78,11 +78,13 @@ golden: $(STAMP)
 
 # Lighthouse and the Nu HTML checker over one page of each type of a site built from DUMPS
 # (default: the seed dumps; make audit DUMPS=../shared/corpus/dumps for the corpus), served
-# gzipped from loopback; prints each page's scores and every checker error.
+# gzipped from loopback; prints each page's scores and every checker error. RUNS=3 keeps each
+# page's median of three Lighthouse runs (performance varies with the machine's load).
 .PHONY: audit
 DUMPS ?= dumps
+RUNS ?= 1
 audit: $(STAMP) $(NODE_STAMP) chromium java
 	rm -rf build/audit-site
 	PAPERS_DUMPS_DIR=$(DUMPS) PAPERS_GENERATED_DIR=build/audit-generated NO_MKDOCS_2_WARNING=1 \
 		$(BIN)/mkdocs build --strict -q -d build/audit-site
-	$(BIN)/python -m generator.checks.audit build/audit-site
+	$(BIN)/python -m generator.checks.audit build/audit-site --runs $(RUNS)

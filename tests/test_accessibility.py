@@ -1,0 +1,162 @@
+"""Every reader, every screen: axe-core finds nothing on any page type of the seed and hostile
+sites in either colour scheme, nothing a page asks for fails, and a phone reaches the listings
+from a paper page.
+
+axe-core is the npm package pinned in package.json, injected from node_modules (``npm ci``;
+``make test`` runs it). Pages are served as GitHub Pages serves them (``pages_server``): under
+the site's path, gzipped, the 404 page for a missing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from jinja2 import ChainableUndefined, Environment, FileSystemLoader
+
+from generator.checks.audit import MISSING_PAGE, page_types, site_prefix
+from generator.checks.pages_server import pages_served
+from generator.site.render import TEMPLATES, Pagination
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0, 2.1 and 2.2, levels A and AA, and axe's best practices (Lighthouse scores some:
+# a name for every dialog, unique landmarks).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+SCHEMES = {"light": ("light", "default"), "dark": ("dark", "slate")}
+
+
+@pytest.fixture(scope="module")
+def seed_pages(seed_site: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    with pages_served(seed_site, site_prefix()) as base:
+        yield base, page_types(seed_site)
+
+
+@pytest.fixture(scope="module")
+def hostile_pages(hostile_site: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    with pages_served(hostile_site, site_prefix()) as base:
+        yield base, page_types(hostile_site)
+
+
+def axe_script() -> str:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `npm ci --ignore-scripts` (make test does)")
+    return AXE.read_text(encoding="utf-8")
+
+
+def visit(page, url: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Load ``url`` until the network is quiet; every request that failed or answered 400 or
+    more, the missing page's own address apart (it is a 404 on purpose)."""
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(f"{request.url} ({request.failure})"))
+    page.on(
+        "response",
+        lambda response: (
+            failed.append(f"{response.url} ({response.status})")
+            if response.status >= 400 and not response.url.endswith(MISSING_PAGE)
+            else None
+        ),
+    )
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return failed
+
+
+def axe_violations(page, script: str) -> list[str]:  # type: ignore[no-untyped-def]
+    page.add_script_tag(content=script)
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    result = page.evaluate("options => axe.run(document, options)", options)
+    return [
+        f"{violation['id']}: {node['target']} {node['failureSummary'].splitlines()[-1].strip()}"
+        for violation in result["violations"]
+        for node in violation["nodes"]
+    ]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("site", ["seed_pages", "hostile_pages"])
+def test_every_page_type_passes_axe_and_every_request_succeeds(
+    browser, request, site: str, scheme: str
+) -> None:  # type: ignore[no-untyped-def]
+    base, types = request.getfixturevalue(site)
+    media, material_scheme = SCHEMES[scheme]
+    script = axe_script()
+    context = browser.new_context(color_scheme=media)
+    problems: dict[str, list[str]] = {}
+    fetched_sitemaps: list[str] = []
+    for name, path in types.items():
+        page = context.new_page()
+        page.on("request", lambda r: fetched_sitemaps.append(r.url) if "sitemap" in r.url else None)
+        failed = visit(page, base + path)
+        assert page.evaluate("document.body.dataset.mdColorScheme") == material_scheme
+        found = [f"request failed: {url}" for url in failed] + axe_violations(page, script)
+        if found:
+            problems[f"{name} (/{path})"] = found
+        page.close()
+    context.close()
+    assert problems == {}
+    # Material fetches a sitemap.xml beside every <link rel="alternate">: none is needed here.
+    assert fetched_sitemaps == []
+
+
+@pytest.mark.browser
+def test_the_search_dialog_passes_axe_when_open(browser, seed_pages) -> None:  # type: ignore[no-untyped-def]
+    base, _ = seed_pages
+    page = browser.new_page()
+    visit(page, base)
+    page.keyboard.press("/")
+    page.keyboard.type("diffusion")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    assert axe_violations(page, axe_script()) == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_a_phone_opens_the_menu_of_a_paper_page_and_reaches_a_listing(browser, seed_pages) -> None:  # type: ignore[no-untyped-def]
+    """Paper pages carry no navigation: their menu button opens the tabs as a drawer."""
+    base, types = seed_pages
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    visit(page, base + types["paper"])
+    tags_link = page.get_by_role("link", name="Tags", exact=True)
+    assert not tags_link.is_visible()
+    page.locator("label.md-header__button[for='__drawer']").click()
+    tags_link.click()
+    page.wait_for_url(base + "tags/")
+    assert page.title().startswith("Tags")
+    context.close()
+
+
+@pytest.mark.browser
+def test_keyboard_focus_is_always_visible(browser, seed_pages) -> None:  # type: ignore[no-untyped-def]
+    """Tab through the start of a paper page: whatever has focus shows an outline."""
+    base, types = seed_pages
+    page = browser.new_page()
+    visit(page, base + types["paper"])
+    unseen = []
+    for _ in range(14):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const e = document.activeElement, s = getComputedStyle(e);
+                return [e.outerHTML.slice(0, 80), s.outlineStyle, parseFloat(s.outlineWidth)]; }"""
+        )
+        html, style, width = focused
+        if "md-search__input" in html:
+            page.keyboard.press("Escape")  # focus opened search: its field is plainly active
+            continue
+        if style == "none" or width < 1:
+            unseen.append(html)
+    assert unseen == []
+    page.close()
+
+
+@pytest.mark.parametrize("template", ["tag.md.j2", "letter.md.j2", "code.md.j2"])
+def test_a_listing_of_several_pages_names_its_two_pagers_apart(template: str) -> None:
+    """The pager above and the one below a list are two landmarks: each has its own name."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=ChainableUndefined)
+    env.filters["front_matter"] = lambda meta: ""
+    markdown = env.get_template(template).render(pagination=Pagination(2, 3, "tags/x"), count=900)
+    labels = [nav["aria-label"] for nav in BeautifulSoup(markdown, "html.parser").select("nav.pager")]
+    assert labels == ["Pages", "Pages, after the list"]
