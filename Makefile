@@ -43,12 +43,12 @@ chromium:
 	@[ -x "$${CHROMIUM_PATH:-/nonexistent}" ] || command -v chromium >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-# The Nu HTML checker (make audit) runs on Java.
+# The Nu HTML checker (make test, make audit) runs on Java.
 java:
 	@command -v java >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; }
 
-test: $(STAMP) $(NODE_STAMP) lint chromium
+test: $(STAMP) $(NODE_STAMP) lint chromium java
 	$(BIN)/pytest
 
 clean:

@@ -1,6 +1,6 @@
 """Every reader, every screen: axe-core finds nothing on any page type of the seed and hostile
-sites in either colour scheme, nothing a page asks for fails, and a phone reaches the listings
-from a paper page.
+sites in either colour scheme, nothing a page asks for fails, a phone reaches the listings
+from a paper page, and the Nu HTML checker finds no error.
 
 axe-core is the npm package pinned in package.json, injected from node_modules (``npm ci``;
 ``make test`` runs it). Pages are served as GitHub Pages serves them (``pages_server``): under
@@ -9,6 +9,7 @@ the site's path, gzipped, the 404 page for a missing one.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader
 
-from generator.checks.audit import MISSING_PAGE, page_types, site_prefix
+from generator.checks.audit import MISSING_PAGE, VNU, nu_errors, page_file, page_types, site_prefix
 from generator.checks.pages_server import pages_served
 from generator.site.render import TEMPLATES, Pagination
 
@@ -160,3 +161,12 @@ def test_a_listing_of_several_pages_names_its_two_pagers_apart(template: str) ->
     markdown = env.get_template(template).render(pagination=Pagination(2, 3, "tags/x"), count=900)
     labels = [nav["aria-label"] for nav in BeautifulSoup(markdown, "html.parser").select("nav.pager")]
     assert labels == ["Pages", "Pages, after the list"]
+
+
+@pytest.mark.parametrize("site", ["seed_site", "hostile_site"])
+def test_the_nu_html_checker_finds_no_error_on_any_page_type(request, site: str) -> None:  # type: ignore[no-untyped-def]
+    """The Nu HTML checker (vnu-jar, pinned in package.json; on Java, which make test installs)."""
+    if not VNU.exists() or not shutil.which("java"):
+        pytest.fail("the Nu checker needs node_modules (npm ci --ignore-scripts) and Java: run `make test`")
+    root = request.getfixturevalue(site)
+    assert nu_errors([page_file(root, path) for path in page_types(root).values()]) == []

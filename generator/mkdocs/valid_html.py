@@ -4,7 +4,7 @@ Material 9.8.1's ``base.html`` gives its two hidden checkboxes (the drawer's and
 toggles) ``autocomplete="off"``, outside any block a theme can override; the attribute is
 not allowed on checkboxes (the Nu HTML checker's two errors on every page). Firefox kept a
 toggle's state across reloads without it; assets/javascripts/palette.js unchecks both when
-a page loads instead. Registered in mkdocs.yml (``hooks``) for every page, papers included.
+a page loads instead. Registered in mkdocs.yml (``hooks``) for every page, papers and 404.html included.
 """
 
 from __future__ import annotations
@@ -19,8 +19,17 @@ TOGGLES = {
 }
 
 
-def on_post_page(output: str, *, page: Any, config: Any) -> str:
-    """The page without ``autocomplete`` on the theme's checkboxes."""
+def mend(html: str) -> str:
+    """``html`` without ``autocomplete`` on the theme's checkboxes."""
     for theirs, valid in TOGGLES.items():
-        output = output.replace(theirs, valid, 1)
-    return output
+        html = html.replace(theirs, valid, 1)
+    return html
+
+
+def on_post_page(output: str, *, page: Any, config: Any) -> str:
+    return mend(output)
+
+
+def on_post_template(output_content: str, *, template_name: str, config: Any) -> str:
+    """The theme's own pages (404.html)."""
+    return mend(output_content)
