@@ -44,7 +44,7 @@ def test_every_command_is_in_the_readme(command: str) -> None:
     )
 
 
-@pytest.mark.parametrize("target", ["serve", "test", "site", "bench", "check-corpus", "golden"])
+@pytest.mark.parametrize("target", ["serve", "test", "site", "bench", "check-corpus", "golden", "audit"])
 def test_every_make_target_the_readme_names_exists(target: str) -> None:
     assert f"make {target}" in README
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
