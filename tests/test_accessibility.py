@@ -19,7 +19,7 @@ from jinja2 import ChainableUndefined, Environment, FileSystemLoader
 
 from generator.checks.audit import MISSING_PAGE, VNU, nu_errors, page_file, page_types, site_prefix
 from generator.checks.pages_server import pages_served
-from generator.site.render import TEMPLATES, Pagination
+from generator.site.pages import TEMPLATES, Pagination
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.0, 2.1 and 2.2, levels A and AA, and axe's best practices (Lighthouse scores some:
