@@ -24,6 +24,7 @@ from generator.mkdocs.indexing import SEARCH_STATUS, SearchIndexing, ServedSearc
 from generator.mkdocs.pages import TagLink
 from generator.mkdocs.shell import ICONS, IconSprite
 from generator.mkdocs.shell import install as install_shell
+from generator.mkdocs.valid_html import mend
 from generator.output.writer import write_if_changed
 from generator.site.sitemap import sitemap_parts
 
@@ -126,6 +127,12 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 if name in manifest.topics
             ]
         return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return mend(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        return mend(output_content)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)

@@ -4,12 +4,11 @@ Material 9.8.1's ``base.html`` gives its two hidden checkboxes (the drawer's and
 toggles) ``autocomplete="off"``, outside any block a theme can override; the attribute is
 not allowed on checkboxes (the Nu HTML checker's two errors on every page). Firefox kept a
 toggle's state across reloads without it; assets/javascripts/palette.js unchecks both when
-a page loads instead. Registered in mkdocs.yml (``hooks``) for every page, papers and 404.html included.
+a page loads instead. The papers plugin mends every page with it, papers and the theme's
+404.html included (on_post_page, on_post_template).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 TOGGLES = {
     f'<input class="md-toggle" data-md-toggle="{name}" type="checkbox" id="__{name}" autocomplete="off">': (
@@ -24,12 +23,3 @@ def mend(html: str) -> str:
     for theirs, valid in TOGGLES.items():
         html = html.replace(theirs, valid, 1)
     return html
-
-
-def on_post_page(output: str, *, page: Any, config: Any) -> str:
-    return mend(output)
-
-
-def on_post_template(output_content: str, *, template_name: str, config: Any) -> str:
-    """The theme's own pages (404.html)."""
-    return mend(output_content)
