@@ -80,6 +80,7 @@ def page_types(site: Path) -> dict[str, str]:
         "stats": "stats/",
         "map": "map/",
         "contributing": "contributing/",
+        "library": "library/",
     }
     found = {
         name: path
