@@ -57,6 +57,15 @@ def paper_with_math(site: Path) -> str | None:
     return None
 
 
+def topic_page(site: Path) -> str | None:
+    """The first topic page of a tag (``tags/<tag>/<topic>/``; numbered folders are pages 2, 3...)."""
+    for tag in subpages(site / "tags"):
+        topics = [name for name in subpages(site / "tags" / tag) if not name.isdigit()]
+        if topics:
+            return f"tags/{tag}/{topics[0]}/"
+    return None
+
+
 def page_types(site: Path) -> dict[str, str]:
     """One page of each type the site has, as paths from the site's root: the first paper,
     tag and letter, the newest dump. ``404`` is a page that does not exist, so the server
@@ -72,6 +81,7 @@ def page_types(site: Path) -> dict[str, str]:
         "paper, math": paper_with_math(site),
         "tag index": "tags/",
         "tag": sub("tags"),
+        "topic": topic_page(site),
         "A-Z": "a-z/",
         "letter": sub("a-z"),
         "dumps index": "dumps/",
