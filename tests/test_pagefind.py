@@ -3,6 +3,8 @@ its index cut into small files, one allocator arena, and the first-fetch files r
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -124,3 +126,29 @@ def test_a_first_fetch_file_that_is_not_gzip_is_left_alone(tmp_path: Path) -> No
 
     assert pagefind.recompress_first_fetch(tmp_path) == (8, 8)
     assert page_list.read_bytes() == b"not gzip"
+
+
+def test_a_missing_pagefind_binary_says_to_run_npm_ci(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind comes from npm: without ``node_modules`` the build says how to install it."""
+    from generator.search import pagefind
+
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    monkeypatch.setattr(pagefind, "ROOT", tmp_path)
+    with pytest.raises(pagefind.SearchIndexError) as raised:
+        pagefind.start_writing_and_indexing({}, tmp_path / "generated-search", tmp_path / "pagefind")
+    assert str(raised.value) == (
+        f"Pagefind's binary is not installed (no {pagefind.platform_package()} in {tmp_path / 'node_modules'}): "
+        f"run `npm ci` in {tmp_path} (needs Node.js and npm), or `make site`, which runs it"
+    )
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_the_pinned_pagefind_binary_is_the_one_the_build_runs() -> None:
+    """package.json pins the version; the binary npm installed is that version."""
+    from generator.search import pagefind
+
+    pinned = json.loads((pagefind.ROOT / "package.json").read_text())["dependencies"]["pagefind"]
+    version = subprocess.run([pagefind.pagefind_binary(), "--version"], capture_output=True, text=True)
+    assert version.stdout.strip() == f"pagefind {pinned}"

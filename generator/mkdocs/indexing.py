@@ -15,6 +15,7 @@ from generator.output.writer import write_if_changed
 from generator.search.pagefind import (
     SearchIndexError,
     finish_search_index,
+    pagefind_binary,
     recompress_first_fetch,
     start_search_index,
     start_writing_and_indexing,
@@ -30,6 +31,13 @@ class SearchIndexing:
         self.output = output
         self.process: subprocess.Popen[str] | None = None
         self.started = 0.0
+
+    def check_installed(self) -> None:
+        """Raise ``PluginError`` naming ``npm ci`` when Pagefind's binary is not installed."""
+        try:
+            pagefind_binary()
+        except SearchIndexError as err:
+            raise PluginError(str(err)) from None
 
     def start(self, folder: Path, documents: dict[str, str] | None) -> None:
         """Index ``folder``; given the documents, Pagefind's process writes them there first."""

@@ -67,6 +67,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             self.memo,
         )
         self.search = SearchIndexing(Path(config.site_dir) / "pagefind")
+        if self.config.search:
+            self.search.check_installed()  # before generation: say how to install Pagefind
         self.bodies: dict[str, str] = {}  # listing bodies kept out of Markdown
         return config
 

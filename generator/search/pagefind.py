@@ -4,7 +4,7 @@ Pagefind indexes one small HTML document per paper (``document``: its title, its
 and its tags as filters), kept flat as ``papers/<slug>.html`` in a folder beside the
 generated pages. As soon as papers are tagged, the build hands the documents to a process
 of their own (``start_writing_and_indexing``, ``main``), which writes them where they
-changed and becomes Pagefind's binary (from the ``pagefind[bin]`` package), indexing into
+changed and becomes Pagefind's binary (``pagefind_binary``: the npm package's), indexing into
 ``site/pagefind/`` while related lists, pages and MkDocs run; the build waits for it at
 the end. When nothing changed, Pagefind indexes the folder as it is (``start_search_index``).
 Indexing the written site afterwards instead cost 42 s at 28,228 papers on top of MkDocs' 82 s.
@@ -22,6 +22,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import platform
 import re
 import subprocess
 import sys
@@ -142,9 +143,50 @@ def recompress_first_fetch(output: Path) -> tuple[int, int]:
     return before, after
 
 
+ROOT = Path(__file__).resolve().parents[2]
+"""The repository, where ``npm ci`` installs Pagefind into ``node_modules/``."""
+
+BINARY_NAMES = ("pagefind", "pagefind_extended")
+"""The binaries a Pagefind platform package may hold, in the order its npm runner tries them
+(1.6.0 ships only ``pagefind_extended``, which also segments Chinese and Japanese)."""
+
+_ARCHES = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
+
+
+def platform_package() -> str:
+    """The npm package holding Pagefind's binary for this machine, e.g. ``@pagefind/linux-x64``."""
+    system = {"win32": "windows"}.get(sys.platform, sys.platform)
+    machine = platform.machine().lower()
+    return f"@pagefind/{system}-{_ARCHES.get(machine, machine)}"
+
+
+def pagefind_binary() -> Path:
+    """Pagefind's binary, from the npm package pinned in package.json and package-lock.json.
+
+    npm installs it into ``node_modules/@pagefind/<platform>-<cpu>/bin/`` (``npm ci``; every
+    make target that builds runs it). PyPI's ``pagefind[bin]`` stops at 1.5.2, whose filter
+    and page-list files come out in hash-map order; 1.6.0 writes the same bytes every run.
+    ``PAGEFIND_BINARY_PATH`` names another binary, as it does for npm's own runner. Raises
+    ``SearchIndexError`` saying how to install it when it is missing.
+    """
+    chosen = os.environ.get("PAGEFIND_BINARY_PATH")
+    if chosen:
+        return Path(chosen)
+    package = platform_package()
+    folder = ROOT / "node_modules" / package / "bin"
+    for name in BINARY_NAMES:
+        for candidate in (folder / name, folder / f"{name}.exe"):
+            if candidate.is_file():
+                return candidate
+    raise SearchIndexError(
+        f"Pagefind's binary is not installed (no {package} in {ROOT / 'node_modules'}): "
+        f"run `npm ci` in {ROOT} (needs Node.js and npm), or `make site`, which runs it"
+    )
+
+
 def pagefind_command(documents: Path, output: Path) -> list[str]:
     return [
-        sys.executable, "-m", "pagefind",
+        str(pagefind_binary()),
         "--site", str(documents),
         "--output-path", str(output),
         "--force-language", LANGUAGE,
@@ -169,6 +211,7 @@ def start_writing_and_indexing(
     """Write ``documents`` (path -> HTML) into ``folder``, then index them into ``output``, in a
     process of its own (``main``): writing 28,000 files from a thread of the build took 10 to
     17 s of its interpreter and disk, and Pagefind could only start after it."""
+    pagefind_binary()  # a missing binary is said here, not in the process's output
     folder.parent.mkdir(parents=True, exist_ok=True)
     bundle = folder.with_name(folder.name + ".jsonl")
     lines = (json.dumps([path, html], ensure_ascii=False) + "\n" for path, html in documents.items())
