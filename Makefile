@@ -66,11 +66,14 @@ check-corpus: $(STAMP) $(NODE_STAMP)
 # python-markdown floor in one run; prints and writes bench/results/build-<N>.json. Then serves
 # all but the last dump as make serve does, saves the last and times until its paper is served
 # (bench/results/serve-<N>.json).
+# make bench SCALE=3: ours on the corpus, then on a synthetic corpus three times its size
+# (bench/scale_corpus.py), in one run; writes bench/results/build-414-x3.json (no serve run).
 .PHONY: bench
 N ?= 0
+SCALE ?= 1
 bench: $(STAMP) $(NODE_STAMP) chromium
-	$(BIN)/python bench/bench_build.py --limit $(N)
-	$(BIN)/python bench/bench_serve.py --limit $(N)
+	$(BIN)/python bench/bench_build.py --limit $(N) --scale $(SCALE)
+	[ "$(SCALE)" != 1 ] || $(BIN)/python bench/bench_serve.py --limit $(N)
 
 # Regenerates the golden copies from tests/fixtures/golden/: the generated pages (tests/golden/)
 # and the whole built site (tests/golden-site/); review the diff.

@@ -1,6 +1,6 @@
 """Whole-build benchmark on the shared corpus, with its peer and its floor measured in the same run.
 
-    .venv/bin/python bench/bench_build.py [--dumps DIR] [--limit N] [--skip-peer] [--skip-browser]
+    .venv/bin/python bench/bench_build.py [--dumps DIR] [--limit N] [--scale S] [--skip-peer] [--skip-browser]
 
 Builds the first N dumps of the corpus (all 414 by default) three ways, one after the
 other on the same machine:
@@ -13,6 +13,11 @@ other on the same machine:
 
 Prints a table and writes ``bench/results/build-<N>.json``. The machines are shared and
 noisy: compare the ratios of one run, not seconds across runs.
+
+With ``--scale S`` (``make bench SCALE=3``) it builds ours twice instead: on the corpus,
+then on a synthetic corpus S times its size (``scale_corpus.py``), and writes
+``bench/results/build-<N>-x<S>.json``: each build's figures, the site's bytes by folder and file
+type, and how the larger build compares (time, memory, bytes per paper).
 """
 
 from __future__ import annotations
@@ -39,7 +44,15 @@ sys.path.insert(0, str(ROOT))
 
 from generator.ingest.parse import dump_files, read_dumps  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "dumps"
+# Beside the repository (/work/main), or two levels up from a worktree (/work/wt/NAME).
+CORPUS = (
+    next(
+        (path for path in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if path.is_dir()),
+        ROOT.parent / "shared",
+    )
+    / "corpus"
+    / "dumps"
+)
 RESULTS = ROOT / "bench" / "results"
 QUERY = "diffusion"
 """The headline first query: the corpus's most common topic word."""
@@ -112,6 +125,33 @@ def site_figures(site: Path) -> dict[str, int]:
     sizes = [p.stat().st_size for p in pages]
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     return {"html_pages": len(pages), "site_bytes": total, "largest_page_bytes": max(sizes, default=0)}
+
+
+def site_breakdown(site: Path) -> dict[str, dict[str, int]]:
+    """The site's bytes by top-level folder (or file), by file type, and by both, largest
+    first: where the bytes per paper go."""
+    folders: dict[str, int] = {}
+    types: dict[str, int] = {}
+    both: dict[str, int] = {}
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        size = path.stat().st_size
+        parts = path.relative_to(site).parts
+        folder = parts[0] + ("/" if len(parts) > 1 else "")
+        kind = path.suffix or path.name
+        folders[folder] = folders.get(folder, 0) + size
+        types[kind] = types.get(kind, 0) + size
+        both[f"{folder} {kind}"] = both.get(f"{folder} {kind}", 0) + size
+
+    def largest_first(sizes: dict[str, int]) -> dict[str, int]:
+        return dict(sorted(sizes.items(), key=lambda item: (-item[1], item[0])))
+
+    return {
+        "by_folder": largest_first(folders),
+        "by_type": largest_first(types),
+        "by_folder_and_type": largest_first(both),
+    }
 
 
 def largest_page(site: Path) -> str:
@@ -297,41 +337,86 @@ def first_query_bytes(site: Path, query: str) -> dict:
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dumps", type=Path, default=CORPUS)
-    parser.add_argument("--limit", type=int, default=0, help="first N dumps only (0: all)")
-    parser.add_argument("--skip-peer", action="store_true")
-    parser.add_argument("--skip-browser", action="store_true")
-    parser.add_argument("--keep", action="store_true", help="keep the built sites")
-    args = parser.parse_args()
-
-    files = dump_files(args.dumps)
-    if args.limit:
-        files = files[: args.limit]
-    work = Path(tempfile.mkdtemp(prefix="papers-bench-"))
+def copy_dumps(source: Path, limit: int, work: Path) -> Path:
+    files = dump_files(source)
+    if limit:
+        files = files[:limit]
+    if not files:
+        raise SystemExit(f"no dumps in {source}")
     dumps = work / "dumps"
     dumps.mkdir()
     for path in files:
         shutil.copy(path, dumps / path.name)
+    return dumps
+
+
+def catalogue_papers(dumps: Path) -> list[tuple[str, str, str]]:
     from generator.ingest.catalogue import build_catalogue
 
     catalogue = build_catalogue([r.dump for r in read_dumps(dump_files(dumps))])
-    papers = [(p.slug, p.title, p.abstract) for p in catalogue.papers]
-    print(f"{len(files)} dumps, {len(papers)} papers; working in {work}", flush=True)
+    return [(p.slug, p.title, p.abstract) for p in catalogue.papers]
 
-    results: dict = {
-        "dumps": len(files),
-        "papers": len(papers),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-    }
-    results["ours"] = ours = build_ours(dumps, work)
-    print(f"ours:  {ours['seconds']:.1f} s", flush=True)
-    if not args.skip_browser:
+
+def measure_ours(dumps: Path, work: Path, browser: bool) -> dict:
+    """Our build of ``dumps`` into ``work``, its site's figures and, with ``browser``, its
+    first queries."""
+    ours = build_ours(dumps, work)
+    if browser:
         ours["first_query"] = first_query_bytes(Path(ours["site"]), QUERY)
         ours["more_first_queries"] = {
             query: first_query_bytes(Path(ours["site"]), query)["bytes"] for query in MORE_QUERIES
         }
+    ours.update(site_breakdown(Path(ours.pop("site"))))
+    return ours
+
+
+def run_scale(args: argparse.Namespace, work: Path) -> tuple[dict, Path]:
+    """Ours on the corpus, then on a synthetic corpus ``args.scale`` times its size."""
+    from scale_corpus import scale_corpus
+
+    base = copy_dumps(args.dumps, args.limit, work)
+    scaled = work / f"dumps-x{args.scale}"
+    dumps, papers = scale_corpus(base, args.scale, scaled)
+    results: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores", "scale": args.scale}
+    for label, folder in (("1x", base), (f"{args.scale}x", scaled)):
+        count = len(dump_files(folder))
+        print(
+            f"{label}: {count} dumps, {len(catalogue_papers(folder))} papers; working in {work}", flush=True
+        )
+        results[label] = {"dumps": count, "papers": len(catalogue_papers(folder))}
+        results[label]["ours"] = measure_ours(folder, work / label, not args.skip_browser)
+        print(f"{label}: {results[label]['ours']['seconds']:.1f} s", flush=True)
+        shutil.rmtree(work / label, ignore_errors=True)  # the next build's disk, not this one's
+    one, many = results["1x"], results[f"{args.scale}x"]
+    results["ratios"] = {
+        "papers": round(many["papers"] / one["papers"], 3),
+        "seconds": round(many["ours"]["seconds"] / one["ours"]["seconds"], 2),
+        "peak_memory_all_processes": round(
+            many["ours"]["peak_memory_all_processes_bytes"] / one["ours"]["peak_memory_all_processes_bytes"],
+            2,
+        ),
+        "site_bytes": round(many["ours"]["site_bytes"] / one["ours"]["site_bytes"], 2),
+    }
+    results["site_bytes_per_paper"] = {
+        label: round(results[label]["ours"]["site_bytes"] / results[label]["papers"])
+        for label in ("1x", f"{args.scale}x")
+    }
+    return results, RESULTS / f"build-{one['dumps']}-x{args.scale}.json"
+
+
+def run_peers(args: argparse.Namespace, work: Path) -> tuple[dict, Path]:
+    """Ours, the peer and the floor on the corpus (or its first ``args.limit`` dumps)."""
+    dumps = copy_dumps(args.dumps, args.limit, work)
+    papers = catalogue_papers(dumps)
+    count = len(dump_files(dumps))
+    print(f"{count} dumps, {len(papers)} papers; working in {work}", flush=True)
+    results: dict = {
+        "dumps": count,
+        "papers": len(papers),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+    }
+    results["ours"] = ours = measure_ours(dumps, work, not args.skip_browser)
+    print(f"ours:  {ours['seconds']:.1f} s", flush=True)
     if not args.skip_peer:
         results["peer"] = peer = build_peer(papers, work)
         print(f"peer:  {peer['seconds']:.1f} s", flush=True)
@@ -342,9 +427,22 @@ def main() -> int:
             "ours_to_floor_seconds": round(ours["seconds"] / floor["seconds"], 2),
             "ours_to_peer_site_bytes": round(ours["site_bytes"] / peer["site_bytes"], 2),
         }
-    ours.pop("site")
+    return results, RESULTS / f"build-{count}.json"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dumps", type=Path, default=CORPUS)
+    parser.add_argument("--limit", type=int, default=0, help="first N dumps only (0: all)")
+    parser.add_argument("--scale", type=int, default=1, help="also build a corpus SCALE times the size")
+    parser.add_argument("--skip-peer", action="store_true")
+    parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (dumps, generated pages)")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="papers-bench-"))
+    results, out = run_scale(args, work) if args.scale > 1 else run_peers(args, work)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"build-{len(files)}.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
     print(f"written to {out.relative_to(ROOT)}")
