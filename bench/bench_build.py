@@ -376,17 +376,16 @@ def run_scale(args: argparse.Namespace, work: Path) -> tuple[dict, Path]:
 
     base = copy_dumps(args.dumps, args.limit, work)
     scaled = work / f"dumps-x{args.scale}"
-    dumps, papers = scale_corpus(base, args.scale, scaled)
+    scale_corpus(base, args.scale, scaled)
     results: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores", "scale": args.scale}
     for label, folder in (("1x", base), (f"{args.scale}x", scaled)):
-        count = len(dump_files(folder))
-        print(
-            f"{label}: {count} dumps, {len(catalogue_papers(folder))} papers; working in {work}", flush=True
-        )
-        results[label] = {"dumps": count, "papers": len(catalogue_papers(folder))}
+        count, papers = len(dump_files(folder)), len(catalogue_papers(folder))
+        print(f"{label}: {count} dumps, {papers} papers; working in {work}", flush=True)
+        results[label] = {"dumps": count, "papers": papers}
         results[label]["ours"] = measure_ours(folder, work / label, not args.skip_browser)
         print(f"{label}: {results[label]['ours']['seconds']:.1f} s", flush=True)
-        shutil.rmtree(work / label, ignore_errors=True)  # the next build's disk, not this one's
+        if not args.keep:
+            shutil.rmtree(work / label, ignore_errors=True)  # its disk for the next build
     one, many = results["1x"], results[f"{args.scale}x"]
     results["ratios"] = {
         "papers": round(many["papers"] / one["papers"], 3),

@@ -73,7 +73,7 @@ def main() -> int:
         start = time.perf_counter()
         broken, pages, links = check_links(site, args.processes)
         seconds["links"] = time.perf_counter() - start
-        papers = len(read_papers_json(site / "papers.json")[0])
+        papers = len(read_papers_json(site)[0])
     for violation in violations[:SHOWN]:
         print(violation)
     for link in broken[:SHOWN]:

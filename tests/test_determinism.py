@@ -49,7 +49,7 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, byte
 
 def test_two_builds_into_two_folders_are_byte_identical(two_builds: tuple) -> None:
     first, second = two_builds
-    assert {"index.html", "papers/light-schrodinger-bridge/index.html", "feed.xml", "papers.json"} <= set(
+    assert {"index.html", "papers/light-schrodinger-bridge/index.html", "feed.xml", "papers.json.gz"} <= set(
         first
     )
     assert differences(first, second) == []

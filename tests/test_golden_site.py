@@ -1,13 +1,14 @@
 """The whole built site of the golden fixture dumps, compared file by file with a golden copy.
 
 What a reader receives (every page, feed, sitemap and data file) is kept in
-``tests/golden-site/``; the theme's own assets and the Pagefind bundle are left out, and the
+``tests/golden-site/`` (gzipped files unzipped); the theme's own assets and the Pagefind bundle are left out, and the
 theme's asset hashes are normalised so a theme upgrade shows only where pages change.
 Regenerate after an intended change with ``make golden`` and review the diff.
 """
 
 from __future__ import annotations
 
+import gzip
 import re
 import shutil
 import tempfile
@@ -29,11 +30,14 @@ def kept(name: str) -> bool:
 
 
 def site_files(site: Path) -> dict[str, bytes]:
-    """The kept files of a built site, by path, their theme asset names without hashes."""
+    """The kept files of a built site, by path, their theme asset names without hashes; a
+    gzipped one (``papers.json.gz``) unzipped, as ``<name>.unzipped``, for a diff one can read."""
     files = {}
     for path in sorted(site.rglob("*")):
         name = path.relative_to(site).as_posix()
-        if path.is_file() and kept(name):
+        if path.is_file() and name.endswith(".gz") and kept(name.removesuffix(".gz")):
+            files[f"{name}.unzipped"] = gzip.decompress(path.read_bytes())
+        elif path.is_file() and kept(name):
             files[name] = ASSET_HASH.sub(rb"\1", path.read_bytes())
     return files
 

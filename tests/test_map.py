@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from generator.enrich import layout
+from generator.output.downloads import read_download
 from generator.site import map as site_map
 from tests.conftest import ROOT
 
@@ -126,7 +127,7 @@ def test_tiny_catalogues_still_get_a_map(count: int) -> None:
 
 
 def test_points_json_matches_the_papers(seed_site: Path) -> None:
-    papers = json.loads((seed_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    papers = json.loads(read_download(seed_site, "papers.json"))["papers"]
     points, titles = load(seed_site, "points.json"), load(seed_site, "titles.json")
     assert len(points["xy"]) == 2 * len(papers)
     assert len(points["tag"]) == len(papers)

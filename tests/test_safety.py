@@ -6,6 +6,7 @@ on it or on the seed site, and must find each injection planted into a copy of a
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from generator.checks.safety import Violation, check_feed, check_site
 from generator.enrich import clean
 from generator.ingest.parse import parse_dump
+from generator.output.downloads import read_download
 from tests.conftest import HOSTILE, SEED
 
 CASES = sorted(path.name for path in HOSTILE.glob("*.txt"))
@@ -24,7 +26,7 @@ CASES = sorted(path.name for path in HOSTILE.glob("*.txt"))
 def slugs_of(site: Path, case: str) -> list[str]:
     """The slugs of the papers of one fixture, by their titles in ``papers.json``."""
     titles = {clean.title_text(entry.title) for entry in parse_dump(HOSTILE / case).dump.entries}
-    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    papers = json.loads(read_download(site, "papers.json"))["papers"]
     found = [paper["slug"] for paper in papers if paper["title"] in titles]
     assert len(found) == len(titles)
     return found
@@ -53,7 +55,7 @@ def test_the_seed_site_is_safe(seed_site: Path) -> None:
 
 
 def page(site: Path, title_start: str) -> lxml.html.HtmlElement:
-    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    papers = json.loads(read_download(site, "papers.json"))["papers"]
     (slug,) = [p["slug"] for p in papers if p["title"].startswith(title_start)]
     return lxml.html.fromstring((site / "papers" / slug / "index.html").read_bytes())
 
@@ -165,9 +167,9 @@ def test_the_checker_finds_a_missing_page_and_a_changed_papers_json(
     shutil.copytree(hostile_site, site)
     slug = slugs_of(site, "crlf_and_trailing_spaces.txt")[0]
     shutil.rmtree(site / "papers" / slug)
-    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    papers = json.loads(read_download(site, "papers.json"))
     papers["papers"][0]["abstract"] = "<b>changed</b>"
-    (site / "papers.json").write_text(json.dumps(papers), encoding="utf-8")
+    (site / "papers.json.gz").write_bytes(gzip.compress(json.dumps(papers).encode()))
     found = [str(v) for v in check_site(site, dumps_dir=HOSTILE)]
     assert f"papers/{slug}/index.html: page is missing" in found
     first = papers["papers"][0]["slug"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -14,6 +15,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from generator.enrich import clean
+from generator.output.downloads import read_download
 from generator.pipeline import read_catalogue
 from generator.site.sitemap import sitemap_parts
 from tests.conftest import DUMPS, ROOT, SEED, build_site
@@ -45,7 +47,7 @@ def test_seed_site_has_84_papers_each_on_its_page(seed_site: Path) -> None:
 
 
 def test_papers_json_lists_every_paper(seed_site: Path) -> None:
-    papers = json.loads((seed_site / "papers.json").read_text())["papers"]
+    papers = json.loads(read_download(seed_site, "papers.json"))["papers"]
     assert len(papers) == 84
     first = papers[0]
     assert set(first) == {
@@ -68,7 +70,7 @@ def test_papers_json_lists_every_paper(seed_site: Path) -> None:
 
 
 def test_a_paper_seen_twice_lists_both_dumps(seed_site: Path) -> None:
-    papers = json.loads((seed_site / "papers.json").read_text())["papers"]
+    papers = json.loads(read_download(seed_site, "papers.json"))["papers"]
     repeats = [p for p in papers if len(p["sources"]) > 1]
     assert len(repeats) == 15
     soup = page(seed_site, repeats[0]["url"])
@@ -168,7 +170,7 @@ def test_git_ignores_what_builds_make_and_none_of_the_code() -> None:
 
 
 def test_tag_pages_name_the_tags_most_often_beside_them(seed_site: Path) -> None:
-    papers = json.loads((seed_site / "papers.json").read_text())["papers"]
+    papers = json.loads(read_download(seed_site, "papers.json"))["papers"]
     soup = page(seed_site, "tags/3d-vision-graphics")
     shown = [(a.contents[0].strip(), int(a.span.get_text())) for a in soup.select(".tag-often a.paper-tag")]
     assert shown
@@ -215,11 +217,13 @@ def test_sitemap_is_an_index_of_parts_listing_every_page(seed_site: Path) -> Non
     index = (seed_site / "sitemap.xml").read_text()
     assert "<sitemapindex" in index
     assert re.findall(r"<loc>([^<]*)</loc>", index) == [
-        "https://hf-papers-atlas.github.io/hf-papers-atlas/sitemaps/1.xml"
+        "https://hf-papers-atlas.github.io/hf-papers-atlas/sitemaps/1.xml.gz"
     ]
-    listed = re.findall(r"<loc>([^<]*)</loc>", (seed_site / "sitemaps" / "1.xml").read_text())
+    part = gzip.decompress((seed_site / "sitemaps" / "1.xml.gz").read_bytes()).decode()
+    listed = re.findall(r"<loc>([^<]*)</loc>", part)
     assert len(listed) == len(list(seed_site.rglob("index.html")))  # 404.html is not a page
     assert "https://hf-papers-atlas.github.io/hf-papers-atlas/papers/light-schrodinger-bridge/" in listed
+    assert list((seed_site / "sitemaps").iterdir()) == [seed_site / "sitemaps" / "1.xml.gz"]
     # The seed dumps' names hold no year: every page's lastmod is the day git added the newer
     # seed dump (no page claims to date from 1970, or from a guessed year).
     added = [
@@ -233,7 +237,7 @@ def test_sitemap_is_an_index_of_parts_listing_every_page(seed_site: Path) -> Non
         for name in ("000_919b48b6701b301b.txt", "003_c4391410718c9974.txt")
     ]
     newest = max(datetime.fromisoformat(stamp).astimezone(UTC) for stamp in added)
-    lastmods = re.findall(r"<lastmod>([^<]*)</lastmod>", (seed_site / "sitemaps" / "1.xml").read_text())
+    lastmods = re.findall(r"<lastmod>([^<]*)</lastmod>", part)
     assert len(lastmods) == len(listed)
     assert set(lastmods) == {newest.date().isoformat()}
 
@@ -241,13 +245,17 @@ def test_sitemap_is_an_index_of_parts_listing_every_page(seed_site: Path) -> Non
 def test_sitemap_parts_hold_at_most_ten_thousand_pages() -> None:
     pages = [(f"https://x.github.io/a/p{n}/?a&b", "2025-01-02") for n in range(25_001)]
     parts = sitemap_parts(pages, "https://x.github.io/a/")
-    assert [part.url for part in parts] == [f"https://x.github.io/a/sitemaps/{n}.xml" for n in (1, 2, 3)]
+    assert [part.url for part in parts] == [f"https://x.github.io/a/sitemaps/{n}.xml.gz" for n in (1, 2, 3)]
+    assert gzip.decompress(parts[2].data).decode() == parts[2].xml
     assert [part.xml.count("<url>") for part in parts] == [10_000, 10_000, 5_001]
     assert "<loc>https://x.github.io/a/p0/?a&amp;b</loc>" in parts[0].xml
 
 
 def test_the_home_page_alone_names_the_catalogue_for_machines(seed_site: Path) -> None:
-    link = '<link rel="alternate describedby" type="application/json" title="HF Papers Atlas catalogue" href="papers.json">'
+    link = (
+        '<link rel="alternate describedby" type="application/gzip" title="HF Papers Atlas catalogue (papers.json, gzipped)" '
+        'href="papers.json.gz">'
+    )
     assert link in (seed_site / "index.html").read_text(encoding="utf-8")
     paper = (seed_site / "papers" / "light-schrodinger-bridge" / "index.html").read_text(encoding="utf-8")
     assert "papers.json" not in paper
@@ -302,3 +310,14 @@ def test_a_build_whose_search_index_fails_saves_no_manifest(tmp_path: Path) -> N
     assert "pagefind failed" in result.stderr
     assert (tmp_path / "generated" / "papers" / "light-schrodinger-bridge.md").is_file()
     assert not (tmp_path / "generated" / ".manifest.json").exists()
+
+
+def test_the_downloads_are_gzipped_to_the_bytes_generation_wrote(seed_site: Path) -> None:
+    """``papers.json`` and ``papers.csv`` are on the site only gzipped, and unzip to exactly
+    what generation wrote: the same fields, a fraction of the bytes."""
+    generated = Path(str(seed_site) + "-generated")
+    for name in ("papers.json", "papers.csv"):
+        assert not (seed_site / name).exists(), name
+        packed = (seed_site / f"{name}.gz").read_bytes()
+        assert gzip.decompress(packed) == read_download(seed_site, name) == (generated / name).read_bytes()
+        assert len(packed) < (generated / name).stat().st_size / 2

@@ -16,6 +16,7 @@ from generator.enrich.clean import extract_links
 from generator.enrich.taxonomy import Tag
 from generator.ingest.catalogue import build_catalogue
 from generator.model import Dump, DumpDate, Entry, Link
+from generator.output.downloads import read_download
 from generator.site import charts
 from generator.site.exports import CSV_FIELDS, papers_csv, papers_json
 from generator.site.index import SiteIndex
@@ -152,7 +153,7 @@ def test_nice_ceiling() -> None:
 
 
 def test_the_code_listing_holds_exactly_the_papers_with_code(seed_site: Path) -> None:
-    papers = json.loads((seed_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    papers = json.loads(read_download(seed_site, "papers.json"))["papers"]
     with_code = {p["slug"] for p in papers if any(link["kind"] == "code" for link in p["links"])}
     listed = {
         a["href"].split("/")[-2] for a in soup(seed_site, "code").select("ol.paper-list li > a:first-child")
@@ -162,13 +163,13 @@ def test_the_code_listing_holds_exactly_the_papers_with_code(seed_site: Path) ->
 
 def test_the_home_page_links_the_extras(seed_site: Path) -> None:
     hrefs = {a["href"] for a in soup(seed_site, ".").select("article a[href]")}
-    assert {"stats/", "map/", "code/", "feed.xml", "papers.json", "papers.csv"} <= hrefs
+    assert {"stats/", "map/", "code/", "feed.xml", "papers.json.gz", "papers.csv.gz"} <= hrefs
 
 
 def test_the_seed_csv_matches_papers_json(seed_site: Path) -> None:
-    papers = json.loads((seed_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    papers = json.loads(read_download(seed_site, "papers.json"))["papers"]
     rows = list(
-        csv.DictReader(io.StringIO((seed_site / "papers.csv").read_text(encoding="utf-8"), newline=""))
+        csv.DictReader(io.StringIO(read_download(seed_site, "papers.csv").decode("utf-8"), newline=""))
     )
     assert [row["slug"] for row in rows] == [p["slug"] for p in papers]
     assert [row["title"] for row in rows] == [p["title"] for p in papers]

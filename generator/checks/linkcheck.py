@@ -14,6 +14,7 @@ parse: a 28,000-page site is checked in well under a minute on two cores.
 
 from __future__ import annotations
 
+import gzip
 import html
 import os
 import re
@@ -82,15 +83,25 @@ def read_page(args: tuple[Path, str]) -> PageLinks:
     return extract((site / file).read_text(encoding="utf-8", errors="replace"), file)
 
 
+def xml_text(path: Path) -> str:
+    """A feed's or sitemap's text, unzipped when it is gzipped (``sitemaps/1.xml.gz``)."""
+    data = path.read_bytes()
+    return (gzip.decompress(data) if path.suffix == ".gz" else data).decode("utf-8", errors="replace")
+
+
+def sitemap_files(site: Path) -> list[Path]:
+    """``sitemap.xml`` and the parts an index there names (``sitemaps/*.xml``, gzipped or not)."""
+    return [site / "sitemap.xml", *sorted((site / "sitemaps").glob("*.xml*"))]
+
+
 def base_path(site: Path) -> str:
     """The path of the site's URL (``/hf-papers-atlas/``), from the sitemap's pages (in
     ``sitemap.xml`` or the parts a sitemap index there names); ``/`` without one."""
-    sitemaps = [site / "sitemap.xml", *sorted((site / "sitemaps").glob("*.xml"))]
     paths = [
         urlsplit(html.unescape(loc).strip()).path
-        for sitemap in sitemaps
+        for sitemap in sitemap_files(site)
         if sitemap.is_file()
-        for loc in _LOC.findall(sitemap.read_text(encoding="utf-8", errors="replace"))
+        for loc in _LOC.findall(xml_text(sitemap))
     ]
     if paths:
         common = os.path.commonprefix(paths)
@@ -100,12 +111,11 @@ def base_path(site: Path) -> str:
 
 def site_url(site: Path) -> str:
     """The site's URL (``https://host/base/``), from the sitemap's pages; empty without one."""
-    sitemaps = [site / "sitemap.xml", *sorted((site / "sitemaps").glob("*.xml"))]
     locs = [
         html.unescape(loc).strip()
-        for sitemap in sitemaps
+        for sitemap in sitemap_files(site)
         if sitemap.is_file()
-        for loc in _ANY_LOC.findall(sitemap.read_text(encoding="utf-8", errors="replace"))
+        for loc in _ANY_LOC.findall(xml_text(sitemap))
     ]
     common = os.path.commonprefix(locs) if locs else ""
     return common.rsplit("/", 1)[0] + "/" if "://" in common else ""
@@ -114,8 +124,7 @@ def site_url(site: Path) -> str:
 def xml_links(site: Path, file: str, prefix: str, base: str) -> list[str]:
     """The page links of a feed or sitemap: ``<link href>`` and ``<loc>``, the site's own
     absolute URLs made site-absolute (``/base/x/``) so ``resolve`` follows them."""
-    text = (site / file).read_text(encoding="utf-8", errors="replace")
-    found = [html.unescape(a or b).strip() for a, b in _XML_LINK.findall(text)]
+    found = [html.unescape(a or b).strip() for a, b in _XML_LINK.findall(xml_text(site / file))]
     return [base + url[len(prefix) :] if prefix and url.startswith(prefix) else url for url in found]
 
 
@@ -155,7 +164,9 @@ def check_links(site: Path, processes: int = 2) -> tuple[list[BrokenLink], int, 
     anchors = {page.file: page.anchors for page in pages}
     base = base_path(site)
     prefix = site_url(site)
-    feeds = sorted(path.relative_to(site).as_posix() for path in site.rglob("*.xml"))
+    feeds = sorted(
+        path.relative_to(site).as_posix() for path in [*site.rglob("*.xml"), *site.rglob("*.xml.gz")]
+    )
     pages += [PageLinks(file, tuple(xml_links(site, file, prefix, base)), frozenset()) for file in feeds]
     broken: list[BrokenLink] = []
     exists: dict[str, bool] = {}

@@ -42,6 +42,7 @@ from generator.checks.report import Violation
 from generator.enrich import clean
 from generator.ingest.catalogue import build_catalogue
 from generator.ingest.parse import dump_files, read_dumps
+from generator.output.downloads import read_download
 
 # --- the whole site -----------------------------------------------------------------------------
 
@@ -60,7 +61,7 @@ def check_site(
     """
     site = Path(site)
     violations: list[Violation] = []
-    expected, problems = read_papers_json(site / "papers.json")
+    expected, problems = read_papers_json(site)
     violations += problems
     if dumps_dir is not None:
         violations += compare_with_dumps(expected, Path(dumps_dir))
@@ -87,11 +88,12 @@ def _check_job(job: tuple[Path, Expected, frozenset[str], frozenset[str]]) -> li
     return check_paper_page(*job)
 
 
-def read_papers_json(path: Path) -> tuple[list[Expected], list[Violation]]:
-    """The papers ``papers.json`` lists, and what is wrong with the file itself."""
-    where = path.name
+def read_papers_json(site: Path) -> tuple[list[Expected], list[Violation]]:
+    """The papers the site's ``papers.json`` (gzipped: ``papers.json.gz``) lists, and what is
+    wrong with the file itself."""
+    where = "papers.json"
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        payload = json.loads(read_download(site, where).decode("utf-8"))
     except (OSError, ValueError) as err:
         return [], [Violation(where, f"not readable as JSON: {err}")]
     records = payload.get("papers") if isinstance(payload, dict) else None

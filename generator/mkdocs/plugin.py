@@ -22,9 +22,9 @@ from generator.memo import Memo
 from generator.mkdocs.generation import Generation
 from generator.mkdocs.indexing import SEARCH_STATUS, SearchIndexing, ServedSearch
 from generator.mkdocs.pages import TagLink
-from generator.mkdocs.shell import ICONS, IconSprite
+from generator.mkdocs.shell import ICONS, IconSprite, compact
 from generator.mkdocs.shell import install as install_shell
-from generator.mkdocs.valid_html import mend
+from generator.output.downloads import gzip_downloads
 from generator.output.writer import write_if_changed
 from generator.site.sitemap import sitemap_parts
 
@@ -116,6 +116,10 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         return self.bodies.pop(page.file.src_uri, html)
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """A listing's whitespace compacted as a paper page's is (``shell.compact``)."""
+        return compact(output) if page.meta.get("html") is True else output
+
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
         """A paper's areas, then its topics, for the theme's ``partials/tags.html``, linked to their pages."""
         names = page.meta.get("tags") or []
@@ -142,7 +146,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if self.shell.icons.symbols:
             write_if_changed(site / ICONS, self.shell.icons.document().encode())
         for part in self.sitemap:
-            write_if_changed(site / part.path, part.xml.encode())
+            write_if_changed(site / part.path, part.data)
+        gzip_downloads(site, keep_plain=self.serving)  # while Pagefind finishes on the other core
         self.search.finish()
         self.generation.finish()  # last: the manifest says the generated folder is complete
         if self.serving and self.config.search and self.generation.manifest is not None:
