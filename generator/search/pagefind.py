@@ -82,8 +82,8 @@ other words. On the corpus, a first query fetched (Pagefind's default, then 7,50
 "diffusion" 347 KB then 321 KB, "reinforcement learning agents" 508 then 433, "gaussian
 splatting" 370 then 313, "mamba" 315 then 300, for 5 KB more of page metadata that every
 first query fetches (more files to list). 2,500 to 10,000 all did about as well. Set through
-``PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE``, a setting Pagefind 1.5 reads but does not document:
-re-measure with ``make bench`` when Pagefind is upgraded."""
+``PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE``, a setting Pagefind 1.5 and 1.6 read but do not document
+(a test checks it still splits the index): re-measure with ``make bench`` when Pagefind is upgraded."""
 
 
 ALLOCATOR = "narenas:1"
