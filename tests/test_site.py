@@ -292,7 +292,7 @@ def test_a_build_whose_search_index_fails_saves_no_manifest(tmp_path: Path) -> N
         os.environ,
         PAPERS_DUMPS_DIR=str(SEED),
         PAPERS_GENERATED_DIR=str(tmp_path / "generated"),
-        PAGEFIND_BINARY_PATH="/bin/false",  # the pagefind package runs this instead
+        PAGEFIND_BINARY_PATH="/bin/false",  # pagefind.pagefind_binary runs this instead
     )
     command = [
         sys.executable,
