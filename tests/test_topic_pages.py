@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.enrich.taxonomy import Taxonomy, default_path, load_taxonomy
+from generator.output.downloads import read_download
 from generator.search import pagefind
 from generator.site.feeds import TOPIC_FEED_SIZE
 
@@ -24,7 +25,7 @@ def taxonomy() -> Taxonomy:
 
 @pytest.fixture(scope="module")
 def papers(seed_site: Path) -> list[dict]:
-    return json.loads((seed_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    return json.loads(read_download(seed_site, "papers.json"))["papers"]
 
 
 def page(site: Path, url: str) -> BeautifulSoup:
