@@ -24,6 +24,7 @@ from generator.mkdocs.indexing import SEARCH_STATUS, SearchIndexing, ServedSearc
 from generator.mkdocs.pages import TagLink
 from generator.mkdocs.shell import ICONS, IconSprite, compact
 from generator.mkdocs.shell import install as install_shell
+from generator.mkdocs.valid_html import mend
 from generator.output.downloads import gzip_downloads
 from generator.output.writer import write_if_changed
 from generator.site.sitemap import sitemap_parts
@@ -116,10 +117,6 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         return self.bodies.pop(page.file.src_uri, html)
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """A listing's whitespace compacted as a paper page's is (``shell.compact``)."""
-        return compact(output) if page.meta.get("html") is True else output
-
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
         """A paper's areas, then its topics, for the theme's ``partials/tags.html``, linked to their pages."""
         names = page.meta.get("tags") or []
@@ -135,7 +132,10 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return mend(output)
+        """Every page valid HTML (``valid_html.mend``); a listing's whitespace compacted as a paper
+        page's is (``shell.compact``)."""
+        output = mend(output)
+        return compact(output) if page.meta.get("html") is True else output
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return mend(output_content)
