@@ -45,20 +45,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import product
 from pathlib import Path
-from typing import Any
 
 import ahocorasick
 import yaml
-from slugify import slugify
 
 ABSTRACT_HITS = 2
 """Hits an abstract needs to earn a tag when the title has none."""
 FALLBACK_HITS = 1
 """Hits an abstract needs to earn a topic of an area for which the paper has no other."""
 
-_KEYS = ("name", "description", "phrases", "patterns", "exclude", "topics")
-_TOPIC_KEYS = ("name", "description", "phrases", "patterns", "exclude")
-_REQUIRED = ("name", "description", "phrases")
 _LEADING_FLAGS = re.compile(r"\(\?([imsx]+)\)")
 _HYPHENS = re.compile(r"[-\u2010-\u2015]+")
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
@@ -285,162 +280,9 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(error, "problem", None) or str(error)
         raise TaxonomyError(f"{where}:{line}: invalid YAML: {problem}") from None
-    return _build(where, data)
+    from generator.enrich.taxonomy_schema import build  # the schema reads this module's types
 
-
-@dataclass
-class _Entries:
-    """What ``_build`` gathers: the matcher's inputs, one per area or topic, and the names seen."""
-
-    phrases: list[list[str]] = field(default_factory=list)
-    exclusions: list[list[str]] = field(default_factory=list)
-    patterns: list[re.Pattern[str] | None] = field(default_factory=list)
-    names: dict[str, str] = field(default_factory=dict)  # lower-case name -> key of its entry
-
-    def add(self, own_phrases: list[str], exclude: list[str], own_patterns: list[str]) -> None:
-        self.phrases.append(own_phrases)
-        self.exclusions.append(exclude)
-        self.patterns.append(compile_patterns(own_patterns))
-
-
-def _build(where: str, data: Any) -> Taxonomy:
-    if not isinstance(data, dict):
-        found = type(data).__name__ if data is not None else "nothing"
-        raise TaxonomyError(f"{where}: must be a mapping with the key 'tags', found {found}")
-    extra = sorted(set(data) - {"tags"}, key=str)
-    problems = [f"{where}: unknown key {key!r}; allowed: tags" for key in extra]
-    entries = data.get("tags")
-    if not isinstance(entries, list) or not entries:
-        problems.append(f"{where}: tags: must be a non-empty list of tag entries")
-        raise TaxonomyError("\n".join(problems))
-
-    tags: list[Tag] = []
-    areas = _Entries()
-    slugs: dict[str, int] = {}
-    area_topics: list[tuple[str, Tag, Any]] = []
-    for index, entry in enumerate(entries):
-        key = f"tags[{index}]"
-        found = _check_entry(entry, f"{where}: {key}", problems, _KEYS)
-        if found is None:
-            continue
-        name, description, own_phrases, own_patterns, exclude = found
-        label = f"{where}: {key}.name"
-        if name.lower() in areas.names:
-            problems.append(f"{label}: duplicate tag {name!r} (first at {areas.names[name.lower()]})")
-            continue
-        areas.names[name.lower()] = key
-        slug = slugify(name)
-        if not slug:
-            problems.append(f"{label}: {name!r} has an empty slug; use letters or digits")
-            continue
-        if slug in slugs:
-            problems.append(f"{label}: slug {slug!r} clashes with tags[{slugs[slug]}]")
-            continue
-        slugs[slug] = index
-        if _check_patterns(own_patterns, f"{where}: {key}.patterns", name, problems):
-            tag = Tag(name=name, slug=slug, description=description)
-            tags.append(tag)
-            areas.add(own_phrases, exclude, own_patterns)
-            if "topics" in entry:
-                area_topics.append((key, tag, entry["topics"]))
-    topics: list[Topic] = []
-    found_topics = _Entries(names=dict(areas.names))
-    for key, area, listed in area_topics:
-        topics.extend(_build_topics(where, key, area, listed, found_topics, problems))
-    if problems:
-        raise TaxonomyError("\n".join(problems))
-    matcher = _Matcher(
-        areas.phrases + found_topics.phrases,
-        areas.exclusions + found_topics.exclusions,
-        areas.patterns + found_topics.patterns,
-    )
-    return Taxonomy(tags=tuple(tags), matcher=matcher, topics=tuple(topics))
-
-
-def _build_topics(
-    where: str, area_key: str, area: Tag, listed: Any, seen: _Entries, problems: list[str]
-) -> list[Topic]:
-    """The topics of one area (``listed``, its ``topics`` value); what is wrong goes to ``problems``.
-    ``seen`` holds every area's and earlier topic's name, and takes this area's topics' phrases."""
-    if not isinstance(listed, list) or not listed:
-        problems.append(f"{where}: {area_key}.topics: must be a non-empty list of topic entries")
-        return []
-    topics: list[Topic] = []
-    slugs: dict[str, str] = {}
-    for index, entry in enumerate(listed):
-        key = f"{area_key}.topics[{index}]"
-        found = _check_entry(entry, f"{where}: {key}", problems, _TOPIC_KEYS)
-        if found is None:
-            continue
-        name, description, own_phrases, own_patterns, exclude = found
-        label = f"{where}: {key}.name"
-        if name.lower() in seen.names:
-            problems.append(f"{label}: duplicate name {name!r} (first at {seen.names[name.lower()]})")
-            continue
-        seen.names[name.lower()] = key
-        slug = slugify(name)
-        if not slug or slug.isdigit():
-            problems.append(
-                f"{label}: {name!r} needs a slug with letters (the area's page numbers are digits)"
-            )
-            continue
-        if slug in slugs:
-            problems.append(f"{label}: slug {slug!r} clashes with {slugs[slug]}")
-            continue
-        slugs[slug] = key
-        if _check_patterns(own_patterns, f"{where}: {key}.patterns", name, problems):
-            topics.append(Topic(name=name, slug=slug, description=description, area=area))
-            seen.add(own_phrases, exclude, own_patterns)
-    return topics
-
-
-def _check_entry(
-    entry: Any, key: str, problems: list[str], allowed: tuple[str, ...]
-) -> tuple[Any, ...] | None:
-    """The entry's fields, or None after recording what is wrong with it."""
-    if not isinstance(entry, dict):
-        problems.append(f"{key}: must be a mapping with name, description and phrases")
-        return None
-    before = len(problems)
-    for unknown in sorted(set(entry) - set(allowed), key=str):
-        problems.append(f"{key}: unknown key {unknown!r}; allowed: {', '.join(allowed)}")
-    for field_name in _REQUIRED:
-        if field_name not in entry:
-            problems.append(f"{key}: missing required key {field_name!r}")
-    for field_name in ("name", "description"):
-        value = entry.get(field_name)
-        if field_name in entry and (not isinstance(value, str) or not value.strip()):
-            problems.append(f"{key}.{field_name}: must be a non-empty string")
-    for field_name in ("phrases", "patterns", "exclude"):
-        value = entry.get(field_name)
-        if field_name in entry and not _is_strings(value, empty_ok=field_name != "phrases"):
-            problems.append(f"{key}.{field_name}: must be a non-empty list of strings")
-    if len(problems) > before:
-        return None
-    return (
-        entry["name"].strip(),
-        entry["description"].strip(),
-        entry["phrases"],
-        entry.get("patterns", []),
-        entry.get("exclude", []),
-    )
-
-
-def _is_strings(value: Any, empty_ok: bool) -> bool:
-    if not isinstance(value, list) or (not value and not empty_ok):
-        return False
-    return all(isinstance(item, str) and item.strip() for item in value)
-
-
-def _check_patterns(patterns: list[str], key: str, name: str, problems: list[str]) -> bool:
-    """Whether every pattern compiles; records each that does not."""
-    before = len(problems)
-    for index, pattern in enumerate(patterns):
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            problems.append(f"{key}[{index}]: tag {name!r}: invalid regex {pattern!r}: {error}")
-    return len(problems) == before
+    return build(where, data)
 
 
 def default_path() -> Path:

@@ -7,14 +7,13 @@ of their own (``start_writing_and_indexing``, ``main``), which writes them where
 changed and becomes Pagefind's binary (``pagefind_binary``: the npm package's), indexing into
 ``site/pagefind/`` while related lists, pages and MkDocs run; the build waits for it at
 the end. When nothing changed, Pagefind indexes the folder as it is (``start_search_index``).
-Indexing the written site afterwards instead cost 42 s at 28,228 papers on top of MkDocs' 82 s.
+Indexing the written site afterwards would add Pagefind's whole time to the build's.
 
 Pagefind's result URLs follow the documents' paths (``papers/<slug>.html``);
 ``search.js`` turns them into the pages' (``papers/<slug>/``).
 
-Pagefind's Python service API was tried first, feeding pages as MkDocs wrote them; it
-polls for each answer every 0.1 s, so 28,000 pages would take 47 minutes. Without the
-poll it took 41 to 56 s against 27 to 31 s for the binary reading files.
+The binary reading files rather than Pagefind's Python service API: the API answers each page
+by polling, far slower at this many pages (README, "Performance").
 """
 
 from __future__ import annotations
@@ -77,11 +76,7 @@ INDEX_CHUNK_SIZE = 7500
 """Word positions per file of Pagefind's word index; Pagefind's own default is 20,000.
 
 A query fetches the index files that hold its words, and a common word's file is mostly
-other words. On the corpus, a first query fetched (Pagefind's default, then 7,500; both before
-``recompress_first_fetch`` took 28 KB off each):
-"diffusion" 347 KB then 321 KB, "reinforcement learning agents" 508 then 433, "gaussian
-splatting" 370 then 313, "mamba" 315 then 300, for 5 KB more of page metadata that every
-first query fetches (more files to list). 2,500 to 10,000 all did about as well. Set through
+other words: smaller files make a first query fetch less (README, "Performance"). Set through
 ``PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE``, a setting Pagefind 1.5 and 1.6 read but do not document
 (a test checks it still splits the index): re-measure with ``make bench`` when Pagefind is upgraded."""
 
@@ -91,12 +86,8 @@ ALLOCATOR = "narenas:1"
 
 Pagefind reads its documents on up to 500 threads (its file reads each take one), which
 jemalloc spreads over 4 arenas per CPU, each keeping the pages its threads freed. With one
-arena they are reused: on the corpus, alone, Pagefind's peak went from 3.29 to 3.35 GB (four
-runs) to 3.04 to 3.07 GB (five), in the same CPU time; in the build, from 3.1 to 3.25 GB to
-3.0. Also measured, and left: no thread caches (2.74 GB, but twice the time, the threads
-contending for the arena); returning freed memory within 1 s (``dirty_decay_ms:1000``:
-2.9 GB, but 8 to 12 s more for the build, spent faulting pages in again); smaller thread
-caches (``tcache_max``, ``tcache_nslots_*``: 2.95 to 3.04 GB, within the noise)."""
+arena they are reused, and Pagefind's peak is lower in the same CPU time; the settings tried
+and left are in the README ("Performance", memory)."""
 
 
 def pagefind_env() -> dict[str, str]:
@@ -119,11 +110,10 @@ list (a hash and a word count for each of 28,228 papers) and the WebAssembly for
 RECOMPRESS_LEVEL = 12
 """libdeflate's strongest level, for the ``FIRST_FETCH`` files only.
 
-Pagefind writes its files already gzipped, so the server sends them as they are. Re-gzipped
-by libdeflate at level 12, the corpus's page list went from 195,014 to 169,305 bytes (13 %
-less: it is mostly random hex, which Pagefind's gzip codes poorly) and the WebAssembly from
-72 to 70 KB, in 0.05 s. The word index would save 4 % for 3 to 6 s on the build's last
-stretch, the fragments 1 %: they are left as Pagefind writes them."""
+Pagefind writes its files already gzipped, so the server sends them as they are. The page
+list is mostly random hex, which Pagefind's gzip codes poorly; libdeflate's strongest level
+takes a sizeable share off it in a fraction of a second. The word index and fragments gain
+too little for the time and are left as Pagefind writes them (README, "Performance")."""
 
 
 def recompress_first_fetch(output: Path) -> tuple[int, int]:
@@ -209,8 +199,8 @@ def start_writing_and_indexing(
     documents: dict[str, str], folder: Path, output: Path
 ) -> subprocess.Popen[str]:
     """Write ``documents`` (path -> HTML) into ``folder``, then index them into ``output``, in a
-    process of its own (``main``): writing 28,000 files from a thread of the build took 10 to
-    17 s of its interpreter and disk, and Pagefind could only start after it."""
+    process of its own (``main``): written from the build, the files would take the build's
+    interpreter and disk, and Pagefind could only start after them."""
     pagefind_binary()  # a missing binary is said here, not in the process's output
     folder.parent.mkdir(parents=True, exist_ok=True)
     bundle = folder.with_name(folder.name + ".jsonl")

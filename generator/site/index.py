@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -96,15 +96,7 @@ class SiteIndex:
     @cached_property
     def often_with(self) -> dict[str, list[tuple[str, int]]]:
         """For each tag, the tags most often on the same papers (at most ``OFTEN_WITH``)."""
-        pairs: dict[str, Counter[str]] = {name: Counter() for name in self.tag_order}
-        for paper in self.catalogue.papers:
-            names = [name for name in paper.tags if name in pairs]
-            for name in names:
-                pairs[name].update(other for other in names if other != name)
-        return {
-            name: sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:OFTEN_WITH]
-            for name, counter in pairs.items()
-        }
+        return most_often_together((paper.tags for paper in self.catalogue.papers), self.tag_order)
 
     @cached_property
     def alphabetical(self) -> list[str]:
@@ -121,3 +113,17 @@ class SiteIndex:
             letters.setdefault(letter_of(self.views[slug].title), []).append(slug)
         order = sorted(letters, key=lambda k: (k == "other", k != "0-9", k))
         return {letter: letters[letter] for letter in order}
+
+
+def most_often_together(labels: Iterable[Sequence[str]], names: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
+    """For each of ``names``, the others of ``names`` most often on the same papers (``labels``:
+    each paper's), most first, at most ``OFTEN_WITH``."""
+    pairs: dict[str, Counter[str]] = {name: Counter() for name in names}
+    for found in labels:
+        kept = [name for name in found if name in pairs]
+        for name in kept:
+            pairs[name].update(other for other in kept if other != name)
+    return {
+        name: sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:OFTEN_WITH]
+        for name, counter in pairs.items()
+    }

@@ -14,14 +14,12 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from generator.enrich.taxonomy import Topic
+from generator.site.index import most_often_together
 from generator.site.pages import HTML_LISTING, html_text
 
 if TYPE_CHECKING:
     from generator.site.index import SiteIndex
     from generator.site.listings import Listings
-
-OFTEN_WITH_TOPICS = 6
-"""Topics a topic page lists as most often beside it."""
 
 
 def area_topics(index: SiteIndex, area: str) -> list[tuple[Topic, int]]:
@@ -36,18 +34,8 @@ def area_topics(index: SiteIndex, area: str) -> list[tuple[Topic, int]]:
 
 def often_with(index: SiteIndex) -> dict[str, list[tuple[Topic, int]]]:
     """For each topic with papers, the topics most often on the same papers."""
-    pairs: dict[str, Counter[str]] = {name: Counter() for name in index.topic_papers}
-    for paper in index.catalogue.papers:
-        names = [name for name in paper.topics if name in pairs]
-        for name in names:
-            pairs[name].update(other for other in names if other != name)
-    return {
-        name: [
-            (index.topics[other], n)
-            for other, n in sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:OFTEN_WITH_TOPICS]
-        ]
-        for name, counter in pairs.items()
-    }
+    together = most_often_together((paper.topics for paper in index.catalogue.papers), index.topic_papers)
+    return {name: [(index.topics[other], n) for other, n in found] for name, found in together.items()}
 
 
 def topic_pages(listings: Listings) -> dict[str, bytes]:
