@@ -24,9 +24,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
-import gzip
-import http.server
 import json
 import os
 import platform
@@ -42,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator.checks.pages_server import pages_served  # noqa: E402
 from generator.ingest.parse import dump_files, read_dumps  # noqa: E402
 
 # Beside the repository (/work/main), or two levels up from a worktree (/work/wt/NAME).
@@ -254,80 +252,39 @@ def build_floor(papers: list[tuple[str, str, str]], work: Path) -> dict:
     return {"seconds": round(seconds, 2), "peak_memory_bytes": peak, **site_figures(work / "floor-site")}
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-# What GitHub Pages sends gzipped (when the browser accepts it); Pagefind's own index files
-# are compressed already and go as they are.
-COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
-
-
-class PagesLikeHandler(QuietHandler):
-    """Serves the site as GitHub Pages does: text, scripts, JSON and SVG gzipped."""
-
-    def do_GET(self) -> None:
-        path = Path(self.translate_path(self.path))
-        if path.is_dir() and self.path.split("?")[0].endswith("/"):
-            path = path / "index.html"
-        kind = self.guess_type(str(path))
-        if not (
-            path.is_file()
-            and kind.startswith(COMPRESSED_TYPES)
-            and "gzip" in self.headers.get("Accept-Encoding", "")
-        ):
-            super().do_GET()
-            return
-        body = gzip.compress(path.read_bytes(), 6)
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
 def first_query_bytes(site: Path, query: str) -> dict:
     """Bytes the browser fetches loading the home page, then from typing a query to seeing
     results, in Chromium via Playwright, from a server that compresses as GitHub Pages does.
     Also what each file of the query weighs, so a regression points at its cause."""
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(PagesLikeHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium",
-                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
-            page = browser.new_page()
-            # Bytes of each phase: loading the home page, then typing the query to seeing results.
-            phases: dict[str, list[int]] = {"home": [], "query": []}
-            files: dict[str, int] = {}
-            phase = ["home"]
+    with pages_served(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page()
+        # Bytes of each phase: loading the home page, then typing the query to seeing results.
+        phases: dict[str, list[int]] = {"home": [], "query": []}
+        files: dict[str, int] = {}
+        phase = ["home"]
 
-            def finished(request) -> None:  # type: ignore[no-untyped-def]
-                size = max(request.sizes()["responseBodySize"], 0)
-                phases[phase[0]].append(size)
-                if phase[0] == "query":
-                    name = re.sub(r"\?.*", "", request.url.removeprefix(base))
-                    files[name] = files.get(name, 0) + size
+        def finished(request) -> None:  # type: ignore[no-untyped-def]
+            size = max(request.sizes()["responseBodySize"], 0)
+            phases[phase[0]].append(size)
+            if phase[0] == "query":
+                name = re.sub(r"\?.*", "", request.url.removeprefix(base))
+                files[name] = files.get(name, 0) + size
 
-            page.on("requestfinished", finished)
-            page.goto(base)
-            page.wait_for_load_state("networkidle")
-            phase[0] = "query"
-            page.keyboard.press("/")
-            page.keyboard.type(query)
-            page.locator(".md-search-result__item").first.wait_for(timeout=60_000)
-            page.wait_for_load_state("networkidle")
-            browser.close()
-    finally:
-        server.shutdown()
+        page.on("requestfinished", finished)
+        page.goto(base)
+        page.wait_for_load_state("networkidle")
+        phase[0] = "query"
+        page.keyboard.press("/")
+        page.keyboard.type(query)
+        page.locator(".md-search-result__item").first.wait_for(timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        browser.close()
     return {
         "query": query,
         "bytes": sum(phases["query"]),

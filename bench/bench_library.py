@@ -111,55 +111,44 @@ def run_in_chromium(data: dict, found: dict, every: bool) -> list[dict]:
 def page_weights(site: Path, saved: list[dict]) -> dict:
     """Bytes fetched (as sent, gzipped where GitHub Pages gzips) loading pages of ``site``
     until the network is quiet; the Library page once empty and once with ``saved``."""
-    import functools
-    import http.server
-    import threading
-
     from playwright.sync_api import sync_playwright
 
-    from bench.bench_build import PagesLikeHandler
+    from generator.checks.pages_server import pages_served
 
-    handler = functools.partial(PagesLikeHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     store = {"format": "hf-papers-atlas-library", "version": 1, "saved": saved}
     out = {}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium",
-                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    with pages_served(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        visits = [
+            ("home_page", "", None),
+            ("paper_page", f"papers/{saved[0]['slug']}/", None),
+            ("library_page_empty", "library/", None),
+            (f"library_page_{len(saved)}_saved", "library/", store),
+        ]
+        for name, path, library in visits:
+            context = browser.new_context()
+            page = context.new_page()
+            if library is not None:
+                page.goto(base + "404.html")
+                page.evaluate("value => localStorage.setItem('/.library', value)", json.dumps(library))
+            sizes: list[int] = []
+            page.on(
+                "requestfinished",
+                lambda r, sizes=sizes: sizes.append(max(r.sizes()["responseBodySize"], 0)),
             )
-            visits = [
-                ("home_page", "", None),
-                ("paper_page", f"papers/{saved[0]['slug']}/", None),
-                ("library_page_empty", "library/", None),
-                (f"library_page_{len(saved)}_saved", "library/", store),
-            ]
-            for name, path, library in visits:
-                context = browser.new_context()
-                page = context.new_page()
-                if library is not None:
-                    page.goto(base + "404.html")
-                    page.evaluate("value => localStorage.setItem('/.library', value)", json.dumps(library))
-                sizes: list[int] = []
-                page.on(
-                    "requestfinished",
-                    lambda r, sizes=sizes: sizes.append(max(r.sizes()["responseBodySize"], 0)),
+            page.goto(base + path)
+            if path.startswith("library"):
+                page.wait_for_function(
+                    "document.querySelector('.library')?.getAttribute('aria-busy') === 'false'",
+                    timeout=120_000,
                 )
-                page.goto(base + path)
-                if path.startswith("library"):
-                    page.wait_for_function(
-                        "document.querySelector('.library')?.getAttribute('aria-busy') === 'false'",
-                        timeout=120_000,
-                    )
-                page.wait_for_load_state("networkidle")
-                out[name] = {"bytes": sum(sizes), "requests": len(sizes)}
-                context.close()
-            browser.close()
-    finally:
-        server.shutdown()
+            page.wait_for_load_state("networkidle")
+            out[name] = {"bytes": sum(sizes), "requests": len(sizes)}
+            context.close()
+        browser.close()
     return out
 
 

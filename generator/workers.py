@@ -60,7 +60,7 @@ def map_layout(docs: Docs, map_cache: Path | None) -> np.ndarray:
 
 
 class InProcess:
-    """Both answers computed here, when first asked for."""
+    """Both answers computed here, each time it is asked for (the pipeline asks once)."""
 
     def __init__(self, docs: Docs, map_cache: Path | None = None) -> None:
         self.docs = docs

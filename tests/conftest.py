@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from generator.checks.pages_server import pages_served
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -74,21 +73,11 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built(HOSTILE, tmp_path_factory, "hostile")
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @contextmanager
 def served(site: Path) -> Iterator[str]:
-    """A built site served over HTTP on loopback; yields its base URL."""
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
+    """A built site served on loopback as GitHub Pages serves it (``pages_server``); yields its base URL."""
+    with pages_served(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
