@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # a no-op build should not load numpy
     import numpy as np
+    from scipy import sparse as sp
 
     from generator.enrich.related import RelatedModel
     from generator.model import Related
@@ -44,19 +45,20 @@ def related_lists(docs: Docs) -> dict[str, tuple[Related, ...]]:
     return related_papers(docs)
 
 
-def related_model(docs: Docs) -> RelatedModel:
-    """The related lists with what made them, without the texts (the caller has them)."""
-    from generator.enrich.related import related_model as model_of
+def map_layout(docs: Docs, map_cache: Path | None, matrix: sp.spmatrix | None = None) -> np.ndarray:
+    """Grid coordinates of each paper, in the order of ``docs``. The map is laid out from the
+    TF-IDF rows the related lists use, in their order (by slug): ``matrix`` when the caller
+    has them (``related_model``'s), else made here from the texts."""
+    import numpy as np
 
-    model = model_of(docs)
-    model.texts = []
-    return model
+    from generator.enrich.layout import stable_layout, svd_rows, tfidf_svd
 
-
-def map_layout(docs: Docs, map_cache: Path | None) -> np.ndarray:
-    from generator.enrich.layout import stable_layout, tfidf_svd
-
-    return stable_layout([slug for slug, _ in docs], tfidf_svd([text for _, text in docs]), map_cache)
+    order = sorted(range(len(docs)), key=lambda i: docs[i][0])
+    features = svd_rows(matrix) if matrix is not None else tfidf_svd([docs[i][1] for i in order])
+    coords = stable_layout([docs[i][0] for i in order], features, map_cache)
+    placed = np.empty_like(coords)
+    placed[order] = coords
+    return placed
 
 
 class InProcess:
@@ -132,23 +134,22 @@ def serve(
     answers: Connection, docs: list[tuple[str, str]], map_cache: Path | None = None, model: bool = False
 ) -> None:
     """The worker process: send the related lists (with their model when asked), then the
-    map's layout, then end.
+    map's layout, laid out from the same TF-IDF rows, then end.
 
     Memory is handed back between the two: the map's layout runs beside Pagefind's peak. The
     layout is kept in ``map_cache`` (``layout.stable_layout``), so existing papers stay put."""
     one_thread()
     try:
-        answers.send(("answer", related_model(docs) if model else related_lists(docs)))
-        from generator.enrich.layout import stable_layout, tfidf_svd
+        from generator.enrich.related import related_model
 
-        slugs = [slug for slug, _ in docs]
-        texts = [text for _, text in docs]
+        built = related_model(docs)
+        matrix, built.texts = built.matrix, []
+        answers.send(("answer", built if model else built.related))
+        del built
+        give_back_freed_memory()
+        slugs_only = [(slug, "") for slug, _ in docs]
         docs.clear()
-        give_back_freed_memory()
-        features = tfidf_svd(texts)
-        texts.clear()
-        give_back_freed_memory()
-        answers.send(("answer", stable_layout(slugs, features, map_cache)))
+        answers.send(("answer", map_layout(slugs_only, map_cache, matrix)))
     except Exception as error:  # the build reports it where it waits
         answers.send(("error", error))
     finally:
