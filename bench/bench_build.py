@@ -6,7 +6,8 @@ Builds the first N dumps of the corpus (all 414 by default) three ways, one afte
 other on the same machine:
 
 - ours: ``mkdocs build`` of this repository's site (generation, tags, related lists,
-  mentions, listings, pages, Pagefind index);
+  mentions, listings, pages, Pagefind index), from fresh folders; then again as every deploy
+  builds it, with the map's layout kept (``deploy_build``);
 - peer: what a user would otherwise pick: vanilla Material with its own search plugin,
   each paper a plain page (title and abstract), out of the nav;
 - floor: python-markdown rendering each paper's title and abstract to one HTML file, no theme.
@@ -41,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator.checks.pages_server import pages_served  # noqa: E402
 from generator.ingest.parse import dump_files, read_dumps  # noqa: E402
+from generator.rebuild import search_dir  # noqa: E402
 
 # Beside the repository (/work/main), or two levels up from a worktree (/work/wt/NAME).
 CORPUS = (
@@ -156,7 +158,7 @@ def largest_page(site: Path) -> str:
     return str(max(site.rglob("*.html"), key=lambda p: p.stat().st_size).relative_to(site))
 
 
-def build_ours(dumps: Path, work: Path) -> dict:
+def build_ours(dumps: Path, work: Path, deploy: bool = True) -> dict:
     site = work / "ours-site"
     env = dict(
         os.environ,
@@ -203,9 +205,27 @@ def build_ours(dumps: Path, work: Path) -> dict:
         "peak_memory_all_processes_bytes": together[0],
         "peak_memory_all_processes_pss_bytes": together[1],
         "noop_regeneration": noop,
+        **({"deploy_build": deploy_build(env, work)} if deploy else {}),
         **site_figures(site),
         "largest_page": largest_page(site),
         "site": str(site),
+    }
+
+
+def deploy_build(env: dict[str, str], work: Path) -> dict:
+    """The build every deploy runs: the same dumps, fresh folders, the map's layout kept
+    (the deploy workflow restores ``build/generated-map`` from GitHub's cache; the papers of
+    a new dump are placed into it, which ``bench_map.py`` times). Seconds and peak memory."""
+    site = work / "ours-deploy-site"
+    generated = work / "ours-generated"
+    shutil.rmtree(generated, ignore_errors=True)
+    shutil.rmtree(search_dir(generated), ignore_errors=True)
+    seconds, peak, _, together = timed([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], env)
+    shutil.rmtree(site, ignore_errors=True)
+    return {
+        "seconds": round(seconds, 2),
+        "peak_memory_bytes": peak,
+        "peak_memory_all_processes_bytes": together[0],
     }
 
 
@@ -314,10 +334,10 @@ def catalogue_papers(dumps: Path) -> list[tuple[str, str, str]]:
     return [(p.slug, p.title, p.abstract) for p in catalogue.papers]
 
 
-def measure_ours(dumps: Path, work: Path, browser: bool) -> dict:
+def measure_ours(dumps: Path, work: Path, browser: bool, deploy: bool = True) -> dict:
     """Our build of ``dumps`` into ``work``, its site's figures and, with ``browser``, its
     first queries."""
-    ours = build_ours(dumps, work)
+    ours = build_ours(dumps, work, deploy)
     if browser:
         ours["first_query"] = first_query_bytes(Path(ours["site"]), QUERY)
         ours["more_first_queries"] = {
@@ -339,7 +359,7 @@ def run_scale(args: argparse.Namespace, work: Path) -> tuple[dict, Path]:
         count, papers = len(dump_files(folder)), len(catalogue_papers(folder))
         print(f"{label}: {count} dumps, {papers} papers; working in {work}", flush=True)
         results[label] = {"dumps": count, "papers": papers}
-        results[label]["ours"] = measure_ours(folder, work / label, not args.skip_browser)
+        results[label]["ours"] = measure_ours(folder, work / label, not args.skip_browser, deploy=False)
         print(f"{label}: {results[label]['ours']['seconds']:.1f} s", flush=True)
         if not args.keep:
             shutil.rmtree(work / label, ignore_errors=True)  # its disk for the next build
@@ -382,6 +402,7 @@ def run_peers(args: argparse.Namespace, work: Path) -> tuple[dict, Path]:
             "ours_to_peer_seconds": round(ours["seconds"] / peer["seconds"], 2),
             "ours_to_floor_seconds": round(ours["seconds"] / floor["seconds"], 2),
             "ours_to_peer_site_bytes": round(ours["site_bytes"] / peer["site_bytes"], 2),
+            "deploy_build_to_peer_seconds": round(ours["deploy_build"]["seconds"] / peer["seconds"], 2),
         }
     return results, RESULTS / f"build-{count}.json"
 
