@@ -152,3 +152,34 @@ def test_the_pinned_pagefind_binary_is_the_one_the_build_runs() -> None:
     pinned = json.loads((pagefind.ROOT / "package.json").read_text())["dependencies"]["pagefind"]
     version = subprocess.run([pagefind.pagefind_binary(), "--version"], capture_output=True, text=True)
     assert version.stdout.strip() == f"pagefind {pinned}"
+
+
+def test_a_catalogue_past_a_part_is_indexed_in_parts_and_shrinks_back(tmp_path: Path) -> None:
+    """Five papers at two a part: three folders of documents and three bundles, in catalogue
+    order; indexed again at five a part, the other parts' folders and bundles are gone."""
+    from generator.search import pagefind
+
+    documents = {
+        pagefind.document_path(f"paper-{n}"): pagefind.document(f"Paper {n}", "An abstract.", ["Tag"])
+        for n in range(5)
+    }
+    folder, output = tmp_path / "generated-search", tmp_path / "site" / "pagefind"
+
+    index = pagefind.finish_search_index(pagefind.start_writing_and_indexing(documents, folder, output, 2))
+
+    assert index.pages == 5
+    assert [
+        sorted(p.name for p in (pagefind.part_path(folder, k) / "papers").iterdir()) for k in (1, 2, 3)
+    ] == [
+        ["paper-0.html", "paper-1.html"],
+        ["paper-2.html", "paper-3.html"],
+        ["paper-4.html"],
+    ]
+    assert [(pagefind.part_path(output, k) / "pagefind.js").is_file() for k in (1, 2, 3)] == [True] * 3
+    assert pagefind.parts_on_disk(folder) == 3
+    # Unchanged documents are indexed as they are on disk, every part of them.
+    assert pagefind.finish_search_index(pagefind.start_search_index(folder, output)).pages == 5
+
+    pagefind.finish_search_index(pagefind.start_writing_and_indexing(documents, folder, output, 5))
+    assert pagefind.parts_on_disk(folder) == 1 and pagefind.parts_on_disk(output) == 1
+    assert len(list((folder / "papers").iterdir())) == 5

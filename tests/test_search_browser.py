@@ -171,3 +171,47 @@ def test_the_palette_toggle_switches_to_dark_and_the_choice_survives_a_reload(
     assert page.locator("label[title='Switch to light mode']").is_visible()
     assert errors == []
     page.close()
+
+
+@pytest.fixture(scope="module")
+def parted_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The seed site with its index in parts of 20 papers (a catalogue past ``PART_PAPERS``)."""
+    import os
+
+    from tests.conftest import SEED, build_site, served
+
+    out = tmp_path_factory.mktemp("parted") / "site"
+    os.environ["PAPERS_SEARCH_PART_PAPERS"] = "20"
+    try:
+        result = build_site(SEED, out)
+    finally:
+        del os.environ["PAPERS_SEARCH_PART_PAPERS"]
+    assert result.returncode == 0, result.stderr
+    with served(out) as url:
+        yield out, url
+
+
+def test_search_over_an_index_in_parts_finds_papers_of_every_part(browser, parted_server) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from generator.output.downloads import read_download
+
+    site, url = parted_server
+    papers = json.loads(read_download(site, "papers.json"))["papers"]
+    parts = -(-len(papers) // 20)
+    assert parts >= 3 and (site / f"pagefind-{parts}" / "pagefind.js").is_file()
+    page, errors = open_page(browser, url)
+    assert page.locator("[data-pagefind-parts]").get_attribute("data-pagefind-parts") == str(parts)
+    for paper in (papers[0], papers[-1]):  # the first part's first paper, the last part's last
+        field = page.locator("[data-pagefind-query]")
+        if not field.is_visible():
+            page.keyboard.press("/")
+        field.fill(paper["title"])
+        page.wait_for_function(
+            "title => [...document.querySelectorAll('.md-search-result__item h1')]"
+            ".some(h => h.textContent === title)",
+            arg=paper["title"],
+            timeout=15_000,
+        )
+    assert errors == []
+    page.close()

@@ -13,9 +13,13 @@ from mkdocs.plugins import get_plugin_logger
 
 from generator.output.writer import write_if_changed
 from generator.search.pagefind import (
+    PART_PAPERS,
     SearchIndexError,
     finish_search_index,
     pagefind_binary,
+    part_path,
+    parts_of,
+    parts_on_disk,
     recompress_first_fetch,
     start_search_index,
     start_writing_and_indexing,
@@ -25,10 +29,13 @@ log = get_plugin_logger("papers")
 
 
 class SearchIndexing:
-    """One Pagefind process per build, indexing the papers' search documents into the site."""
+    """One Pagefind process per build, indexing the papers' search documents into the site,
+    in ``parts`` of at most ``part_papers`` papers (``pagefind.PART_PAPERS``)."""
 
-    def __init__(self, output: Path) -> None:
+    def __init__(self, output: Path, part_papers: int = PART_PAPERS) -> None:
         self.output = output
+        self.part_papers = part_papers
+        self.parts: int | None = None  # known once started
         self.process: subprocess.Popen[str] | None = None
         self.started = 0.0
 
@@ -43,9 +50,15 @@ class SearchIndexing:
         """Index ``folder``; given the documents, Pagefind's process writes them there first."""
         self.started = time.perf_counter()
         if documents is None:
+            self.parts = parts_on_disk(folder)
             self.process = start_search_index(folder, self.output)
         else:
-            self.process = start_writing_and_indexing(documents, folder, self.output)
+            self.parts = parts_of(len(documents), self.part_papers)
+            self.process = start_writing_and_indexing(documents, folder, self.output, self.part_papers)
+
+    def parts_for(self, folder: Path) -> int:
+        """How many parts the site's index has: this build's, or the last build's on disk."""
+        return self.parts or parts_on_disk(folder)
 
     def finish(self) -> None:
         """Wait for the index, then re-gzip what every first query fetches."""
@@ -60,9 +73,12 @@ class SearchIndexing:
             self.process = None
         if index.documents:
             log.info(index.documents)
-        before, after = recompress_first_fetch(self.output)
+        parts = self.parts or 1
+        sizes = [recompress_first_fetch(part_path(self.output, part)) for part in range(1, parts + 1)]
+        before, after = (sum(pair) for pair in zip(*sizes, strict=True))
         log.info(
-            f"search index: {index.pages} papers, {index.words} words ({waited - self.started:.2f} s "
+            f"search index: {index.pages} papers in {self.parts} part(s), {index.words} words "
+            f"({waited - self.started:.2f} s "
             f"beside the build, {time.perf_counter() - waited:.2f} s after it); its page list and "
             f"WebAssembly re-gzipped from {before / 1000:.0f} to {after / 1000:.0f} KB"
         )

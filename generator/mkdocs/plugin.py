@@ -27,6 +27,8 @@ from generator.mkdocs.shell import install as install_shell
 from generator.mkdocs.valid_html import mend
 from generator.output.downloads import gzip_downloads
 from generator.output.writer import write_if_changed
+from generator.rebuild import search_dir
+from generator.search.pagefind import PART_PAPERS
 from generator.site.sitemap import sitemap_parts
 
 
@@ -41,6 +43,8 @@ class PapersConfig(Config):
     """Render paper pages from Material's chrome rendered once per page shape (shell.py)."""
     search = c.Type(bool, default=True)
     """Build the Pagefind index into ``site/pagefind/`` while pages are written."""
+    search_part_papers = c.Optional(c.Type(int))
+    """Papers per part of the Pagefind index; ``pagefind.PART_PAPERS`` when unset."""
 
 
 class PapersPlugin(BasePlugin[PapersConfig]):
@@ -67,7 +71,9 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             self.serving,
             self.memo,
         )
-        self.search = SearchIndexing(Path(config.site_dir) / "pagefind")
+        self.search = SearchIndexing(
+            Path(config.site_dir) / "pagefind", self.config.search_part_papers or PART_PAPERS
+        )
         if self.config.search:
             self.search.check_installed()  # before generation: say how to install Pagefind
         self.bodies: dict[str, str] = {}  # listing bodies kept out of Markdown
@@ -90,6 +96,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             env, reuse=self.config.page_shell, icons=self.icons if self.serving else None
         )
         env.globals["search_status"] = SEARCH_STATUS if self.serving and self.config.search else ""
+        env.globals["search_parts"] = self.search.parts_for(search_dir(self.generation.generated_dir))
         if self.partial:  # MkDocs has only the changed pages: the sitemap stays the last full one's
             env.globals["sitemap_parts"] = self.sitemap
             return env

@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -190,45 +191,116 @@ def _start(command: list[str]) -> subprocess.Popen[str]:
     )
 
 
+PART_PAPERS = 40_000
+"""Papers per part of the index. Pagefind holds about 107 KB a paper at its peak, so a larger
+catalogue is indexed in parts, one after another, each its own bundle: the first in
+``site/pagefind/``, the k-th in ``site/pagefind-k/``; the search box merges them (Pagefind's
+``mergeIndex``). Parts follow the catalogue's order (first seen first), so a new dump only
+changes the last. Past one part, a first query also fetches each other part's page list and
+WebAssembly (README, "Performance")."""
+
+
+def part_path(path: Path, part: int) -> Path:
+    """The folder of part ``part`` (from 1): ``path`` itself, then ``path-2``, ``path-3``..."""
+    return path if part == 1 else path.with_name(f"{path.name}-{part}")
+
+
+def parts_on_disk(path: Path) -> int:
+    """How many parts' folders exist beside ``path`` (at least 1)."""
+    count = 1
+    while part_path(path, count + 1).is_dir():
+        count += 1
+    return count
+
+
+def parts_of(count: int, part_papers: int = PART_PAPERS) -> int:
+    """How many parts ``count`` papers are indexed in."""
+    return max(1, -(-count // max(part_papers, 1)))
+
+
 def start_search_index(documents: Path, output: Path) -> subprocess.Popen[str]:
-    """Start indexing ``documents`` (a folder of HTML files laid out like the site) into ``output``."""
-    return _start(pagefind_command(documents, output))
+    """Start indexing ``documents`` (a folder of HTML files laid out like the site, and its
+    other parts' folders) into ``output`` and its parts'."""
+    if parts_on_disk(documents) == 1:
+        return _start(pagefind_command(documents, output))
+    return _start([sys.executable, "-m", "generator.search.pagefind", "-", str(documents), str(output)])
 
 
 def start_writing_and_indexing(
-    documents: dict[str, str], folder: Path, output: Path
+    documents: dict[str, str], folder: Path, output: Path, part_papers: int = PART_PAPERS
 ) -> subprocess.Popen[str]:
-    """Write ``documents`` (path -> HTML) into ``folder``, then index them into ``output``, in a
-    process of its own (``main``): written from the build, the files would take the build's
-    interpreter and disk, and Pagefind could only start after them."""
+    """Write ``documents`` (path -> HTML, in catalogue order) into ``folder`` (and its parts'),
+    then index them into ``output`` (and its parts'), in a process of its own (``main``):
+    written from the build, the files would take the build's interpreter and disk, and
+    Pagefind could only start after them."""
     pagefind_binary()  # a missing binary is said here, not in the process's output
     folder.parent.mkdir(parents=True, exist_ok=True)
     bundle = folder.with_name(folder.name + ".jsonl")
     lines = (json.dumps([path, html], ensure_ascii=False) + "\n" for path, html in documents.items())
     bundle.write_text("".join(lines), encoding="utf-8")
-    return _start([sys.executable, "-m", "generator.search.pagefind", str(bundle), str(folder), str(output)])
+    command = [sys.executable, "-m", "generator.search.pagefind", str(bundle), str(folder), str(output)]
+    return _start([*command, str(part_papers)])
 
 
 def main(argv: Sequence[str]) -> None:
-    """``python -m generator.search.pagefind BUNDLE FOLDER OUTPUT``: the process ``start_writing_and_indexing``
-    starts. Writes the documents of BUNDLE (JSON lines of ``[path, html]``) into FOLDER
-    where they changed, removes what is no longer there, then becomes Pagefind."""
+    """``python -m generator.search.pagefind BUNDLE FOLDER OUTPUT [PART_PAPERS]``: the process
+    ``start_writing_and_indexing`` starts. Writes the documents of BUNDLE (JSON lines of
+    ``[path, html]``) into FOLDER's parts where they changed, removes what is no longer there,
+    then indexes each part into OUTPUT's (becoming Pagefind when there is one part). With
+    BUNDLE ``-``, indexes the parts already on disk."""
+    bundle, folder, output = argv[0], Path(argv[1]), Path(argv[2])
+    if bundle == "-":
+        count = parts_on_disk(folder)
+    else:
+        part_papers = int(argv[3]) if len(argv) > 3 else PART_PAPERS
+        count = write_parts(Path(bundle), folder, part_papers)
+    remove_parts_after(folder, count)
+    remove_parts_after(output, count)
+    if count == 1:
+        command = pagefind_command(folder, output)
+        os.execve(command[0], command, pagefind_env())
+    for part in range(1, count + 1):
+        print(f"search index part {part} of {count}", flush=True)
+        command = pagefind_command(part_path(folder, part), part_path(output, part))
+        done = subprocess.run(command, env=pagefind_env(), check=False)
+        if done.returncode != 0:
+            sys.exit(done.returncode)
+
+
+def write_parts(bundle: Path, folder: Path, part_papers: int) -> int:
+    """Write BUNDLE's documents into the parts' folders where they changed; how many parts."""
     from generator.output.writer import sync_tree
 
-    bundle, folder, output = (Path(arg) for arg in argv)
     start = time.perf_counter()
     with bundle.open(encoding="utf-8") as lines:
-        documents = dict(json.loads(line) for line in lines)
-    folder.mkdir(parents=True, exist_ok=True)
-    report = sync_tree(folder, documents)
+        documents = [json.loads(line) for line in lines]
+    count = parts_of(len(documents), part_papers)
+    written = unchanged = removed = 0
+    for part in range(1, count + 1):
+        chunk = documents[(part - 1) * part_papers : part * part_papers]
+        where = part_path(folder, part)
+        where.mkdir(parents=True, exist_ok=True)
+        report = sync_tree(where, dict(chunk))
+        written, unchanged, removed = (
+            written + report.written,
+            unchanged + report.unchanged,
+            removed + report.removed,
+        )
     bundle.unlink()
     print(
-        f"search documents: {report.written} written, {report.unchanged} unchanged, "
-        f"{report.removed} removed in {time.perf_counter() - start:.2f} s",
+        f"search documents: {written} written, {unchanged} unchanged, "
+        f"{removed} removed in {time.perf_counter() - start:.2f} s",
         flush=True,
     )
-    command = pagefind_command(folder, output)
-    os.execve(command[0], command, pagefind_env())
+    return count
+
+
+def remove_parts_after(path: Path, count: int) -> None:
+    """Remove the folders of parts past ``count`` (the catalogue had more parts before)."""
+    part = count + 1
+    while part_path(path, part).is_dir():
+        shutil.rmtree(part_path(path, part))
+        part += 1
 
 
 def finish_search_index(process: subprocess.Popen[str]) -> SearchIndex:
@@ -237,9 +309,8 @@ def finish_search_index(process: subprocess.Popen[str]) -> SearchIndex:
     if process.returncode != 0:
         raise SearchIndexError(f"pagefind failed ({process.returncode}):\n{output}")
 
-    def count(label: str) -> int:
-        match = re.search(rf"Indexed (\d+) {label}", output)
-        return int(match.group(1)) if match else 0
+    def count(label: str) -> int:  # summed over the parts
+        return sum(int(found) for found in re.findall(rf"Indexed (\d+) {label}", output))
 
     written = re.search(r"^search documents: .*$", output, re.MULTILINE)
     return SearchIndex(count("page"), count("word"), written.group(0) if written else "")

@@ -39,10 +39,16 @@
   function load() {
     if (!loading) {
       const url = new URL("pagefind/pagefind.js", __md_scope).href;
+      const options = { excerptLength: 28, baseUrl: new URL(".", __md_scope).pathname };
+      const parts = Number(root()?.dataset.pagefindParts || 1);
       loading = import(url)
         .then(async (module) => {
-          await module.options({ excerptLength: 28, baseUrl: new URL(".", __md_scope).pathname });
+          await module.options(options);
           await module.init();
+          // A large catalogue's index is in parts (site/pagefind-2/, ...): one search over all.
+          for (let part = 2; part <= parts; part++) {
+            await module.mergeIndex(new URL(`pagefind-${part}/`, __md_scope).href, options);
+          }
           pagefind = module;
           return module;
         })
