@@ -11,6 +11,7 @@ every ``updated`` here is set explicitly.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -140,11 +141,18 @@ def feed_files(
     writer = FeedWriter(tags, dump_dates(catalogue.dumps), site_url)
     papers = newest_first(catalogue)
     files = {feed_path(): writer.render(papers, "Newest papers", "The newest papers of the site's dumps.")}
+    by_tag: dict[str, list[Paper]] = defaultdict(list)
+    by_topic: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:  # newest first, as each feed lists them
+        for name in paper.tags:
+            by_tag[name].append(paper)
+        for name in paper.topics:
+            by_topic[name].append(paper)
     for tag in tag_coverage(tags, catalogue.papers).shown:
-        tagged = [paper for paper in papers if tag.name in paper.tags]
+        tagged = by_tag[tag.name]
         files[feed_path(tag)] = writer.render(tagged, f"Newest papers: {tag.name}", tag.description, tag)
     for topic in topic_coverage(topics, catalogue.papers).shown:
-        found = [paper for paper in papers if topic.name in paper.topics]
+        found = by_topic[topic.name]
         title = f"Newest papers: {topic.name} ({topic.area.name})"
         files[feed_path(topic)] = writer.render(found, title, topic.description, topic, TOPIC_FEED_SIZE)
     return files
