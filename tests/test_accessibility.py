@@ -123,11 +123,36 @@ def test_a_phone_opens_the_menu_of_a_paper_page_and_reaches_a_listing(browser, s
     visit(page, base + types["paper"])
     tags_link = page.get_by_role("link", name="Tags", exact=True)
     assert not tags_link.is_visible()
-    page.locator("label.md-header__button[for='__drawer']").click()
+    page.get_by_role("button", name="Menu").click()
     tags_link.click()
     page.wait_for_url(base + "tags/")
     assert page.title().startswith("Tags")
     context.close()
+
+
+@pytest.mark.browser
+def test_a_keyboard_opens_the_menu_on_a_narrow_screen(browser, seed_pages) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px (a phone, or a desktop zoomed to 400 %), Tab reaches the menu button and
+    Enter opens the drawer on a paper page and on a listing."""
+    base, types = seed_pages
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    for kind in ("paper", "tag"):
+        visit(page, base + types[kind])
+        on_screen = """() => [...document.querySelectorAll('.md-tabs__link, .md-nav--primary .md-nav__link')]
+            .some(a => a.textContent.trim() === 'Dumps' && a.getClientRects().length
+                       && a.getBoundingClientRect().left >= 0)"""
+        assert not page.evaluate(on_screen)
+        assert not page.locator("#__drawer").is_checked()
+        for _ in range(6):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.getAttribute('aria-label')") == "Menu":
+                break
+        else:
+            raise AssertionError(f"the menu button of the {kind} page is not reached by Tab")
+        page.keyboard.press("Enter")
+        assert page.locator("#__drawer").is_checked()
+        page.wait_for_function(on_screen, timeout=5_000)
+    page.close()
 
 
 @pytest.mark.browser

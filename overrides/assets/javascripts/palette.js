@@ -9,6 +9,7 @@
      (generator/mkdocs/valid_html.py removes that attribute, not allowed on checkboxes);
   4. on paper pages, which carry no navigation (overrides/paper-chrome.html), the menu
      button: it opens the page's tabs, the listings, as a drawer on narrow screens (papers.css);
+     on every page the menu button becomes a real button, which a keyboard can reach and press;
   5. Material 9.8.1's palette script (partials/javascripts/palette.html, MIT licence), which
      applies the reader's saved colour scheme.
   Material's own code binds to the form when the page has loaded, by then complete.
@@ -67,4 +68,22 @@ var __md_scope=new URL("../..",document.currentScript.src),__md_hash=e=>[...e].r
   label.innerHTML = {% filter tojson %}{% include ".icons/" ~ (config.theme.icon.menu or "material/menu") ~ ".svg" %}{% endfilter %};
   logo.after(label);
 })();
+document.addEventListener("DOMContentLoaded", function () {
+  // The menu button is a label of the drawer's checkbox, which a keyboard cannot reach or
+  // press: with scripts on it becomes a button that flips the checkbox (the theme and the
+  // CSS follow its change event); without them the label still opens the drawer by touch.
+  var toggle = document.getElementById("__drawer");
+  document.querySelectorAll("label.md-header__button[for=__drawer]").forEach(function (label) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = label.className;
+    button.innerHTML = label.innerHTML;
+    button.setAttribute("aria-label", "Menu");
+    button.addEventListener("click", function () {
+      toggle.checked = !toggle.checked;
+      toggle.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    label.replaceWith(button);
+  });
+});
 var palette=__md_get("__palette");if(palette&&palette.color){if("(prefers-color-scheme)"===palette.color.media){var media=matchMedia("(prefers-color-scheme: light)"),input=document.querySelector(media.matches?"[data-md-color-media='(prefers-color-scheme: light)']":"[data-md-color-media='(prefers-color-scheme: dark)']");palette.color.media=input.getAttribute("data-md-color-media"),palette.color.scheme=input.getAttribute("data-md-color-scheme"),palette.color.primary=input.getAttribute("data-md-color-primary"),palette.color.accent=input.getAttribute("data-md-color-accent")}for(var[key,value]of Object.entries(palette.color))document.body.setAttribute("data-md-color-"+key,value)}
