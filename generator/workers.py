@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # a no-op build should not load numpy
     import numpy as np
-    from scipy import sparse as sp
 
     from generator.enrich.related import RelatedModel
     from generator.model import Related
@@ -45,19 +44,28 @@ def related_lists(docs: Docs) -> dict[str, tuple[Related, ...]]:
     return related_papers(docs)
 
 
-def map_layout(docs: Docs, map_cache: Path | None, matrix: sp.spmatrix | None = None) -> np.ndarray:
-    """Grid coordinates of each paper, in the order of ``docs``. The map is laid out from the
-    TF-IDF rows the related lists use, in their order (by slug): ``matrix`` when the caller
-    has them (``related_model``'s), else made here from the texts."""
-    import numpy as np
-
-    from generator.enrich.layout import stable_layout, svd_rows, tfidf_svd
+def map_layout(docs: Docs, map_cache: Path | None) -> np.ndarray:
+    """Grid coordinates of each paper, in the order of ``docs``, laid out from the TF-IDF rows
+    the related lists use (``layout.tfidf_svd``), in their order: by slug."""
+    from generator.enrich.layout import tfidf_svd
 
     order = sorted(range(len(docs)), key=lambda i: docs[i][0])
-    features = svd_rows(matrix) if matrix is not None else tfidf_svd([docs[i][1] for i in order])
-    coords = stable_layout([docs[i][0] for i in order], features, map_cache)
+    features = tfidf_svd([docs[i][1] for i in order])
+    return placed_in_order([docs[i][0] for i in order], features, order, map_cache)
+
+
+def placed_in_order(
+    slugs: list[str], features: np.ndarray, order: Sequence[int], map_cache: Path | None
+) -> np.ndarray:
+    """The layout of ``slugs`` (sorted, rows of ``features``), in the callers' order:
+    ``slugs[k]`` was paper ``order[k]``."""
+    import numpy as np
+
+    from generator.enrich.layout import stable_layout
+
+    coords = stable_layout(slugs, features, map_cache)
     placed = np.empty_like(coords)
-    placed[order] = coords
+    placed[np.asarray(order, dtype=np.int64)] = coords
     return placed
 
 
@@ -140,16 +148,22 @@ def serve(
     layout is kept in ``map_cache`` (``layout.stable_layout``), so existing papers stay put."""
     one_thread()
     try:
+        import numpy as np
+
+        from generator.enrich.layout import svd_rows
         from generator.enrich.related import related_model
 
+        order = sorted(range(len(docs)), key=lambda i: docs[i][0])
         built = related_model(docs)
-        matrix, built.texts = built.matrix, []
+        slugs, matrix, built.texts = built.slugs, built.matrix, []
         answers.send(("answer", built if model else built.related))
         del built
-        give_back_freed_memory()
-        slugs_only = [(slug, "") for slug, _ in docs]
         docs.clear()
-        answers.send(("answer", map_layout(slugs_only, map_cache, matrix)))
+        # The map from the same rows, in the same (slug) order; no shared term, no features.
+        features = svd_rows(matrix) if matrix is not None else np.zeros((len(slugs), 1))
+        del matrix
+        give_back_freed_memory()
+        answers.send(("answer", placed_in_order(slugs, features, order, map_cache)))
     except Exception as error:  # the build reports it where it waits
         answers.send(("error", error))
     finally:
