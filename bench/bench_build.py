@@ -6,7 +6,8 @@ Builds the first N dumps of the corpus (all 414 by default) three ways, one afte
 other on the same machine:
 
 - ours: ``mkdocs build`` of this repository's site (generation, tags, related lists,
-  mentions, listings, pages, Pagefind index), from fresh folders; then again as every deploy
+  mentions, listings, pages, Pagefind index), from fresh folders, then its first queries and
+  known-item search (``bench_known_item.py``) in Chromium; then again as every deploy
   builds it, with the map's layout kept (``deploy_build``);
 - peer: what a user would otherwise pick: vanilla Material with its own search plugin,
   each paper a plain page (title and abstract), out of the nav;
@@ -314,6 +315,15 @@ def first_query_bytes(site: Path, query: str) -> dict:
     }
 
 
+def known_item(site: Path, generated: Path) -> dict:
+    """Known-item search on the built site (``bench_known_item.py``), its figures printed."""
+    from bench_known_item import known_item_figures, summary
+
+    figures = known_item_figures(site, search_dir(generated))
+    print(summary(figures), flush=True)
+    return figures
+
+
 def copy_dumps(source: Path, limit: int, work: Path) -> Path:
     files = dump_files(source)
     if limit:
@@ -343,6 +353,7 @@ def measure_ours(dumps: Path, work: Path, browser: bool, deploy: bool = True) ->
         ours["more_first_queries"] = {
             query: first_query_bytes(Path(ours["site"]), query)["bytes"] for query in MORE_QUERIES
         }
+        ours["known_item"] = known_item(Path(ours["site"]), work / "ours-generated")
     ours.update(site_breakdown(Path(ours.pop("site"))))
     return ours
 

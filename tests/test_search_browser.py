@@ -34,6 +34,39 @@ def test_header_search_finds_light_schrodinger_bridge(browser, seed_server: str)
     page.close()
 
 
+def first_results(page, query: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The titles the header search shows for ``query``, pasted into the box, in order."""
+    page.locator("[data-pagefind-query]").fill(query)
+    page.locator(".md-search-result__item h1").first.wait_for(timeout=15_000)
+    return page.locator(".md-search-result__item h1").all_inner_texts()
+
+
+def test_a_paper_is_found_first_by_its_name_before_the_colon(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    """A reader who remembers a paper's name types it. Pagefind alone put this paper fourth,
+    under papers whose abstracts say "diffusion" more often; no other title starts with its name."""
+    page, errors = open_page(browser, seed_server)
+    named = "Diffusion in Diffusion: Cyclic One-Way Diffusion for Text-Vision-Conditioned Generation"
+    titles = first_results(page, "Diffusion in Diffusion")
+    assert titles[0] == named
+    assert len(titles) > 1  # the others still follow
+    # Enter opens the first result: the paper named.
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{seed_server}papers/*/")
+    assert page.locator("h1.paper-title").inner_text() == named
+    assert errors == []
+    page.close()
+
+
+def test_a_name_written_in_tex_is_found_by_its_source(browser, hostile_server: str) -> None:  # type: ignore[no-untyped-def]
+    """Search results show a title's math as TeX source, so a reader may paste it. Pagefind
+    indexes "$O(n^2)$" as the word "on2" but kept "$" and "^" in a query, which found nothing."""
+    page, errors = open_page(browser, hostile_server)
+    titles = first_results(page, "$O(n^2)$")
+    assert titles[0] == "Scaling $O(n^2)$ Attention to $\\alpha < \\beta$ with Bold TeX"
+    assert errors == []
+    page.close()
+
+
 def test_search_narrows_to_a_tag(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
     page, errors = open_page(browser, seed_server)
     page.locator("[data-pagefind-query]").click()

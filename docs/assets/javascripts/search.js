@@ -39,7 +39,13 @@
   function load() {
     if (!loading) {
       const url = new URL("pagefind/pagefind.js", __md_scope).href;
-      const options = { excerptLength: 28, baseUrl: new URL(".", __md_scope).pathname };
+      // termSimilarity 3 (Pagefind's default is 1): a word typed whole counts for more than
+      // longer words it begins ("REWA" is a name, not "reward"); README, "Known-item search".
+      const options = {
+        excerptLength: 28,
+        baseUrl: new URL(".", __md_scope).pathname,
+        ranking: { termSimilarity: 3 },
+      };
       const parts = Number(root()?.dataset.pagefindParts || 1);
       loading = import(url)
         .then(async (module) => {
@@ -193,11 +199,40 @@
     return item;
   }
 
+  // Pagefind's index keeps only a word's letters and digits ("D$^2$GS" is indexed as "d2gs"), but
+  // its query parser drops only punctuation, so symbols and "_" are taken out of the query here.
+  const asIndexed = (query) => query.replace(/[\p{S}\p{Pc}]/gu, "");
+
+  // Pagefind matches stems and word beginnings, and cannot tell a paper named by the query from
+  // one whose title merely shares its stem or starts like it: "BOND" also finds "Why Bonds Fail",
+  // "KORE" the Korean benchmarks. Among the first page of results (whose titles are loaded to show
+  // them anyway), a title that is the query comes first, then titles that start with it as whole
+  // words ("BOND: Aligning LLMs..."), then titles that hold it as whole words; each group keeps
+  // Pagefind's order. Later pages follow Pagefind's order.
+  const words = (text) => asIndexed(text || "").normalize("NFKC").toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
+
+  function titleMatch(query, title) {
+    const wanted = words(query);
+    const have = words(title);
+    const at = (start) => wanted.every((word, i) => have[start + i] === word);
+    if (!wanted.length) return 0;
+    if (at(0)) return wanted.length === have.length ? 3 : 2;
+    for (let start = 1; start + wanted.length <= have.length; start++) if (at(start)) return 1;
+    return 0;
+  }
+
+  function byTitleMatch(query, data) {
+    const ranked = data.map((entry, index) => ({ entry, index, match: titleMatch(query, entry.meta?.title) }));
+    ranked.sort((a, b) => b.match - a.match || a.index - b.index);
+    return ranked.map(({ entry }) => entry);
+  }
+
   async function showMore() {
-    const { results, token } = current;
+    const { results, token, query } = current;
     const batch = results.slice(current.shown, current.shown + PAGE);
-    const data = await Promise.all(batch.map((result) => result.data()));
+    let data = await Promise.all(batch.map((result) => result.data()));
     if (token !== current.token) return;
+    if (current.shown === 0 && query) data = byTitleMatch(query, data);
     for (const entry of data) list().append(resultItem(entry));
     current.shown += batch.length;
     moreButton().hidden = current.shown >= results.length;
@@ -265,15 +300,16 @@
     }
     const hidden = window.paperShelf?.state.hidden;
     const hiding = Boolean(hidden && hidden.areas.length + hidden.topics.length);
-    const response = await pagefind.search(query || null, { filters: filters(hiding && !showHidden) });
+    const terms = query ? asIndexed(query) || query : null;
+    const response = await pagefind.search(terms, { filters: filters(hiding && !showHidden) });
     let hiddenCount = 0;
     if (hiding) {
-      const other = await pagefind.search(query || null, { filters: filters(showHidden) });
+      const other = await pagefind.search(terms, { filters: filters(showHidden) });
       hiddenCount = Math.abs((other?.results.length ?? 0) - (response?.results.length ?? 0));
     }
     if (token !== current.token || !response) return;
     noteHidden(hiddenCount);
-    current = { results: response.results, shown: 0, token };
+    current = { results: response.results, shown: 0, token, query };
     list().replaceChildren();
     const count = response.results.length;
     metaLine().textContent =
