@@ -7,10 +7,10 @@ saved (the paper the name belongs to when it is in the group, else the group's f
 the Library page's own scoring (``recommend`` in ``docs/assets/javascripts/library.js``, run
 in Chromium on ``library/data.json`` as the build makes it) gives its top 10. The hit rate
 is the share of the group's other papers found there (at most 10 can be). The same is
-measured on a second set made by hand for another purpose, the held-out groups of
-``topic_groups.yml`` (papers on one narrow subject; the first of each is saved), which no
-choice of the scoring was tuned on alone. Also measured: the size of ``library/data.json``,
-raw and gzipped.
+measured on groups made by hand for another purpose, the held-out groups of
+``topic_groups.yml`` (papers on one narrow subject; the first of each is saved), and on the
+names found in exactly 2 titles, each saved in turn. Also measured: the size of
+``library/data.json``, raw and gzipped.
 
     .venv/bin/python bench/bench_library.py [--dumps DIR] [--every]
 
@@ -68,8 +68,11 @@ def enriched(dumps: Path) -> tuple[Catalogue, SiteIndex, dict[str, tuple[str, st
     return catalogue, SiteIndex(catalogue, views, taxonomy.topics), texts
 
 
-def groups(catalogue, texts: dict[str, tuple[str, str]]) -> dict[str, tuple[list[int], int]]:
-    """Method name -> (numbers of the papers whose titles hold it, the number to save)."""
+def groups(
+    catalogue, texts: dict[str, tuple[str, str]], sizes: tuple[int, int] = (SMALLEST, LARGEST)
+) -> dict[str, tuple[list[int], int]]:
+    """Method name -> (numbers of the papers whose titles hold it, the number to save), for
+    names in ``sizes[0]`` to ``sizes[1]`` titles."""
     number = {paper.slug: n for n, paper in enumerate(catalogue.papers)}
     owners = {m.name: m.target for paper in catalogue.papers for m in paper.mentions}
     titles = [texts[paper.slug][0] for paper in catalogue.papers]
@@ -77,7 +80,7 @@ def groups(catalogue, texts: dict[str, tuple[str, str]]) -> dict[str, tuple[list
     for name, target in sorted(owners.items()):
         pattern = re.compile(r"(?<![\w+-])" + re.escape(name) + r"(?![\w+-])")
         members = [n for n, title in enumerate(titles) if pattern.search(title)]
-        if SMALLEST <= len(members) <= LARGEST:
+        if sizes[0] <= len(members) <= sizes[1]:
             owner = number.get(target)
             found[name] = (members, owner if owner in members else members[0])
     return found
@@ -212,6 +215,11 @@ def main() -> int:
         results["topic_groups"]["per_group"] = {
             row["name"]: f"{row['hits']}/{row['possible']}" for row in rows
         }
+    pairs = groups(catalogue, texts, (2, 2))
+    results["name_pairs"] = {
+        "pairs": len(pairs),
+        "each_saved": summary(run_in_chromium(data, pairs, every=True)),
+    }
     if args.site:
         # Ten saved papers: the saved paper of each of the first ten groups.
         saved = [

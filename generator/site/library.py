@@ -27,12 +27,12 @@ from generator.site.index import SiteIndex
 from generator.site.pages import HTML_LISTING
 
 FORMAT_VERSION = 2
-RELATED_ALWAYS = 3
+RELATED_ALWAYS = 2
 """Each paper's first ``RELATED_ALWAYS`` related papers are linked in the graph; the others of
-its related list (its page shows 5 to 8) only when their strength is at least ``STRONG``:
+its related list (its page shows 5 to 8) only when their similarity is at least ``CLOSE``:
 every related paper would double the graph's bytes, and the Library page's first load must
 stay under 500 KB (README, "Performance", for what each choice measured)."""
-STRONG = 2
+CLOSE = 0.12
 STRENGTHS = (0.10, 0.13, 0.17)
 """Cosine similarities at which a link's strength steps from 0 up to 3 (about the median,
 the 80th and the 95th percentile of the corpus's related links)."""
@@ -80,7 +80,7 @@ def graph(papers: Sequence[Paper]) -> list[dict[int, int]]:
     for n, paper in enumerate(papers):
         for rank, rel in enumerate(paper.related):
             level = strength(rel.score)
-            if rel.slug in number and (rank < RELATED_ALWAYS or level >= STRONG):
+            if rel.slug in number and (rank < RELATED_ALWAYS or rel.score >= CLOSE):
                 link(n, number[rel.slug], level)
         for target, count in Counter(mention.target for mention in paper.mentions).items():
             if target in number:
