@@ -30,8 +30,8 @@ FORMAT_VERSION = 2
 RELATED_ALWAYS = 2
 """Each paper's first ``RELATED_ALWAYS`` related papers are linked in the graph; the others of
 its related list (its page shows 5 to 8) only when their similarity is at least ``CLOSE``:
-every related paper would double the graph's bytes, and the Library page's first load must
-stay under 500 KB (README, "Performance", for what each choice measured)."""
+every related paper would more than double the graph's bytes, and the Library page's first
+load must stay under 500 KB (README, "Performance", for what each choice measured)."""
 CLOSE = 0.12
 STRENGTHS = (0.10, 0.13, 0.17)
 """Cosine similarities at which a link's strength steps from 0 up to 3 (about the median,
