@@ -6,8 +6,11 @@ mentions know as one paper's method (``mentions.find_mentions``: ``RoboTwin``, `
 saved (the paper the name belongs to when it is in the group, else the group's first) and
 the Library page's own scoring (``recommend`` in ``docs/assets/javascripts/library.js``, run
 in Chromium on ``library/data.json`` as the build makes it) gives its top 10. The hit rate
-is the share of the group's other papers found there (at most 10 can be). Also measured:
-the size of ``library/data.json``, raw and gzipped.
+is the share of the group's other papers found there (at most 10 can be). The same is
+measured on groups made by hand for another purpose, the held-out groups of
+``topic_groups.yml`` (papers on one narrow subject; the first of each is saved), and on the
+names found in exactly 2 titles, each saved in turn. Also measured: the size of
+``library/data.json``, raw and gzipped.
 
     .venv/bin/python bench/bench_library.py [--dumps DIR] [--every]
 
@@ -41,6 +44,9 @@ from generator.site.index import SiteIndex  # noqa: E402
 from generator.site.library import library_data  # noqa: E402
 from generator.site.views import PaperViews, clean_texts  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from taxonomy_coverage import GROUPS, held_out_groups  # noqa: E402
+
 CORPUS = ROOT.parent / "shared" / "corpus" / "dumps"
 SCRIPT = ROOT / "docs" / "assets" / "javascripts" / "library.js"
 SMALLEST, LARGEST = 3, 11
@@ -58,11 +64,15 @@ def enriched(dumps: Path) -> tuple[Catalogue, SiteIndex, dict[str, tuple[str, st
     catalogue = mention(tag(catalogue, taxonomy, timer, texts), timer)
     catalogue = relate(catalogue, workers.InProcess([(s, paper_text(*texts[s])) for s in texts]), timer)
     tags = {t.name: t for t in taxonomy.tags}
-    return catalogue, SiteIndex(catalogue, PaperViews(catalogue.papers, tags, texts)), texts
+    views = PaperViews(catalogue.papers, tags, texts)
+    return catalogue, SiteIndex(catalogue, views, taxonomy.topics), texts
 
 
-def groups(catalogue, texts: dict[str, tuple[str, str]]) -> dict[str, tuple[list[int], int]]:
-    """Method name -> (numbers of the papers whose titles hold it, the number to save)."""
+def groups(
+    catalogue, texts: dict[str, tuple[str, str]], sizes: tuple[int, int] = (SMALLEST, LARGEST)
+) -> dict[str, tuple[list[int], int]]:
+    """Method name -> (numbers of the papers whose titles hold it, the number to save), for
+    names in ``sizes[0]`` to ``sizes[1]`` titles."""
     number = {paper.slug: n for n, paper in enumerate(catalogue.papers)}
     owners = {m.name: m.target for paper in catalogue.papers for m in paper.mentions}
     titles = [texts[paper.slug][0] for paper in catalogue.papers]
@@ -70,7 +80,7 @@ def groups(catalogue, texts: dict[str, tuple[str, str]]) -> dict[str, tuple[list
     for name, target in sorted(owners.items()):
         pattern = re.compile(r"(?<![\w+-])" + re.escape(name) + r"(?![\w+-])")
         members = [n for n, title in enumerate(titles) if pattern.search(title)]
-        if SMALLEST <= len(members) <= LARGEST:
+        if sizes[0] <= len(members) <= sizes[1]:
             owner = number.get(target)
             found[name] = (members, owner if owner in members else members[0])
     return found
@@ -177,6 +187,10 @@ def main() -> int:
     data = library_data(catalogue, index)
     encoded = (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
     found = groups(catalogue, texts)
+    papers = [(paper.slug, *texts[paper.slug]) for paper in catalogue.papers]
+    # The hand-made groups name corpus papers: only the corpus has them.
+    corpus = args.dumps.resolve() == CORPUS.resolve()
+    subjects = {name: (m, m[0]) for name, m in held_out_groups(GROUPS, papers)} if corpus else {}
     print(
         f"{len(catalogue.papers)} papers, {len(found)} groups ({time.perf_counter() - start:.0f} s)",
         flush=True,
@@ -192,6 +206,20 @@ def main() -> int:
     }
     if args.every:
         results["every_member_saved"] = summary(run_in_chromium(data, found, every=True))
+    if subjects:
+        rows = run_in_chromium(data, subjects, every=False)
+        results["topic_groups"] = {"groups": len(subjects), "one_save_per_group": summary(rows)}
+        if args.every:
+            every = run_in_chromium(data, subjects, every=True)
+            results["topic_groups"]["every_member_saved"] = summary(every)
+        results["topic_groups"]["per_group"] = {
+            row["name"]: f"{row['hits']}/{row['possible']}" for row in rows
+        }
+    pairs = groups(catalogue, texts, (2, 2))
+    results["name_pairs"] = {
+        "pairs": len(pairs),
+        "each_saved": summary(run_in_chromium(data, pairs, every=True)),
+    }
     if args.site:
         # Ten saved papers: the saved paper of each of the first ten groups.
         saved = [
@@ -203,7 +231,10 @@ def main() -> int:
             for _, s in list(found.values())[:10]
         ]
         results["page_weights"] = page_weights(args.site, saved)
-    print(json.dumps({k: v for k, v in results.items() if k != "per_group"}, indent=2))
+    shown = {k: v for k, v in results.items() if k != "per_group"}
+    if subjects:
+        shown["topic_groups"] = {k: v for k, v in results["topic_groups"].items() if k != "per_group"}
+    print(json.dumps(shown, indent=2))
     out = ROOT / "bench" / "results" / f"library-{len(catalogue.papers)}.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(f"written to {out.relative_to(ROOT)}")

@@ -7,7 +7,15 @@ import base64
 import pytest
 
 from bench.bench_library import enriched
-from generator.site.library import SYMBOLS, graph, library_data, rice_code, slug_hash, symbol_lists
+from generator.site.library import (
+    SYMBOLS,
+    TOPIC_SYMBOLS,
+    graph,
+    library_data,
+    rice_code,
+    slug_hash,
+    tag_symbols,
+)
 from tests.conftest import SEED
 
 
@@ -52,14 +60,26 @@ def test_each_paper_is_found_on_its_first_dumps_page(seed) -> None:  # type: ign
         assert renderer.dump_papers[dump.name][position] == paper.slug
 
 
-def test_hashes_and_areas_are_each_papers(seed) -> None:  # type: ignore[no-untyped-def]
+def test_hashes_areas_and_topics_are_each_papers(seed) -> None:  # type: ignore[no-untyped-def]
     catalogue, renderer, data = seed
     hashes = base64.b64decode(data["hashes"])
-    areas = data["paperAreas"].split(" ")
+    tags = data["paperTags"].split(" ")
     names = [name for name, _ in data["areas"]]
+    area_topics = [
+        [t for t, a in zip(data["topics"], data["topicAreas"], strict=True) if a == k]
+        for k in range(len(names))
+    ]
+    assert any(paper.topics for paper in catalogue.papers)
     for number, paper in enumerate(catalogue.papers):
         assert int.from_bytes(hashes[2 * number : 2 * number + 2], "big") == slug_hash(paper.slug)
-        assert [names[SYMBOLS.index(c)] for c in areas[number]] == list(paper.tags)
+        areas, topics = [], []
+        for c in tags[number]:
+            if c in SYMBOLS:
+                areas.append(SYMBOLS.index(c))
+            else:
+                topics.append(area_topics[areas[-1]][TOPIC_SYMBOLS.index(c)])
+        assert [names[a] for a in areas] == list(paper.tags)
+        assert sorted(topics) == sorted(paper.topics)
 
 
 def test_links_go_both_ways_and_include_mentions(seed) -> None:  # type: ignore[no-untyped-def]
@@ -75,5 +95,5 @@ def test_links_go_both_ways_and_include_mentions(seed) -> None:  # type: ignore[
     assert sum(data["linkCounts"]) == len(data["strengths"]) == sum(map(len, links)) // 2
 
 
-def test_areas_are_one_symbol_each_papers_apart_by_spaces() -> None:
-    assert symbol_lists([[0, 61], [], [10]]) == "0z  A"
+def test_an_area_is_one_symbol_followed_by_its_topics() -> None:
+    assert tag_symbols([(0, [0, 2]), (61, []), (10, [1])]) == "0!$zA#"

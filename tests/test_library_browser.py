@@ -376,7 +376,8 @@ def axe_violations(page, include: str = "article") -> list[str]:  # type: ignore
 
 
 def test_the_page_reads_the_graph_the_build_wrote(context, seed_server: str, seed_site: Path) -> None:  # type: ignore[no-untyped-def]
-    """library.js decodes library/data.json (Rice-coded gaps, hashes) to the links the build made."""
+    """library.js decodes library/data.json (Rice-coded gaps, hashes, the tags' and topics'
+    symbols) to the links, tags and topics the build made."""
     from bench.bench_library import enriched
     from generator.site.library import graph, slug_hash
     from tests.conftest import SEED
@@ -391,6 +392,17 @@ def test_the_page_reads_the_graph_the_build_wrote(context, seed_server: str, see
         }"""
     )
     assert decoded == expected
+    tags = page.evaluate(
+        """async () => {
+          const model = paperLibrary.decode(await (await fetch("data.json")).json());
+          return model.areas.map((areas, i) => [
+            areas.map((a) => model.areaNames[a]),
+            model.topics[i].map((t) => model.topicNames[t]).sort(),
+          ]);
+        }"""
+    )
+    assert tags == [[list(paper.tags), sorted(paper.topics)] for paper in catalogue.papers]
+    assert any(topics for _, topics in tags)
     slugs = [paper.slug for paper in catalogue.papers]
     assert page.evaluate("(slugs) => slugs.map(paperLibrary.slugHash)", slugs) == [
         slug_hash(s) for s in slugs

@@ -5,9 +5,10 @@ the site only gives the Library page what scoring needs, built here once per bui
 fetched by that page alone. Papers are numbered in catalogue order; per paper the file holds
 a 16-bit hash of its slug (a saved slug finds its number without a list of every slug; the
 areas a reader saved with it tell apart the few papers that share a hash), its
-areas and topics as indices, and its links to other papers as an undirected graph: its
-closest related papers (``RELATED_ALWAYS`` to ``RELATED_PER_PAPER``) and the papers it mentions, each link once,
-neighbours as gaps in Golomb-Rice codes, with a strength of 0 to 3. Titles are not in it: a paper's number
+areas and topics as symbols (``tag_symbols``), and its links to other papers as an undirected
+graph: its closest related papers (``RELATED_ALWAYS`` of them, and the rest of its related
+list when close) and the papers it mentions, each link once, neighbours as gaps in
+Golomb-Rice codes, with a strength of 0 to 3. Titles are not in it: a paper's number
 gives its first dump and its place on that dump's page, which the page fetches to show it.
 """
 
@@ -25,14 +26,13 @@ from generator.model import Paper
 from generator.site.index import SiteIndex
 from generator.site.pages import HTML_LISTING
 
-FORMAT_VERSION = 1
-RELATED_PER_PAPER = 5
-"""Each paper's closest related papers kept in the graph (its page lists 5 to 8)..."""
-RELATED_ALWAYS = 3
-"""...of which the first ``RELATED_ALWAYS`` always, the others when their strength is at
-least ``STRONG``. On the corpus: 338 KB gzipped with all five, 269 KB so, the same hit rate in
-``bench/bench_library.py`` (0.72); the Library page's first load must stay under 500 KB."""
-STRONG = 2
+FORMAT_VERSION = 2
+RELATED_ALWAYS = 2
+"""Each paper's first ``RELATED_ALWAYS`` related papers are linked in the graph; the others of
+its related list (its page shows 5 to 8) only when their similarity is at least ``CLOSE``:
+every related paper would more than double the graph's bytes, and the Library page's first
+load must stay under 500 KB (README, "Performance", for what each choice measured)."""
+CLOSE = 0.12
 STRENGTHS = (0.10, 0.13, 0.17)
 """Cosine similarities at which a link's strength steps from 0 up to 3 (about the median,
 the 80th and the 95th percentile of the corpus's related links)."""
@@ -61,6 +61,13 @@ def topics_of(paper: Paper) -> tuple[str, ...]:
     return tuple(getattr(paper, "topics", ()))
 
 
+def area_of(index: SiteIndex, topic: str) -> str:
+    """The area a topic is under, by the taxonomy the site was built with."""
+    if topic not in index.topics:
+        raise ValueError(f"library data: the topic {topic!r} is not in the taxonomy")
+    return index.topics[topic].area.name
+
+
 def graph(papers: Sequence[Paper]) -> list[dict[int, int]]:
     """Each paper's links as ``{other paper's number: strength}``, the same both ways."""
     number = {paper.slug: n for n, paper in enumerate(papers)}
@@ -71,23 +78,14 @@ def graph(papers: Sequence[Paper]) -> list[dict[int, int]]:
             links[a][b] = links[b][a] = max(level, links[a].get(b, 0))
 
     for n, paper in enumerate(papers):
-        for rank, rel in enumerate(paper.related[:RELATED_PER_PAPER]):
+        for rank, rel in enumerate(paper.related):
             level = strength(rel.score)
-            if rel.slug in number and (rank < RELATED_ALWAYS or level >= STRONG):
+            if rel.slug in number and (rank < RELATED_ALWAYS or rel.score >= CLOSE):
                 link(n, number[rel.slug], level)
         for target, count in Counter(mention.target for mention in paper.mentions).items():
             if target in number:
                 link(n, number[target], min(count, MENTION_STRENGTH))
     return links
-
-
-def packed_lists(lists: Sequence[Sequence[int]]) -> list[int]:
-    """Lists of numbers as one flat list: each list's length, then its numbers."""
-    flat: list[int] = []
-    for values in lists:
-        flat.append(len(values))
-        flat.extend(values)
-    return flat
 
 
 def packed_graph(links: list[dict[int, int]]) -> tuple[list[int], list[int], str]:
@@ -134,12 +132,16 @@ def rice_code(values: Sequence[int]) -> tuple[int, bytes]:
 
 
 SYMBOLS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+"""An area, by its number."""
+TOPIC_SYMBOLS = "!#$%&'()*+,-./:;<=>?@[]^_`{|}~"
+"""A topic, by its number among its area's topics: none of these needs escaping in JSON."""
 
 
-def symbol_lists(lists: Sequence[Sequence[int]]) -> str:
-    """Small numbers (< 62) as one character each, lists separated by spaces: the areas of
-    each paper, in less room than JSON numbers once gzipped (53 KB, not 69, on the corpus)."""
-    return " ".join("".join(SYMBOLS[value] for value in values) for values in lists)
+def tag_symbols(areas: Sequence[tuple[int, Sequence[int]]]) -> str:
+    """A paper's areas and topics as one string: each area's symbol, then the symbols of its
+    topics among that area's. Gzipped, the papers' strings (apart by spaces) take less room
+    than areas and topics as two lists, as the topic's area need not be said."""
+    return "".join(SYMBOLS[area] + "".join(TOPIC_SYMBOLS[k] for k in topics) for area, topics in areas)
 
 
 def library_data(catalogue: Catalogue, index: SiteIndex) -> dict:
@@ -151,7 +153,7 @@ def library_data(catalogue: Catalogue, index: SiteIndex) -> dict:
     areas = [name for name in index.tag_order]
     area_index = {name: k for k, name in enumerate(areas)}
     topics = sorted({topic for paper in papers for topic in topics_of(paper)})
-    topic_index = {name: k for k, name in enumerate(topics)}
+    topic_areas = [area_index[area_of(index, name)] for name in topics]
     dumps = []
     for dump in catalogue.dumps:
         slugs = index.dump_papers[dump.name]
@@ -166,6 +168,9 @@ def library_data(catalogue: Catalogue, index: SiteIndex) -> dict:
     rice, coded = rice_code(gaps)
     if len(areas) > len(SYMBOLS):
         raise ValueError(f"library data: {len(areas)} areas, more than {len(SYMBOLS)} symbols")
+    among = {name: topic_areas[:k].count(topic_areas[k]) for k, name in enumerate(topics)}
+    if among and max(among.values()) >= len(TOPIC_SYMBOLS):
+        raise ValueError(f"library data: an area has more than {len(TOPIC_SYMBOLS)} topics")
     return {
         "format": "hf-papers-atlas-library-data",
         "version": FORMAT_VERSION,
@@ -174,12 +179,17 @@ def library_data(catalogue: Catalogue, index: SiteIndex) -> dict:
         "dumps": dumps,
         "areas": [[name, index.tags[name].slug] for name in areas],
         "topics": topics,
-        "paperAreas": symbol_lists(
-            [[area_index[name] for name in paper.tags if name in area_index] for paper in papers]
+        "topicAreas": topic_areas,
+        "paperTags": " ".join(
+            tag_symbols(
+                [
+                    (area_index[area], [among[t] for t in topics_of(paper) if area_of(index, t) == area])
+                    for area in paper.tags
+                    if area in area_index
+                ]
+            )
+            for paper in papers
         ),
-        "paperTopics": packed_lists([[topic_index[name] for name in topics_of(paper)] for paper in papers])
-        if topics
-        else [],
         "linkCounts": counts,
         "linkRice": rice,
         "linkGaps": base64.b64encode(coded).decode("ascii"),

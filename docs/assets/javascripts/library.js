@@ -13,6 +13,7 @@
   // through the linked papers rank.
   const NEW_DUMPS = 5; // dumps whose papers "New since your last visit" lists
   const SYMBOLS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  const TOPIC_SYMBOLS = "!#$%&'()*+,-./:;<=>?@[]^_`{|}~";
 
   const bytes = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
@@ -25,7 +26,7 @@
 
   // library/data.json as arrays: areas and topics per paper, links both ways with strengths.
   function decode(data) {
-    if (data?.format !== DATA_FORMAT || data.version !== 1) throw new Error("library/data.json is not in the format this page reads");
+    if (data?.format !== DATA_FORMAT || data.version !== 2) throw new Error("library/data.json is not in the format this page reads");
     const n = data.papers;
     const raw = bytes(data.hashes);
     const hashes = new Map();
@@ -33,12 +34,20 @@
       const hash = (raw[2 * i] << 8) | raw[2 * i + 1];
       hashes.has(hash) ? hashes.get(hash).push(i) : hashes.set(hash, [i]);
     }
-    const areas = data.paperAreas.split(" ").map((text) => [...text].map((c) => SYMBOLS.indexOf(c)));
+    // Each paper's areas, each followed by its topics among that area's (library.py's tag_symbols).
+    const areaTopics = data.areas.map(() => []);
+    data.topicAreas.forEach((area, t) => areaTopics[area].push(t));
+    const areas = [];
     const topics = [];
-    for (let k = 0, i = 0; i < n; i++) {
-      const count = data.paperTopics[k] ?? 0;
-      topics.push(data.paperTopics.slice(k + 1, k + 1 + count));
-      k += 1 + count;
+    for (const text of data.paperTags.split(" ")) {
+      const mine = [];
+      const theirs = [];
+      for (const c of text) {
+        if (SYMBOLS.includes(c)) mine.push(SYMBOLS.indexOf(c));
+        else theirs.push(areaTopics[mine.at(-1)][TOPIC_SYMBOLS.indexOf(c)]);
+      }
+      areas.push(mine);
+      topics.push(theirs);
     }
     const links = Array.from({ length: n }, () => []);
     const gaps = bytes(data.linkGaps);
