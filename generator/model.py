@@ -131,6 +131,16 @@ class Paper:
     related: tuple[Related, ...] = ()
     mentions: tuple[Mention, ...] = ()
     mentioned_by: tuple[str, ...] = field(default=())
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __hash__(self) -> int:
+        """The fields' hash, computed once: ``mkdocs serve``'s memo keys hold each paper several
+        times a rebuild, and hashing a paper hashes every source, link and related entry."""
+        if not self._hash:
+            fields = (self.key, self.slug, self.title, self.abstract, self.sources, self.tags, self.topics)
+            value = hash((*fields, self.links, self.related, self.mentions, self.mentioned_by)) or 1
+            object.__setattr__(self, "_hash", value)
+        return self._hash
 
     @property
     def year(self) -> int | None:
