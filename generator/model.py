@@ -99,6 +99,17 @@ class Related:
     slug: str
     score: float
     shared: tuple[str, ...]
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __hash__(self) -> int:
+        """Computed once, as ``Paper``'s: a serve's keys hold each paper's related list."""
+        if not self._hash:
+            object.__setattr__(self, "_hash", hash((self.slug, self.score, self.shared)) or 1)
+        return self._hash
+
+    def __reduce__(self) -> tuple:
+        """Pickled without its hash: the worker's process hashes strings differently."""
+        return Related, (self.slug, self.score, self.shared)
 
     def __reduce__(self) -> tuple[type[Related], tuple[str, float, tuple[str, ...]]]:
         """Pickled as its three fields: the worker sends some 215,000 of them, and a slotted
@@ -141,6 +152,11 @@ class Paper:
             value = hash((*fields, self.links, self.related, self.mentions, self.mentioned_by)) or 1
             object.__setattr__(self, "_hash", value)
         return self._hash
+
+    def __reduce__(self) -> tuple:
+        """Pickled without its hash: another process hashes strings differently."""
+        fields = (self.key, self.slug, self.title, self.abstract, self.sources, self.tags, self.topics)
+        return Paper, (*fields, self.links, self.related, self.mentions, self.mentioned_by)
 
     @property
     def year(self) -> int | None:

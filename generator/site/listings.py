@@ -7,6 +7,7 @@ once per page depth and reused by every listing at that depth.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -40,6 +41,12 @@ class Listings:
         self.memo = memo or NoMemo()  # a listing page is made again only when it changed
         self._items: dict[str, dict[Listed, tuple[str, tuple[tuple[str, str], ...]]]] = {}
 
+    @cached_property
+    def shown(self) -> tuple[str, ...]:
+        """The tags that have a page, by name (the taxonomy is the memo's context): part of
+        every listing's key, as its entries link them."""
+        return tuple(tag.name for tag in self.index.coverage.shown)
+
     def pages(self) -> dict[str, bytes]:
         """Every listing page, each encoded as it is made."""
         pages = {"index.md": self.home_page().encode()}
@@ -58,7 +65,7 @@ class Listings:
         without ``chips``."""
         cache = self._items.get(root)
         if cache is None:  # with a memo, kept while the same tags have pages
-            cache = self._items[root] = self.memo.get("items", (root, self.index.coverage.shown), dict)
+            cache = self._items[root] = self.memo.get("items", (root, self.shown), dict)
         listed = self.index.listed[slug]
         parts = cache.get(listed)
         if parts is None:
@@ -100,7 +107,7 @@ class Listings:
 
         def key() -> tuple:
             entries = tuple(map(self.index.listed.__getitem__, slugs))
-            return template, src, start, omit, chips, entries, self.index.coverage.shown, frozen(context)
+            return template, src, start, omit, chips, entries, self.shown, frozen(context)
 
         def make() -> bytes:
             listing = self.listing(src, slugs, start, omit, chips=chips)
