@@ -7,7 +7,6 @@ import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -158,8 +157,8 @@ class Generation:
         docs = [file.url for file in files.documentation_pages() if file.src_uri not in generated] + [
             url_of(src) for src in self.manifest.files if src.endswith(".md")
         ]
-        urls = ["" if url in (".", "./") else url for url in docs]
-        return [urljoin(base, url) if base else "/" + url for url in urls]
+        # As MkDocs joins them (``urljoin``): every URL here is relative, without "..".
+        return [(base or "/") + ("" if url in (".", "./") else url) for url in docs]
 
     def source(self, src_uri: str) -> str | None:
         """A generated page's source as generation made it; None: MkDocs reads the file."""
