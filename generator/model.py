@@ -107,13 +107,10 @@ class Related:
             object.__setattr__(self, "_hash", hash((self.slug, self.score, self.shared)) or 1)
         return self._hash
 
-    def __reduce__(self) -> tuple:
-        """Pickled without its hash: the worker's process hashes strings differently."""
-        return Related, (self.slug, self.score, self.shared)
-
     def __reduce__(self) -> tuple[type[Related], tuple[str, float, tuple[str, ...]]]:
         """Pickled as its three fields: the worker sends some 215,000 of them, and a slotted
-        dataclass's own pickling looks its fields up for each, several times slower."""
+        dataclass's own pickling looks its fields up for each, several times slower; and
+        without the hash it kept, as the worker's process hashes strings differently."""
         return (Related, (self.slug, self.score, self.shared))
 
 
