@@ -85,7 +85,9 @@ def main() -> None:
             start, cpu = time.perf_counter(), time.process_time()
             build(get_config(), serve_url=config.site_url, dirty=True)
             wall, cpu = time.perf_counter() - start, time.process_time() - cpu
-            print(f"timed rebuild: {wall:.2f} s, {cpu:.2f} s of CPU (load {os.getloadavg()[0]:.1f})", flush=True)
+            print(
+                f"timed rebuild: {wall:.2f} s, {cpu:.2f} s of CPU (load {os.getloadavg()[0]:.1f})", flush=True
+            )
     shutil.copy(paths[-1], dumps)
     config = get_config()
     collecting: list[float] = []
