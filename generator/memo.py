@@ -9,6 +9,7 @@ and a run keeps only what it used: the memo holds one catalogue's worth.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -120,3 +121,24 @@ class Memo(NoMemo):
         and which of them changed (``fresh``)."""
         self.written = dict(files)
         self.fresh = frozenset(changed)
+
+
+class PausedCollector:
+    """The cyclic garbage collector paused for one serve rebuild, resumed when it ends.
+
+    A rebuild allocates hundreds of thousands of objects, and each full collection during it
+    walks the millions the memo keeps; what a rebuild leaves is freed by reference counting
+    as it goes, but for a few cycles (views, template contexts) collected once it resumes."""
+
+    def __init__(self) -> None:
+        self.paused = False
+
+    def pause(self) -> None:
+        if gc.isenabled():
+            gc.disable()
+            self.paused = True
+
+    def resume(self) -> None:
+        if self.paused:
+            gc.enable()
+            self.paused = False

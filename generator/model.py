@@ -99,10 +99,18 @@ class Related:
     slug: str
     score: float
     shared: tuple[str, ...]
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __hash__(self) -> int:
+        """Computed once, as ``Paper``'s: a serve's keys hold each paper's related list."""
+        if not self._hash:
+            object.__setattr__(self, "_hash", hash((self.slug, self.score, self.shared)) or 1)
+        return self._hash
 
     def __reduce__(self) -> tuple[type[Related], tuple[str, float, tuple[str, ...]]]:
         """Pickled as its three fields: the worker sends some 215,000 of them, and a slotted
-        dataclass's own pickling looks its fields up for each, several times slower."""
+        dataclass's own pickling looks its fields up for each, several times slower; and
+        without the hash it kept, as the worker's process hashes strings differently."""
         return (Related, (self.slug, self.score, self.shared))
 
 
@@ -131,6 +139,21 @@ class Paper:
     related: tuple[Related, ...] = ()
     mentions: tuple[Mention, ...] = ()
     mentioned_by: tuple[str, ...] = field(default=())
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __hash__(self) -> int:
+        """The fields' hash, computed once: ``mkdocs serve``'s memo keys hold each paper several
+        times a rebuild, and hashing a paper hashes every source, link and related entry."""
+        if not self._hash:
+            fields = (self.key, self.slug, self.title, self.abstract, self.sources, self.tags, self.topics)
+            value = hash((*fields, self.links, self.related, self.mentions, self.mentioned_by)) or 1
+            object.__setattr__(self, "_hash", value)
+        return self._hash
+
+    def __reduce__(self) -> tuple:
+        """Pickled without its hash: another process hashes strings differently."""
+        fields = (self.key, self.slug, self.title, self.abstract, self.sources, self.tags, self.topics)
+        return Paper, (*fields, self.links, self.related, self.mentions, self.mentioned_by)
 
     @property
     def year(self) -> int | None:

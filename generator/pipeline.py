@@ -23,7 +23,7 @@ from generator.enrich.taxonomy import Tag, Taxonomy, Topic, default_path, load_t
 from generator.ingest.catalogue import Catalogue, base_slug, build_catalogue, title_key
 from generator.ingest.parse import ParseResult, dump_files, parse_dump, read_dumps
 from generator.memo import Memo, NoMemo
-from generator.model import Link, Paper, Problem
+from generator.model import Link, Mention, Paper, Problem
 
 T = TypeVar("T")
 log = logging.getLogger("mkdocs.plugins.papers")  # what get_plugin_logger("papers") wraps
@@ -106,7 +106,9 @@ def generate(
         catalogue, problems = read_catalogue(dumps_dir, root, memo)
         entries = sum(len(dump.entries) for dump in catalogue.dumps)
         note.append(f"{len(catalogue.dumps)} dumps, {entries} entries, {len(catalogue.papers)} papers")
-    taxonomy = load_taxonomy(taxonomy_path)  # a TaxonomyError names file and key
+    taxonomy = memo.keep(
+        "taxonomy", partial(load_taxonomy, taxonomy_path)
+    )  # a TaxonomyError names file and key
     if any(problem.severity == "error" for problem in problems):
         return Generated(None, problems, {}, taxonomy.tags, timer.seconds)
     with timer.stage("clean") as note:
@@ -123,7 +125,7 @@ def generate(
         catalogue = mention(catalogue, timer, memo)
         builder = site.SiteBuilder(catalogue, taxonomy.tags, texts, settings, timer, memo, taxonomy.topics)
         files = builder.listings()
-        catalogue = relate(catalogue, slow, timer)
+        catalogue = relate(catalogue, slow, timer, memo)
         files.update(builder.papers(catalogue))
         pending = {"map/points.json": builder.map(files, slow.layout)}
     except BaseException:
@@ -137,13 +139,23 @@ def read_catalogue(
     dumps_dir: Path, root: Path | None = None, memo: NoMemo | None = None
 ) -> tuple[Catalogue, tuple[Problem, ...]]:
     """Parse every dump of a folder and merge them; problems are reported, not raised.
-    With a memo, a dump whose bytes did not change is not parsed again."""
+    With a memo, a dump whose bytes did not change is not parsed again, and a paper the same as
+    in the last run is the last run's object; so is each stage's paper after it (tagged,
+    mentioning, related) where its inputs are the same, and every later key holding a paper
+    is found by identity (a paper's hash is computed once)."""
     if not isinstance(memo, Memo):
         return merge(dumps_dir, read_dumps(dump_files(dumps_dir), root))
     results = read_dumps(dump_files(dumps_dir), root, partial(parse_remembered, memo))
-    return merge(
+    catalogue, problems = merge(
         dumps_dir, results, remembered(memo, "title key", title_key), remembered(memo, "slug", base_slug)
     )
+    return replace(
+        catalogue, papers=tuple(memo.get("paper", p, partial(same, p)) for p in catalogue.papers)
+    ), problems
+
+
+def same(value: T) -> T:
+    return value
 
 
 def remembered(memo: NoMemo, stage: str, function: Callable[..., T]) -> Callable[..., T]:
@@ -184,15 +196,12 @@ def tag(
         tags, topics = taxonomy.classify(*texts[paper.slug])
         return tuple(tags), tuple(topics), clean.extract_links(paper.abstract)
 
+    def tagged(paper: Paper) -> Paper:
+        found = memo.get("tags", (paper.title, paper.abstract), partial(labels_and_links, paper))
+        return replace(paper, tags=found[0], topics=found[1], links=found[2])
+
     with timer.stage("tags") as note:
-        found = [
-            memo.get("tags", (paper.title, paper.abstract), partial(labels_and_links, paper))
-            for paper in catalogue.papers
-        ]
-        papers = tuple(
-            replace(paper, tags=tags, topics=topics, links=links)
-            for paper, (tags, topics, links) in zip(catalogue.papers, found, strict=True)
-        )
+        papers = tuple(memo.get("tagged", paper, partial(tagged, paper)) for paper in catalogue.papers)
         note.append(
             f"{sum(1 for p in papers if p.tags)} of {len(papers)} papers tagged, "
             f"{sum(1 for p in papers if p.topics)} with a topic, {sum(1 for p in papers if p.links)} with links"
@@ -215,17 +224,29 @@ def mention(catalogue: Catalogue, timer: Timer, memo: NoMemo | None = None) -> C
         mentions = find_mentions(shown, {p.slug: p.tags for p in catalogue.papers}, scan, judge)
         backlinks = mentioned_by(mentions)
         note.append(f"{sum(len(v) for v in mentions.values())} mentions")
+
+    def mentioned(paper: Paper, found: tuple[Mention, ...], by: tuple[str, ...]) -> Paper:
+        return memo.get(
+            "mentioned", (paper, found, by), partial(replace, paper, mentions=found, mentioned_by=by)
+        )
+
     papers = tuple(
-        replace(p, mentions=tuple(mentions.get(p.slug, ())), mentioned_by=tuple(backlinks.get(p.slug, ())))
+        mentioned(p, tuple(mentions.get(p.slug, ())), tuple(backlinks.get(p.slug, ())))
         for p in catalogue.papers
     )
     return replace(catalogue, papers=papers)
 
 
-def relate(catalogue: Catalogue, slow: workers.Enrichments, timer: Timer) -> Catalogue:
+def relate(
+    catalogue: Catalogue, slow: workers.Enrichments, timer: Timer, memo: NoMemo | None = None
+) -> Catalogue:
     """The catalogue with each paper's related list, once the enrichments have them."""
+    memo = memo or NoMemo()
     with timer.stage("related") as note:
         related = slow.related()
-        papers = tuple(replace(p, related=tuple(related.get(p.slug, ()))) for p in catalogue.papers)
+        papers = tuple(
+            memo.get("related paper", (p, found), partial(replace, p, related=found))
+            for p, found in ((p, tuple(related.get(p.slug, ()))) for p in catalogue.papers)
+        )
         note.append(f"{sum(len(v) for v in related.values())} links between {len(papers)} papers")
     return replace(catalogue, papers=papers)

@@ -158,7 +158,7 @@ def regenerate(
     if search_ready is None and search:
         write_search_documents(out_dir, documents, timer)
     if memo is not None:
-        write_changed(generated, out_dir, manifest, memo, timer)
+        write_changed(generated, out_dir, manifest, memo, timer, handoff)
     elif handoff is None:
         write_all(generated, out_dir, manifest, timer)
     else:
@@ -183,20 +183,44 @@ def write_all(generated: Generated, out_dir: Path, manifest: Manifest, timer: Ti
 
 
 def write_changed(
-    generated: Generated, out_dir: Path, manifest: Manifest, memo: NoMemo, timer: Timer
+    generated: Generated,
+    out_dir: Path,
+    manifest: Manifest,
+    memo: NoMemo,
+    timer: Timer,
+    handoff: Handoff | None = None,
 ) -> None:
-    """Every file the memo's last run did not write as it is now, then the manifest: a dirty
-    ``mkdocs serve`` finds the changed pages newer than their output, and only those."""
+    """Every file the memo's last run did not write as it is now, then the manifest. Without
+    a ``handoff`` all are on disk when this returns: a dirty ``mkdocs serve`` finds the
+    changed pages newer than their output. With one, MkDocs takes the changed files from
+    ``handoff.sources`` while a thread writes them, and ``handoff.finish`` waits for it."""
     files = {**generated.files, **{path: make() for path, make in generated.pending.items()}}
     written = memo.written.keys()
     changed = memo.changed(files)
     memo.wrote({})  # until every file is written: a run stopped midway compares with the disk
-    with timer.stage("write") as note:
+    memo.fresh = frozenset(changed)
+
+    def write() -> str:
         report = write_files(out_dir, changed)
         removed = prune(out_dir, {*files, MANIFEST}) if files.keys() != written else 0
-        note.append(f"{report.written} written, {len(files) - report.written} unchanged, {removed} removed")
-    memo.wrote(files, changed)
-    manifest.save(out_dir)
+        memo.wrote(files, changed)
+        manifest.save(out_dir)
+        return f"{report.written} written, {len(files) - report.written} unchanged, {removed} removed"
+
+    if handoff is None:
+        with timer.stage("write") as note:
+            note.append(write())
+        return
+    writer = ThreadPoolExecutor(1, thread_name_prefix="changed")
+    writing = writer.submit(write)
+    writer.shutdown(wait=False)
+    handoff.sources.update(changed)
+
+    def finish() -> None:
+        start = time.perf_counter()
+        timer.report(f"on disk: {writing.result()} (waited {time.perf_counter() - start:.2f} s after MkDocs)")
+
+    handoff.finish = finish
 
 
 def hand_off(generated: Generated, out_dir: Path, manifest: Manifest, handoff: Handoff, timer: Timer) -> None:

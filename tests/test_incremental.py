@@ -3,6 +3,9 @@ method names' matches kept per text. On the seed dumps, split into a first run a
 
 from __future__ import annotations
 
+import pickle
+from dataclasses import fields, replace
+
 import pytest
 
 from generator.enrich.mentions import find_mentions, scan_texts
@@ -10,6 +13,8 @@ from generator.enrich.mentions_update import KeptScan
 from generator.enrich.related import paper_text, related_model
 from generator.enrich.related_update import update
 from generator.memo import Memo
+from generator.model import Paper, Related
+from generator.site.index import Listed
 from tests.test_related import SEED_DUMPS, read_dumps
 
 
@@ -84,3 +89,19 @@ def test_mentions_with_a_kept_scan_are_a_full_runs(seed: list) -> None:
     papers = [(slug, title, abstract) for slug, title, abstract in seed]
     find_mentions(papers[:50], scan=scan)
     assert find_mentions(papers, scan=scan) == find_mentions(papers)
+
+
+@pytest.mark.parametrize("kind", [Paper, Related, Listed])
+def test_a_hash_kept_on_the_object_covers_every_field_it_is_compared_by(kind: type) -> None:
+    """``Paper``, ``Related`` and ``Listed`` compute their hash once (the serve loop's keys
+    hold them): a field left out of it would make two different values one key, and a hash
+    pickled from the worker's process (its own string hashes) a wrong one."""
+    first, second = {"str": "x", "bool": True}, {"str": "y", "bool": False}
+    made = [f for f in fields(kind) if f.init]
+    value = kind(*(first.get(f.type, "x" if f.type == "Markup" else ()) for f in made))
+    for f in made:
+        other = replace(value, **{f.name: second.get(f.type, "y" if f.type == "Markup" else ("z",))})
+        assert other != value and hash(other) != hash(value), f.name
+    if kind is not Listed:  # made in the worker's process: pickled without the hash it kept
+        copy = pickle.loads(pickle.dumps(value))
+        assert copy == value and copy._hash == 0

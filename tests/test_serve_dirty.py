@@ -7,6 +7,7 @@ the first build's index and the search box says how many papers it lacks.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.site.pages import url_of
+from tests.conftest import build_site
 from tests.test_serve import (
     CHANGE_TIMEOUT,
     COMPLETE,
@@ -105,3 +107,57 @@ def test_search_keeps_the_first_index_and_the_box_says_what_it_lacks(dirty: Serv
         assert fetch(href)[0] == 200, href
     page.close()
     assert errors == []
+
+
+SERVE_ONLY = {"search-status.json", "papers.json", "papers.csv"}
+"""Files only ``mkdocs serve`` writes: the search box's note, and the plain downloads MkDocs
+copies beside their gzips (a build keeps only the gzips)."""
+NOT_COMPARED = ("pagefind/", "map/points.json")
+"""Search keeps the first build's index until a full build; a new paper's place on the map
+is the mean of its related papers' places, where a build lays the map out with openTSNE."""
+SEARCH_STATUS = re.compile(r' data-status="[^"]*search-status\.json"')
+RELATED = re.compile(r'<ul class="paper-related">.*?</ul>', re.DOTALL)
+LIBRARY_LINKS = ("linkCounts", "linkRice", "linkGaps", "strengths")
+
+
+def comparable(path: str, data: bytes) -> object:
+    """A site's file as the comparison sees it: the related lists left out wherever they show
+    (a serve relates new papers against the kept terms; a build computes every list afresh),
+    and the search box's pointer to ``search-status.json``, which only a serve writes."""
+    if path.endswith(".html"):
+        return RELATED.sub("", SEARCH_STATUS.sub("", data.decode()))
+    if path == "papers.json.gz":
+        return [{**paper, "related": None} for paper in json.loads(gzip.decompress(data))["papers"]]
+    if path == "library/data.json":
+        return {key: value for key, value in json.loads(data).items() if key not in LIBRARY_LINKS}
+    return data
+
+
+def test_the_served_site_after_a_new_dump_is_a_clean_build_of_the_same_dumps(
+    dirty: Served, tmp_path: Path
+) -> None:
+    add_dump(dirty)
+    (served,) = (tmp_path / "tmp").glob("mkdocs_*")
+    config = tmp_path / "clean.yml"  # the build's config with the server's address, as serve sets it
+    config.write_text(
+        config_for(tmp_path).read_text(encoding="utf-8") + f"site_url: {dirty.url}\n", encoding="utf-8"
+    )
+    clean = tmp_path / "clean"
+    result = build_site(dirty.dumps, clean, "-f", str(config))
+    assert result.returncode == 0, result.stderr
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {
+            path: p.read_bytes()
+            for p in site.rglob("*")
+            if p.is_file()
+            and (path := p.relative_to(site).as_posix()) not in SERVE_ONLY
+            and not path.startswith(NOT_COMPARED)
+        }
+
+    built, shown = files(clean), files(served)
+    assert sorted(shown.keys() - built.keys()) == [] and sorted(built.keys() - shown.keys()) == []
+    differ = [
+        path for path in sorted(built) if comparable(path, built[path]) != comparable(path, shown[path])
+    ]
+    assert differ == []

@@ -63,9 +63,7 @@ def update(
     new = grown(model, slugs, [text for _, text in ordered], changed, dict(ordered))
     moved = set(changed)
     kept = set(slugs) - moved
-    related = {
-        slug: tuple(rel for rel in model.related[slug] if rel.slug in kept) for slug in slugs if slug in kept
-    }
+    related = without(model.related, kept, set(model.slugs) - kept)
     row = {slug: i for i, slug in enumerate(slugs)}
     rows = [row[slug] for slug in changed]
     lists = [_cut(found, min_k) for found in nearest_papers(new.matrix, k, rows, pruned=new.pruned)]
@@ -74,6 +72,21 @@ def update(
     related.update(joined)
     new.related = {slug: related[slug] for slug in slugs}
     return new
+
+
+def without(
+    related: dict[str, tuple[Related, ...]], kept: set[str], gone: set[str]
+) -> dict[str, tuple[Related, ...]]:
+    """The lists of the ``kept`` papers without the ``gone`` ones (changed or removed); a list
+    that names none of them is the same tuple."""
+    lists = {slug: related[slug] for slug in kept}
+    if gone:
+        for slug, found in lists.items():
+            for rel in found:
+                if rel.slug in gone:
+                    lists[slug] = tuple(r for r in found if r.slug not in gone)
+                    break
+    return lists
 
 
 def grown(

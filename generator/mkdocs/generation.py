@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -17,11 +18,12 @@ from generator.incremental import enrichments
 from generator.ingest.dates import full_dates
 from generator.ingest.parse import date_from_name, dump_files
 from generator.memo import Memo
-from generator.mkdocs.pages import PaperPage
+from generator.mkdocs.pages import ListingPage, PaperPage
 from generator.model import Problem
 from generator.output.writer import write_if_changed
 from generator.pipeline import Settings, Timer
 from generator.rebuild import Handoff, Manifest, SearchReady, regenerate, search_dir
+from generator.site.pages import url_of
 from generator.workers import give_back_freed_memory
 
 log = get_plugin_logger("papers")
@@ -77,8 +79,8 @@ class Generation:
     def run(self, config: MkDocsConfig, search_ready: SearchReady | None, search: bool = True) -> Manifest:
         """Regenerate if an input changed; while serving, a broken dump keeps the last good site.
 
-        With a memo (serving), the run builds on the last one and its changed pages are on
-        disk before MkDocs compares them with its output (``mkdocs serve --dirty``)."""
+        With a memo (serving), the run builds on the last one, and MkDocs takes the files it
+        changed from memory while they are written (``add_files``)."""
         self.handoff = Handoff()
         settings = Settings(config.site_name, config.site_url or "")
         memo = self.memo
@@ -89,7 +91,7 @@ class Generation:
             manifest, problems = regenerate(
                 self.dumps_dir, self.generated_dir, self.taxonomy, settings=settings, root=self.base,
                 timer=Timer(report=log.info), search_ready=search_ready,
-                handoff=None if memo else self.handoff, **grown,
+                handoff=self.handoff, **grown,
             )  # fmt: skip
         except TaxonomyError as err:
             raise PluginError(str(err)) from None
@@ -111,6 +113,11 @@ class Generation:
             search_ready(search_dir(self.generated_dir), None)
         return last_good
 
+    def changed(self, names: Iterable[str]) -> dict[str, bytes]:
+        """Those of ``names`` this run changed, with their bytes (serving; else none)."""
+        sources = self.handoff.sources if self.memo is not None else {}
+        return {name: sources[name] for name in names if name in sources}
+
     def add_files(self, files: Files, config: MkDocsConfig, changed_only: bool = False) -> Files:
         """The generated files, each paper page with its edit link to the dump it was last seen in.
 
@@ -121,19 +128,37 @@ class Generation:
         dumps = None
         if self.dumps_dir.is_relative_to(self.base):
             dumps = Path(os.path.relpath(self.dumps_dir, config.docs_dir)).as_posix()
-        wanted = None
+        wanted, named = None, nav_sources(config.nav)
         if changed_only and self.memo is not None:
-            wanted = self.memo.fresh | nav_sources(config.nav)
+            wanted = self.memo.fresh | named
         for src in self.manifest.files:
             if src in self.handoff.pending or (wanted is not None and src not in wanted):
                 continue
             file = File(src, str(self.generated_dir), config.site_dir, config.use_directory_urls)
             dump = self.manifest.edit.get(src)
             file.edit_uri = f"{dumps}/{dump}" if dump and dumps else None
+            if self.memo is not None and src in self.handoff.sources:  # changed: MkDocs takes it from memory
+                file.content_bytes = self.handoff.sources[src]
             files.append(file)
             if dump:
                 PaperPage(None, file, config)  # MkDocs uses a file's page when it has one
+            elif src.endswith(".md") and src not in named:  # the nav makes its own pages
+                ListingPage(None, file, config)
         return files
+
+    def page_locations(self, files: Files, config: MkDocsConfig) -> list[str]:
+        """Every page's address in the order MkDocs' sitemap lists them (the docs' pages, then
+        the generated ones), when ``files`` has only the changed generated pages (a dirty
+        serve's rebuild): the others' from their source paths, as MkDocs makes them."""
+        assert self.manifest is not None
+        generated = frozenset(self.manifest.files)
+        base = config.site_url or ""
+        base = base if not base or base.endswith("/") else base + "/"
+        docs = [file.url for file in files.documentation_pages() if file.src_uri not in generated] + [
+            url_of(src) for src in self.manifest.files if src.endswith(".md")
+        ]
+        # As MkDocs joins them (``urljoin``): every URL here is relative, without "..".
+        return [(base or "/") + ("" if url in (".", "./") else url) for url in docs]
 
     def source(self, src_uri: str) -> str | None:
         """A generated page's source as generation made it; None: MkDocs reads the file."""

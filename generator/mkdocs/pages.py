@@ -50,3 +50,19 @@ class PaperPage(Page):
         children = [{"level": 2, "id": a, "name": t, "children": []} for a, t in sections]
         self.toc = get_toc([{"level": 1, "id": TITLE_ANCHOR, "name": "Paper", "children": children}])
         self.present_anchor_ids = {TITLE_ANCHOR, *(anchor for anchor, _ in sections)}
+
+
+class ListingPage(Page):
+    """A generated page MkDocs renders through Markdown, unless there is nothing to render: a
+    listing's body is kept out of Markdown (the plugin's ``on_page_markdown``), and making a
+    Markdown converter with every extension for an empty text was most of such a page's
+    reading. An empty text gives what MkDocs' own ``render`` gives it: no content, no toc."""
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        if self.markdown is None or self.markdown.strip():
+            super().render(config, files)
+            return
+        self.content = ""
+        self.toc = get_toc([])
+        self.present_anchor_ids = set()
+        self.links_to_anchors = {}

@@ -16,16 +16,17 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_date
 
 from generator.enrich.taxonomy import default_path
-from generator.memo import Memo
+from generator.memo import Memo, PausedCollector
 from generator.mkdocs.generation import Generation
 from generator.mkdocs.indexing import SEARCH_STATUS, SearchIndexing, ServedSearch
 from generator.mkdocs.pages import TagLink
-from generator.mkdocs.shell import ICONS, IconSprite, compact
+from generator.mkdocs.shell import ICONS, CompiledTemplates, IconSprite, compact
 from generator.mkdocs.shell import install as install_shell
 from generator.mkdocs.valid_html import mend
-from generator.output.downloads import gzip_downloads
+from generator.output.downloads import DOWNLOADS, gzip_beside, gzip_downloads
 from generator.output.writer import write_if_changed
 from generator.rebuild import search_dir
 from generator.search.pagefind import PART_PAPERS
@@ -55,12 +56,16 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """MkDocs keeps this object for the whole of ``mkdocs serve``: so does what it remembers."""
         self.serving = command == "serve"
+        self.collector = PausedCollector()
         if self.serving:
             self.memo = Memo()
             self.served = ServedSearch(dirty)
             self.icons = IconSprite()
+            self.templates = CompiledTemplates()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.serving and self.memo is not None and self.memo.incremental:
+            self.collector.pause()  # a rebuild: resumed after it (on_post_build, on_build_error)
         base = Path(config.config_file_path).parent
         taxonomy = (base / self.config.taxonomy).resolve() if self.config.taxonomy else default_path()
         self.generation = Generation(
@@ -89,24 +94,29 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         index = self.config.search and (not self.serving or self.served.index_again())
         self.generation.run(config, self.search.start if index else None, search=index)
         self.partial = self.serving and self.served.dirty and not self.served.index_again()
+        if self.serving:  # gzipped beside MkDocs' rendering, on the core Pagefind leaves free
+            changed = self.generation.changed(DOWNLOADS)
+            self.packing = gzip_beside(self.generation.generated_dir, Path(config.site_dir), changed)
         return self.generation.add_files(files, config, changed_only=self.partial)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        if self.serving:  # before any template is loaded
+            env.bytecode_cache = self.templates
         self.shell = install_shell(
             env, reuse=self.config.page_shell, icons=self.icons if self.serving else None
         )
         env.globals["search_status"] = SEARCH_STATUS if self.serving and self.config.search else ""
         env.globals["search_parts"] = self.search.parts_for(search_dir(self.generation.generated_dir))
-        if self.partial:  # MkDocs has only the changed pages: the sitemap stays the last full one's
-            env.globals["sitemap_parts"] = self.sitemap
-            return env
         # What MkDocs' own sitemap.xml would list, split into parts (overrides/sitemap.xml).
-        dated = self.generation.dated
-        pages = [
-            (page.canonical_url or page.abs_url or "", page.update_date if dated else "")
-            for page in (file.page for file in files.documentation_pages())
-            if page is not None and not page.is_link and (page.canonical_url or page.abs_url)
-        ]
+        date = get_build_date() if self.generation.dated else ""
+        if self.partial:  # MkDocs has only the changed pages: the others' addresses from their sources
+            pages = [(location, date) for location in self.generation.page_locations(files, config)]
+        else:
+            pages = [
+                (page.canonical_url or page.abs_url or "", date)
+                for page in (file.page for file in files.documentation_pages())
+                if page is not None and not page.is_link and (page.canonical_url or page.abs_url)
+            ]
         self.sitemap = sitemap_parts(pages, config.site_url or "")
         env.globals["sitemap_parts"] = self.sitemap
         return env
@@ -154,11 +164,16 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             write_if_changed(site / ICONS, self.shell.icons.document().encode())
         for part in self.sitemap:
             write_if_changed(site / part.path, part.data)
-        gzip_downloads(site, keep_plain=self.serving)  # while Pagefind finishes on the other core
+        if self.serving:
+            self.packing.result()
+        else:
+            gzip_downloads(site)  # while Pagefind finishes on the other core
         self.search.finish()
         self.generation.finish()  # last: the manifest says the generated folder is complete
         if self.serving and self.config.search and self.generation.manifest is not None:
             self.served.report(self.generation.manifest.files, site)
+        self.collector.resume()
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.collector.resume()
         self.search.stop()

@@ -17,7 +17,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from jinja2 import Environment, pass_context
+from jinja2 import BytecodeCache, Environment, pass_context
+from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -172,3 +173,21 @@ def install(env: Environment, *, reuse: bool = True, icons: IconSprite | None = 
 
     env.globals["paper_shell"] = paper_shell
     return shell
+
+
+class CompiledTemplates(BytecodeCache):
+    """The theme's templates as compiled by the last build, kept in memory between the builds
+    of one ``mkdocs serve``: MkDocs makes a new Jinja environment for every build, which would
+    compile Material's 60 templates again. Jinja checks each template's source against its
+    checksum, so a changed template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()

@@ -54,13 +54,15 @@ class SiteBuilder:
         self.tags = {tag.name: tag for tag in tags}
         self.settings = settings
         self.timer = timer
-        self.env = environment()
+        self.env = memo.keep("environment", environment)  # its templates compiled once a serve
         with timer.stage("markup") as note:
             self.markup = {
                 p.slug: memo.get("markup", (p.title, p.abstract), partial(paper_markup, p)) for p in catalogue.papers
             }
             note.append(f"{len(self.markup)} titles and abstracts as HTML")
-        self.index = SiteIndex(catalogue, PaperViews(catalogue.papers, self.tags, texts, self.markup), topics)
+        self.index = SiteIndex(
+            catalogue, PaperViews(catalogue.papers, self.tags, texts, self.markup), topics, memo
+        )
 
     def listings(self) -> dict[str, bytes]:
         """Every page and file that shows no related list."""
@@ -68,7 +70,9 @@ class SiteBuilder:
         with self.timer.stage("listings") as note:
             files = Listings(index, self.env, settings.site_name, self.memo).pages()
             topics = list(index.topics.values())
-            extra = feeds.feed_files(index.catalogue, list(self.tags.values()), settings.site_url, topics)
+            extra = feeds.feed_files(
+                index.catalogue, list(self.tags.values()), settings.site_url, topics, self.memo
+            )
             extra["stats/index.md"] = stats.stats_page(index, self.env)
             extra["papers.csv"] = exports.papers_csv(index.views, settings.site_url, self.memo)
             files.update((path, text.encode()) for path, text in extra.items())

@@ -11,15 +11,16 @@ every ``updated`` here is set explicitly.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 
 from feedgen.feed import FeedGenerator
 
 from generator.enrich import clean
 from generator.enrich.taxonomy import Tag, Topic
 from generator.ingest.catalogue import Catalogue
+from generator.memo import NoMemo
 from generator.model import Dump, Paper
 from generator.site.coverage import tag_coverage, topic_coverage
 
@@ -117,6 +118,11 @@ class FeedWriter:
             self.add_entry(feed, paper, path)
         return feed.atom_str(pretty=True).decode("utf-8")
 
+    def entry_key(self, paper: Paper) -> tuple:
+        """Everything a paper's entry shows: a feed's memo key."""
+        dates = self.dates[paper.sources[0].dump], self.dates[paper.sources[-1].dump]
+        return paper.slug, paper.title, paper.abstract, paper.tags, dates
+
     def add_entry(self, feed: FeedGenerator, paper: Paper, path: str) -> None:
         entry = feed.add_entry(order="append")
         entry.id(self.paper_id(paper))
@@ -133,26 +139,45 @@ class FeedWriter:
 
 
 def feed_files(
-    catalogue: Catalogue, tags: Sequence[Tag], site_url: str = "", topics: Sequence[Topic] = ()
+    catalogue: Catalogue,
+    tags: Sequence[Tag],
+    site_url: str = "",
+    topics: Sequence[Topic] = (),
+    memo: NoMemo | None = None,
 ) -> dict[str, str]:
     """``feed.xml`` for the whole site, ``tags/<slug>/feed.xml`` for every tag with papers
     (``coverage.py``): a feed without entries would announce nothing; and
-    ``tags/<area slug>/<topic slug>/feed.xml`` for every topic with papers."""
+    ``tags/<area slug>/<topic slug>/feed.xml`` for every topic with papers. With a memo, a
+    feed is made again only when its entries changed."""
     writer = FeedWriter(tags, dump_dates(catalogue.dumps), site_url)
+    memo = memo or NoMemo()
     papers = newest_first(catalogue)
-    files = {feed_path(): writer.render(papers, "Newest papers", "The newest papers of the site's dumps.")}
-    by_tag: dict[str, list[Paper]] = defaultdict(list)
-    by_topic: dict[str, list[Paper]] = defaultdict(list)
-    for paper in papers:  # newest first, as each feed lists them
-        for name in paper.tags:
-            by_tag[name].append(paper)
-        for name in paper.topics:
-            by_topic[name].append(paper)
-    for tag in tag_coverage(tags, catalogue.papers).shown:
-        tagged = by_tag[tag.name]
-        files[feed_path(tag)] = writer.render(tagged, f"Newest papers: {tag.name}", tag.description, tag)
-    for topic in topic_coverage(topics, catalogue.papers).shown:
-        found = by_topic[topic.name]
+    shown_tags = tag_coverage(tags, catalogue.papers).shown
+    shown_topics = topic_coverage(topics, catalogue.papers).shown
+    tagged = newest_of(papers, lambda paper: paper.tags, {tag.name for tag in shown_tags}, FEED_SIZE)
+    found = newest_of(papers, lambda paper: paper.topics, {topic.name for topic in shown_topics}, TOPIC_FEED_SIZE)
+
+    def render(shown: Sequence[Paper], title: str, subtitle: str, tag: Tag | Topic | None = None) -> str:
+        key = (title, subtitle, tag, tuple(writer.entry_key(paper) for paper in shown))
+        return memo.get("feed", key, partial(writer.render, shown, title, subtitle, tag, len(shown)))
+
+    files = {feed_path(): render(papers[:FEED_SIZE], "Newest papers", "The newest papers of the site's dumps.")}
+    for tag in shown_tags:
+        files[feed_path(tag)] = render(tagged[tag.name], f"Newest papers: {tag.name}", tag.description, tag)
+    for topic in shown_topics:
         title = f"Newest papers: {topic.name} ({topic.area.name})"
-        files[feed_path(topic)] = writer.render(found, title, topic.description, topic, TOPIC_FEED_SIZE)
+        files[feed_path(topic)] = render(found[topic.name], title, topic.description, topic)
     return files
+
+
+def newest_of(
+    papers: Sequence[Paper], labels: Callable[[Paper], Sequence[str]], names: set[str], size: int
+) -> dict[str, list[Paper]]:
+    """The first ``size`` of ``papers`` with each of ``names`` among their ``labels``, in one pass."""
+    found: dict[str, list[Paper]] = {name: [] for name in names}
+    for paper in papers:
+        for name in dict.fromkeys(labels(paper)):
+            listed = found.get(name)
+            if listed is not None and len(listed) < size:
+                listed.append(paper)
+    return found

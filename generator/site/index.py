@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 from markupsafe import Markup
 
@@ -14,7 +14,8 @@ from generator.enrich.taxonomy import Tag, Topic
 from generator.ingest.catalogue import Catalogue, title_key
 from generator.model import Dump, Paper
 from generator.site.coverage import Coverage, TopicCoverage, tag_coverage, topic_coverage
-from generator.site.views import PaperViews
+from generator.memo import NoMemo
+from generator.site.views import PaperView, PaperViews
 
 OFTEN_WITH = 6
 """Tags a tag page lists as most often beside it."""
@@ -28,6 +29,13 @@ class Listed:
     title_html: Markup
     tags: tuple[Tag, ...]
     has_code: bool
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __hash__(self) -> int:
+        """Computed once: a serve's listing pages are keyed by their entries (``Listings``)."""
+        if not self._hash:
+            object.__setattr__(self, "_hash", hash((self.slug, self.title_html, self.tags, self.has_code)) or 1)
+        return self._hash
 
 
 def letter_of(title: str) -> str:
@@ -45,8 +53,11 @@ def letter_of(title: str) -> str:
 class SiteIndex:
     """Derived orderings of a catalogue that several pages share."""
 
-    def __init__(self, catalogue: Catalogue, views: PaperViews, topics: Sequence[Topic] = ()) -> None:
+    def __init__(
+        self, catalogue: Catalogue, views: PaperViews, topics: Sequence[Topic] = (), memo: NoMemo | None = None
+    ) -> None:
         self.catalogue = catalogue
+        self.memo = memo or NoMemo()
         self.views = views
         self.tags = dict(views.tags)
         self.tag_order = list(self.tags)
@@ -58,9 +69,12 @@ class SiteIndex:
 
     @cached_property
     def listed(self) -> dict[str, Listed]:
-        return {
-            view.slug: Listed(view.slug, view.title_html, view.tags, bool(view.code_url)) for view in self.views
-        }
+        """Each paper's entry; with a memo, the last run's where the paper is the same."""
+
+        def entry(view: PaperView) -> Listed:
+            return Listed(view.slug, view.title_html, view.tags, bool(view.code_url))
+
+        return {view.slug: self.memo.get("listed", view.paper, partial(entry, view)) for view in self.views}
 
     @cached_property
     def dumps(self) -> dict[str, Dump]:

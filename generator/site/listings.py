@@ -7,6 +7,7 @@ once per page depth and reused by every listing at that depth.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -14,7 +15,7 @@ from markupsafe import Markup, escape
 from generator.enrich.taxonomy import Tag
 from generator.memo import NoMemo
 from generator.site import topic_pages
-from generator.site.index import SiteIndex
+from generator.site.index import Listed, SiteIndex
 from generator.site.pages import HTML_LISTING, PER_PAGE, html_text, pages_of, root_of
 
 HOME_TOP_TAGS = 12
@@ -38,7 +39,13 @@ class Listings:
         self.env = env
         self.site_name = site_name
         self.memo = memo or NoMemo()  # a listing page is made again only when it changed
-        self._items: dict[str, dict[str, tuple[str, tuple[tuple[str, str], ...]]]] = {}
+        self._items: dict[str, dict[Listed, tuple[str, tuple[tuple[str, str], ...]]]] = {}
+
+    @cached_property
+    def shown(self) -> tuple[str, ...]:
+        """The tags that have a page, by name (the taxonomy is the memo's context): part of
+        every listing's key, as its entries link them."""
+        return tuple(tag.name for tag in self.index.coverage.shown)
 
     def pages(self) -> dict[str, bytes]:
         """Every listing page, each encoded as it is made."""
@@ -56,13 +63,15 @@ class Listings:
     def item(self, slug: str, root: str, omit: str | None = None, chips: bool = True) -> str:
         """A paper's ``<li>``, with its tags except ``omit`` (a tag page's own tag), or none
         without ``chips``."""
-        cache = self._items.setdefault(root, {})
-        parts = cache.get(slug)
+        cache = self._items.get(root)
+        if cache is None:  # with a memo, kept while the same tags have pages
+            cache = self._items[root] = self.memo.get("items", (root, self.shown), dict)
+        listed = self.index.listed[slug]
+        parts = cache.get(listed)
         if parts is None:
-            listed = self.index.listed[slug]
             badge = ' <span class="paper-badge" title="Has a code link">code</span>' if listed.has_code else ""
             tags = tuple((tag.name, self.tag_chip(tag, root)) for tag in listed.tags)
-            parts = cache[slug] = (f'<li><a href="{root}papers/{slug}/">{listed.title_html}</a>{badge}', tags)
+            parts = cache[listed] = (f'<li><a href="{root}papers/{slug}/">{listed.title_html}</a>{badge}', tags)
         head, tags = parts
         if not chips:
             return head + "</li>\n"
@@ -98,7 +107,7 @@ class Listings:
 
         def key() -> tuple:
             entries = tuple(map(self.index.listed.__getitem__, slugs))
-            return template, src, start, omit, chips, entries, self.index.coverage.shown, frozen(context)
+            return template, src, start, omit, chips, entries, self.shown, frozen(context)
 
         def make() -> bytes:
             listing = self.listing(src, slugs, start, omit, chips=chips)

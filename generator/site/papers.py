@@ -54,4 +54,4 @@ def paper_pages(views: Iterable[PaperView], env: Environment, memo: NoMemo | Non
 
 def page_key(view: PaperView) -> tuple:
     """Everything a paper page shows: its paper and the titles of the papers it links."""
-    return view.paper, view.related, view.mentioned_by
+    return view.paper, view.linked_titles()

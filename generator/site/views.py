@@ -128,6 +128,13 @@ class PaperView:
         views = self._views.by_slug
         return tuple(LinkedPaper(slug, views[slug].title_html) for slug in self.paper.mentioned_by if slug in views)
 
+    def linked_titles(self) -> tuple[str | None, ...]:
+        """The titles (as the dumps spell them) of the papers its page links: what, beside
+        the paper itself, its page shows of others (a memo's key)."""
+        views = self._views.by_slug
+        slugs = (*(rel.slug for rel in self.paper.related), *self.paper.mentioned_by)
+        return tuple(view.paper.title if (view := views.get(slug)) else None for slug in slugs)
+
     def record(self) -> dict:
         """The paper in ``papers.json``."""
         return {
