@@ -144,9 +144,31 @@ def test_a_paper_page_fetches_no_list_of_every_page(browser, seed_server: str) -
     assert sizes.get("sitemap.xml", 0) < 500
     assert not [url for url in sizes if url.startswith("sitemaps/")]
     assert {"assets/icons.svg", "assets/javascripts/palette.js"} <= set(sizes)
-    # The sprite's icons are drawn: the repository logo is as wide as the theme makes it.
-    assert page.locator(".md-source__icon svg").bounding_box()["width"] > 0
+    # The sprite's icons are drawn: the site's logo is as wide as the theme makes it.
+    assert page.locator(".md-header__button.md-logo svg").bounding_box()["width"] > 0
     page.close()
+
+
+def test_the_header_search_and_a_papers_title_line_come_with_javascript(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    """palette.js makes the search button, its dialog and a paper page's header title (the
+    theme slides it in once the heading has scrolled away); without JavaScript the page shows
+    no search control that would do nothing."""
+    url = f"{seed_server}papers/light-schrodinger-bridge/"
+    page, errors = open_page(browser, url)
+    page.set_viewport_size({"width": 1280, "height": 300})
+    topic = page.locator(".md-header__topic[data-md-component=header-topic]")
+    assert topic.inner_text() == page.locator("h1.paper-title").inner_text() == "Light Schrödinger Bridge"
+    page.mouse.wheel(0, 600)
+    page.locator(".md-header__title--active").wait_for()
+    assert page.locator(".md-search__input").is_visible()  # the wide header shows the field itself
+    assert errors == []
+    page.close()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    for path in ("", "papers/light-schrodinger-bridge/", "tags/"):
+        page.goto(seed_server + path)
+        assert page.locator("label[for=__search], .md-search").count() == 0, path
+    context.close()
 
 
 def test_search_results_show_hostile_text_as_text(browser, hostile_server: str) -> None:  # type: ignore[no-untyped-def]
