@@ -17,8 +17,8 @@ from generator.enrich.taxonomy import Tag
 from generator.model import Link, Paper, Source
 from generator.site.markup import link_mentions, paper_markup
 
-DESCRIPTION_MAX = 200
-"""Characters of the abstract in a page's meta description."""
+DESCRIPTION_MAX = 160
+"""Characters of the abstract in a page's meta description: about what a search engine shows."""
 
 
 def abbreviate(value: str, width: int) -> str:
