@@ -202,15 +202,23 @@ def test_dumps_outside_the_repository_give_no_edit_button(tmp_path: Path) -> Non
     assert soup.select_one("a[rel=edit]") is None
 
 
-def test_tag_page_items_list_the_other_tags_only(seed_site: Path) -> None:
-    soup = page(seed_site, "tags/diffusion-flow-models")
-    items = soup.select("ol.paper-list li")
-    assert items
-    own = [
-        a for li in items for a in li.select("a.paper-tag") if a["href"].endswith("/diffusion-flow-models/")
-    ]
-    assert own == []
-    assert any(li.select("a.paper-tag") for li in items)  # papers with other tags still show them
+def test_tag_page_rows_name_the_other_areas_by_number_and_dump_rows_show_chips(seed_site: Path) -> None:
+    """A tag's page names each row's other areas by number into the list's table (shelf.js
+    hides by them); a dump's page shows them as chips linking their pages."""
+    papers = {p["slug"]: p for p in json.loads(read_download(seed_site, "papers.json"))["papers"]}
+    listing = page(seed_site, "tags/diffusion-flow-models").select_one("ol.paper-list")
+    table = json.loads(listing["data-areas"])
+    rows = listing.select("li")
+    assert rows and not listing.select(".paper-tag")
+    for row in rows:
+        slug = row.a["href"].rstrip("/").rsplit("/", 1)[1]
+        named = [table[int(number)] for number in row.get("data-a", "").split()]
+        assert named == [tag for tag in papers[slug]["tags"] if tag != "Diffusion & flow models"], slug
+    assert any(row.get("data-a") for row in rows)  # papers with other tags still name them
+    dump = page(seed_site, "dumps/000_919b48b6701b301b").select("ol.paper-list li")
+    for row in dump:
+        slug = row.a["href"].rstrip("/").rsplit("/", 1)[1]
+        assert [a.get_text() for a in row.select("a.paper-tag")] == papers[slug]["tags"], slug
 
 
 def test_sitemap_is_an_index_of_parts_listing_every_page(seed_site: Path) -> None:

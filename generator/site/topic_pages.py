@@ -54,7 +54,7 @@ def topic_pages(listings: Listings) -> dict[str, bytes]:
         # 90,000 topic entries, and a topic page is about one subject.
         pages.update(
             listings.paginated(
-                "topic.md.j2", index.topic_coverage.base(topic), slugs, chips=False,
+                "topic.md.j2", index.topic_coverage.base(topic), slugs, rows="plain",
                 meta=meta, topic=topic, count=len(slugs), often_with=beside[name],
             )
         )  # fmt: skip

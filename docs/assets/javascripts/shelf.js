@@ -204,12 +204,14 @@
     return button;
   }
 
-  // A row of a listing: <li><a href=".../papers/<slug>/">title</a> <a class="paper-tag">...</a></li>.
-  function rowPaper(row, pageArea) {
+  // A row of a listing: <li><a href=".../papers/<slug>/">title</a> <a class="paper-tag">...</a></li>,
+  // or <li data-a="3 17"> where the list names its areas by number in data-areas (listings.py).
+  function rowPaper(row, pageArea, table = []) {
     const link = row.querySelector("a[href*='papers/']");
     const slug = link && slugOf(link.href);
     if (!slug) return null;
     const areas = [...row.querySelectorAll("a.paper-tag")].map((a) => a.textContent.trim());
+    for (const number of (row.dataset.a ?? "").split(" ")) if (table[number]) areas.push(table[number]);
     if (pageArea && !areas.includes(pageArea)) areas.push(pageArea);
     const topics = [...row.querySelectorAll("a.paper-topic")].map((a) => a.textContent.trim());
     return { slug, title: link.textContent.trim(), areas, topics };
@@ -221,10 +223,19 @@
     return document.querySelector(".md-content h1")?.textContent.trim() ?? null;
   }
 
+  function areaTable(list) {
+    try {
+      return JSON.parse(list.dataset.areas ?? "[]");
+    } catch {
+      return [];
+    }
+  }
+
   function decorateList(list, area) {
     const rows = [];
+    const table = areaTable(list);
     for (const row of list.querySelectorAll(":scope > li")) {
-      const paper = rowPaper(row, area);
+      const paper = rowPaper(row, area, table);
       if (!paper) continue;
       row.classList.add("shelf-row");
       row.prepend(starButton(paper), " ");
