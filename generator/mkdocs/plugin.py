@@ -16,7 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_build_date
+from mkdocs.utils import get_build_date, get_relative_url
 
 from generator.enrich.taxonomy import default_path
 from generator.memo import Memo, PausedCollector
@@ -149,10 +149,12 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Every page valid HTML (``valid_html.mend``); a listing's whitespace compacted as a paper
-        page's is (``shell.compact``)."""
+        """Every page valid HTML (``valid_html.mend``); a listing's icons in the sprite and its
+        whitespace compacted, as a paper page's are (``shell``)."""
         output = mend(output)
-        return compact(output) if page.meta.get("html") is True else output
+        if page.meta.get("html") is not True:
+            return output
+        return compact(self.shell.icons.replace(output, get_relative_url(".", page.url)))
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return mend(output_content)
