@@ -25,6 +25,10 @@ from sklearn.preprocessing import normalize
 from generator.enrich.terms import tfidf_matrix
 from generator.model import Related
 
+RELATED_MOST = 6
+"""A related list's length at most (8 before: README, "Room to grow", says what the two more cost)."""
+RELATED_LEAST = 5
+"""...and at least, when that many papers share terms with it."""
 TERMS_PER_PAPER = 60
 CANDIDATES = 24
 SHARED_TERMS = 3
@@ -237,7 +241,7 @@ def _hidden_words(rows: np.ndarray, columns: np.ndarray, terms: Sequence[str]) -
 
 
 def related_papers(
-    docs: Sequence[tuple[str, str]], *, k: int = 8, min_k: int = 5
+    docs: Sequence[tuple[str, str]], *, k: int = RELATED_MOST, min_k: int = RELATED_LEAST
 ) -> dict[str, tuple[Related, ...]]:
     """Each paper's most similar papers, from ``(slug, text)`` pairs.
 
@@ -263,7 +267,9 @@ class RelatedModel:
     terms: list[str] = field(default_factory=list)
 
 
-def related_model(docs: Sequence[tuple[str, str]], *, k: int = 8, min_k: int = 5) -> RelatedModel:
+def related_model(
+    docs: Sequence[tuple[str, str]], *, k: int = RELATED_MOST, min_k: int = RELATED_LEAST
+) -> RelatedModel:
     """``related_papers``, with the rows and terms it compared."""
     if min_k > k:
         raise ValueError(f"min_k ({min_k}) must not exceed k ({k})")

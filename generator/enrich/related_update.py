@@ -18,7 +18,16 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
-from generator.enrich.related import RelatedModel, _cut, explain, nearest_papers, prune_rows, related_model
+from generator.enrich.related import (
+    RELATED_LEAST,
+    RELATED_MOST,
+    RelatedModel,
+    _cut,
+    explain,
+    nearest_papers,
+    prune_rows,
+    related_model,
+)
 from generator.enrich.terms import _STOP_SET, TOKEN_PATTERN, _preprocess
 from generator.model import Related
 
@@ -50,7 +59,7 @@ def vectorise(model: RelatedModel, texts: Sequence[str]) -> sp.csr_matrix:
 
 
 def update(
-    model: RelatedModel, docs: Sequence[tuple[str, str]], *, k: int = 8, min_k: int = 5
+    model: RelatedModel, docs: Sequence[tuple[str, str]], *, k: int = RELATED_MOST, min_k: int = RELATED_LEAST
 ) -> RelatedModel:
     """The model for ``docs``: lists of new or changed papers computed, old lists kept or
     joined by a new neighbour, removed papers dropped from every list."""

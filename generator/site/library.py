@@ -30,7 +30,7 @@ from generator.site.pages import HTML_LISTING
 FORMAT_VERSION = 2
 RELATED_ALWAYS = 2
 """Each paper's first ``RELATED_ALWAYS`` related papers are linked in the graph; the others of
-its related list (its page shows 5 to 8) only when their similarity is at least ``CLOSE``:
+its related list (its page shows 5 or 6) only when their similarity is at least ``CLOSE``:
 every related paper would more than double the graph's bytes, and the Library page's first
 load must stay under 500 KB (README, "Performance", for what each choice measured)."""
 CLOSE = 0.12
