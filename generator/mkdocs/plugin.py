@@ -23,7 +23,7 @@ from generator.memo import Memo, PausedCollector
 from generator.mkdocs.generation import Generation
 from generator.mkdocs.indexing import SEARCH_STATUS, SearchIndexing, ServedSearch
 from generator.mkdocs.pages import TagLink
-from generator.mkdocs.shell import ICONS, CompiledTemplates, IconSprite, compact
+from generator.mkdocs.shell import ICONS, CompiledTemplates, IconSprite, compact, join_blocks
 from generator.mkdocs.shell import install as install_shell
 from generator.mkdocs.valid_html import mend
 from generator.output.downloads import DOWNLOADS, gzip_beside, gzip_downloads
@@ -154,7 +154,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         output = mend(output)
         if page.meta.get("html") is not True:
             return output
-        return compact(self.shell.icons.replace(output, get_relative_url(".", page.url)))
+        return join_blocks(compact(self.shell.icons.replace(output, get_relative_url(".", page.url))))
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return mend(output_content)

@@ -41,6 +41,16 @@ def compact(html: str) -> str:
     return LINE_BREAK.sub("\n", html)
 
 
+BLOCK = r"(?:html|head|body|meta|link|title|script|template|div|nav|header|main|article|footer|form|ul|ol|h1|h2|p)"
+BETWEEN_BLOCKS = re.compile(rf"(</?{BLOCK}\b[^<>]*>)\n(?=</?{BLOCK}\b)")
+
+
+def join_blocks(html: str) -> str:
+    """Drop the line break between two block elements' tags: whitespace a browser never renders
+    there (none of them is inline, inline-block or preformatted on these pages)."""
+    return BETWEEN_BLOCKS.sub(r"\1", html)
+
+
 INLINE_ICON = re.compile(
     r'<svg xmlns="http://www.w3.org/2000/svg" viewBox="([0-9 ]+)">((?:<!--[^>]*-->)?<path d="[^"]*"/>)</svg>'
 )
@@ -166,7 +176,9 @@ class PaperShell:
             values[f"tagslug{index}"] = tag.url.removeprefix("tags/").removesuffix("/")
         parts = self.parts(context, page, tags)
         # Compacted once more as a whole: whitespace may run across a part and a value.
-        return compact("".join(values[part] if index % 2 else part for index, part in enumerate(parts)))
+        return join_blocks(
+            compact("".join(values[part] if index % 2 else part for index, part in enumerate(parts)))
+        )
 
 
 def install(env: Environment, *, reuse: bool = True, icons: IconSprite | None = None) -> PaperShell:
@@ -181,7 +193,9 @@ def install(env: Environment, *, reuse: bool = True, icons: IconSprite | None = 
     @pass_context
     def paper_shell(context: Context) -> Markup:
         if not reuse:
-            return Markup(shell.chrome(env.get_template(shell.template).render(context.get_all()), context))
+            return Markup(
+                join_blocks(shell.chrome(env.get_template(shell.template).render(context.get_all()), context))
+            )
         return Markup(shell.render(context.get_all()))
 
     env.globals["paper_shell"] = paper_shell
