@@ -6,7 +6,7 @@ once per page depth and reused by every listing at that depth.
 A row shows its paper's areas as chips (``CHIPS``) on the home page and the dumps' pages,
 where a reader scans what a day brought. The areas' pages, A to Z and papers with code name
 them by number instead (``NUMBERED``: ``<li data-a="3 17">``, numbers into the list's
-``data-areas``), which ``shelf.js`` reads to hide the areas a reader is not interested in:
+``data-areas``, the areas its rows name), which ``shelf.js`` reads to hide the areas a reader is not interested in:
 the chips were 0.75 KB a paper, a third of the listings. Topic pages show neither (``PLAIN``).
 """
 
@@ -54,7 +54,6 @@ class Listings:
         self.memo = memo or NoMemo()  # a listing page is made again only when it changed
         self._items: dict[str, dict[Listed, tuple[str, tuple[tuple[str, str], ...]]]] = {}
         self.area_number = {name: number for number, name in enumerate(index.tags)}
-        self.area_table = escape(json.dumps(list(index.tags), ensure_ascii=False, separators=(",", ":")))
 
     @cached_property
     def shown(self) -> tuple[str, ...]:
@@ -75,26 +74,33 @@ class Listings:
     def render(self, template: str, **context: object) -> bytes:
         return self.env.get_template(template).render(**context).encode()
 
-    def item(self, slug: str, root: str, omit: str | None = None, rows: Rows = CHIPS) -> str:
-        """A paper's ``<li>``, with its areas except ``omit`` (a tag page's own) shown as ``rows``
-        says (module docstring)."""
+    def item(self, slug: str, root: str, omit: str | None = None, chips: bool = True) -> str:
+        """A paper's ``<li>``, with its areas except ``omit`` (a tag page's own) as chips, or none."""
         cache = self._items.get(root)
         if cache is None:  # with a memo, kept while the same tags have pages
             cache = self._items[root] = self.memo.get("items", (root, self.shown), dict)
         listed = self.index.listed[slug]
         parts = cache.get(listed)
         if parts is None:
-            badge = ' <span class="paper-badge" title="Has a code link">code</span>' if listed.has_code else ""
+            badge = ' <span class="paper-badge">code</span>' if listed.has_code else ""
             tags = tuple((tag.name, self.tag_chip(tag, root)) for tag in listed.tags)
             link = f'<a href="{root}papers/{slug}/">{listed.title_html}</a>{badge}'
             parts = cache[listed] = (link, tags)
         link, tags = parts
-        if rows == PLAIN:
+        if not chips:
             return "<li>" + link + "</li>\n"
-        if rows == NUMBERED:
-            numbers = " ".join(str(self.area_number[name]) for name, _ in tags if name != omit)
-            return (f'<li data-a="{numbers}">' if numbers else "<li>") + link + "</li>\n"
         return "<li>" + link + "".join(chip for name, chip in tags if name != omit) + "</li>\n"
+
+    def numbered(self, slugs: Sequence[str], root: str, omit: str | None) -> tuple[str, str]:
+        """``NUMBERED`` rows and their table: the areas the rows name, in taxonomy order."""
+        named = [[tag.name for tag in self.index.listed[slug].tags if tag.name != omit] for slug in slugs]
+        table = sorted({name for names in named for name in names}, key=self.area_number.__getitem__)
+        number = {name: str(n) for n, name in enumerate(table)}
+        rows = []
+        for slug, names in zip(slugs, named, strict=True):
+            row = self.item(slug, root, chips=False)
+            rows.append(f'<li data-a="{" ".join(map(number.__getitem__, names))}">{row[4:]}' if names else row)
+        return "".join(rows), str(escape(json.dumps(table, ensure_ascii=False, separators=(",", ":"))))
 
     def tag_chip(self, tag: Tag, root: str) -> str:
         """A tag as a listing shows it: a link to its page (a listed paper's tag always has one)."""
@@ -110,9 +116,11 @@ class Listings:
         root = root_of(src)
         attributes = f' start="{start}"' if start != 1 else ""
         if rows == NUMBERED:
-            attributes += f' data-areas="{self.area_table}"'
-        opening = f'<ol class="paper-list"{attributes}>\n'
-        return Markup(opening + "".join(self.item(s, root, omit, rows) for s in slugs) + "</ol>\n")
+            body, table = self.numbered(slugs, root, omit)
+            attributes += f' data-areas="{table}"'
+        else:
+            body = "".join(self.item(s, root, omit, rows == CHIPS) for s in slugs)
+        return Markup(f'<ol class="paper-list"{attributes}>\n{body}</ol>\n')
 
     def listed_page(  # type: ignore[no-untyped-def]
         self,
