@@ -39,7 +39,8 @@ TEXTS = [
 
 
 def load(site: Path, name: str) -> dict:
-    return json.loads((site / "map" / name).read_text(encoding="utf-8"))
+    """A map file of a built site (``titles.json`` gzipped there) or of a generated folder."""
+    return json.loads(read_download(site / "map", name))
 
 
 def test_projection_is_deterministic_and_quantised() -> None:
@@ -244,9 +245,9 @@ def test_titles_are_fetched_only_when_a_reader_hovers(browser, seed_server: str)
         "() => window.paperMap && window.paperMap.xy && window.paperMap.shownLabels.length"
     )
     page.wait_for_load_state("networkidle")
-    assert "points.json" in fetched and "titles.json" not in fetched
+    assert "points.json" in fetched and "titles.json.gz" not in fetched
     box = page.locator(".paper-map__canvas").bounding_box()
-    with page.expect_request("**/map/titles.json"):
+    with page.expect_request("**/map/titles.json.gz"):
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_function("() => window.paperMap.titles !== null")
     context.close()

@@ -61,11 +61,22 @@
   }
 
   /* Slugs and titles (map/titles.json, several times the points' size) are fetched once, when a
-   * reader first hovers, clicks or searches; the promise resolves when they are in. */
+   * reader first hovers, clicks or searches; the promise resolves when they are in. The site
+   * keeps them gzipped (titles.json.gz, generator/output/downloads.py): unzipped here, unless
+   * the server already did. */
+  function gunzipped(response) {
+    return response.arrayBuffer().then(function (bytes) {
+      var head = new Uint8Array(bytes, 0, Math.min(2, bytes.byteLength));
+      if (head[0] !== 0x1f || head[1] !== 0x8b) return new Response(bytes);
+      return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")));
+    });
+  }
+
   PaperMap.prototype.loadTitles = function () {
     var self = this;
     if (!this.titlesLoading) {
       this.titlesLoading = fetch(new URL(this.root.getAttribute("data-titles"), window.location.href))
+        .then(gunzipped)
         .then(function (response) {
           return response.json();
         })
