@@ -88,12 +88,14 @@ class IconSprite:
 
 
 UNUSED = (
+    '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" autocomplete="off">\n',
     '<div data-md-component="announce">\n</div>\n',
     '<div class="md-dialog" data-md-component="dialog">\n<div class="md-dialog__inner md-typeset"></div>\n</div>\n',
 )
-"""Material's ``base.html`` writes these into every page, outside any block: the announcement
+"""Material's ``base.html`` writes these into every page, outside any block: search's toggle
+(``palette.js`` makes it with the rest of search, which needs JavaScript), the announcement
 bar (the site has none) and the dialog the theme's clipboard messages appear in (a paper page
-has no code to copy). Its script mounts each only when present; 150 bytes of each paper page."""
+has no code to copy). Its script mounts the last two only when present."""
 
 
 def marker(name: str) -> str:

@@ -12,8 +12,9 @@
      on every page the menu button becomes a real button, which a keyboard can reach and press;
      on paper pages, the header's second line, the page's title, which the theme shows once the heading
      has scrolled away: from the page's <title>, as text;
-  5. the search button and its dialog (search.js fills it when the page has loaded): only
-     with JavaScript, which search needs, so no page shows a dead control without it;
+  5. the search button and its dialog (search.js fills it when the page has loaded), and on
+     paper pages its toggle: only with JavaScript, which search needs, so no page shows a
+     dead control without it;
   6. Material's __config (base.html's config block; overrides/main.html empties it), which the
      theme's bundle reads when it loads at the end of the page;
   7. Material 9.8.1's palette script (partials/javascripts/palette.html, MIT licence), which
@@ -109,6 +110,17 @@ document.addEventListener("DOMContentLoaded", function () {
 (function () {
   var here = document.currentScript;
   if (!here || document.querySelector("[data-md-component=pagefind-search]")) return;
+  var header = document.querySelector("[data-md-component=header]");
+  if (!document.getElementById("__search") && header) {
+    // Paper pages leave search's toggle to this script (generator/mkdocs/shell.py UNUSED):
+    // where the theme puts it, before the header, which its CSS expects.
+    var toggle = document.createElement("input");
+    toggle.className = "md-toggle";
+    toggle.setAttribute("data-md-toggle", "search");
+    toggle.type = "checkbox";
+    toggle.id = "__search";
+    header.before(toggle);
+  }
   var button = document.createElement("label");
   button.className = "md-header__button md-icon";
   button.htmlFor = "__search";
