@@ -131,6 +131,22 @@ def test_a_phone_opens_the_menu_of_a_paper_page_and_reaches_a_listing(browser, s
 
 
 @pytest.mark.browser
+def test_a_wide_paper_page_shows_the_tabs_to_every_listing(browser, seed_pages) -> None:  # type: ignore[no-untyped-def]
+    """palette.js makes a paper page's tabs where the theme puts them, before it is painted."""
+    base, types = seed_pages
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    tabs = "() => [...document.querySelectorAll('nav.md-tabs a.md-tabs__link')].map(a => [a.textContent.trim(), a.href])"
+    visit(page, base + types["tag"])
+    listing_tabs = page.evaluate(tabs)
+    visit(page, base + types["paper"])
+    assert page.evaluate(tabs) == listing_tabs
+    assert listing_tabs[:3] == [["Home", base], ["Papers A to Z", base + "a-z/"], ["Dumps", base + "dumps/"]]
+    assert page.locator("nav.md-tabs a.md-tabs__link").nth(2).is_visible()
+    assert page.evaluate("document.querySelector('nav.md-tabs').nextElementSibling.tagName") == "MAIN"
+    page.close()
+
+
+@pytest.mark.browser
 def test_a_keyboard_opens_the_menu_on_a_narrow_screen(browser, seed_pages) -> None:  # type: ignore[no-untyped-def]
     """At 390 px (a phone, or a desktop zoomed to 400 %), Tab reaches the menu button and
     Enter opens the drawer on a paper page and on a listing."""

@@ -91,10 +91,18 @@ def test_code_links_come_first_with_trailing_dot_stripped(seed_site: Path) -> No
 
 
 def test_papers_stay_out_of_the_navigation(seed_site: Path) -> None:
-    soup = page(seed_site, "papers/light-schrodinger-bridge")
+    soup = page(seed_site, "tags")
     nav = [a.get_text(strip=True) for a in soup.select("nav.md-tabs a")]
     assert "Contributing" in nav and nav[:4] == ["Home", "Papers A to Z", "Dumps", "Tags"]
     assert not soup.select('nav.md-nav a[href*="papers/"]')
+
+
+def test_a_paper_page_leaves_its_tabs_to_the_shared_script(seed_site: Path) -> None:
+    """The tabs are made by palette.js where the page calls it (test_accessibility.py sees
+    them in Chromium)."""
+    soup = page(seed_site, "papers/light-schrodinger-bridge")
+    assert not soup.select("nav.md-tabs, nav.md-nav")
+    assert [s.get_text() for s in soup.select(".md-container > script")] == ["paperTabs()"]
 
 
 def test_home_page_counts_and_newest_dump(seed_site: Path) -> None:
@@ -181,11 +189,19 @@ def test_tag_pages_name_the_tags_most_often_beside_them(seed_site: Path) -> None
         assert both == n, name
 
 
-def test_a_paper_pages_edit_button_opens_its_dump_in_the_repository(seed_site: Path) -> None:
-    soup = page(seed_site, "papers/light-schrodinger-bridge")
+def test_a_dumps_page_edit_button_opens_the_dump_in_the_repository(seed_site: Path) -> None:
+    soup = page(seed_site, "dumps/003_c4391410718c9974")
     assert soup.select_one("a[rel=edit]")["href"] == (
         "https://github.com/hf-papers-atlas/hf-papers-atlas/edit/main/dumps/003_c4391410718c9974.txt"
     )
+
+
+def test_a_paper_page_leads_to_its_dumps_page_and_has_no_edit_button_of_its_own(seed_site: Path) -> None:
+    soup = page(seed_site, "papers/light-schrodinger-bridge")
+    assert soup.select_one("a[rel=edit]") is None
+    seen_in = soup.select_one("ul.paper-sources a")
+    assert seen_in["href"] == "../../dumps/003_c4391410718c9974/"
+    assert page(seed_site, "dumps").select_one("a[rel=edit]") is None
 
 
 def test_dumps_outside_the_repository_give_no_edit_button(tmp_path: Path) -> None:
@@ -199,7 +215,7 @@ def test_dumps_outside_the_repository_give_no_edit_button(tmp_path: Path) -> Non
         "papers/dreammat-high-quality-pbr-material-generation-with-geometry-and-light-aware",
     )
     assert soup.select_one("h1").get_text().startswith("DreamMat: High-quality PBR Material Generation")
-    assert soup.select_one("a[rel=edit]") is None
+    assert page(tmp_path / "site", "dumps/000_919b48b6701b301b").select_one("a[rel=edit]") is None
 
 
 def test_tag_page_rows_name_the_other_areas_by_number_and_dump_rows_show_chips(seed_site: Path) -> None:

@@ -141,14 +141,21 @@ def page_path(site: Path, slug: str) -> Path:
     return site / "papers" / slug / "index.html"
 
 
+PAPER_CHROME = Path(__file__).resolve().parents[2] / "overrides" / "paper-chrome.html"
+"""The template of paper pages' chrome, whose own inline scripts (the tabs' call) are the theme's."""
+
+
 def theme_scripts(site: Path) -> frozenset[str]:
-    """The scripts every page carries, from a page no dump text reaches (the tag index)."""
+    """The scripts every page carries, from a page no dump text reaches (the tag index), and
+    the inline scripts the paper pages' chrome template writes."""
+    chrome = lxml.html.fragment_fromstring(PAPER_CHROME.read_text(encoding="utf-8"), create_parent=True)
+    own = {script_key(node, "papers/") for node in chrome.iter("script")}
     for candidate in ("tags/index.html", "dumps/index.html", "index.html"):
         path = site / candidate
         if path.is_file():
             tree = lxml.html.fromstring(path.read_bytes())
-            return frozenset(script_key(node, candidate) for node in tree.iter("script"))
-    return frozenset()
+            return frozenset(own | {script_key(node, candidate) for node in tree.iter("script")})
+    return frozenset(own)
 
 
 def check_paper_page(

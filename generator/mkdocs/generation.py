@@ -29,6 +29,14 @@ from generator.workers import give_back_freed_memory
 log = get_plugin_logger("papers")
 
 
+def dump_of_page(src: str) -> str | None:
+    """The dump file a dump's page (``dumps/<stem>.md``) lists, or None for any other page."""
+    folder, _, name = src.partition("/")
+    if folder != "dumps" or "/" in name or name == "index.md" or not name.endswith(".md"):
+        return None
+    return name.removesuffix(".md") + ".txt"
+
+
 CALLER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 """A build date the caller chose (reproducible-builds' variable), kept over the dumps' own."""
 
@@ -119,7 +127,8 @@ class Generation:
         return {name: sources[name] for name in names if name in sources}
 
     def add_files(self, files: Files, config: MkDocsConfig, changed_only: bool = False) -> Files:
-        """The generated files, each paper page with its edit link to the dump it was last seen in.
+        """The generated files, each dump's page with its edit link to the dump in the repository
+        (a paper page's "Seen in" leads there: its own link was 260 bytes of each of 28,000 pages).
 
         ``changed_only`` (a dirty serve's rebuild): only the files this run changed, and the
         pages the nav names. The others are in the site already; MkDocs would only find
@@ -136,7 +145,7 @@ class Generation:
                 continue
             file = File(src, str(self.generated_dir), config.site_dir, config.use_directory_urls)
             dump = self.manifest.edit.get(src)
-            file.edit_uri = f"{dumps}/{dump}" if dump and dumps else None
+            file.edit_uri = f"{dumps}/{edited}" if dumps and (edited := dump_of_page(src)) else None
             if self.memo is not None and src in self.handoff.sources:  # changed: MkDocs takes it from memory
                 file.content_bytes = self.handoff.sources[src]
             files.append(file)
