@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 
@@ -15,6 +16,7 @@ from generator.site.library import (
     rice_code,
     slug_hash,
     tag_symbols,
+    title_files,
 )
 from tests.conftest import SEED
 
@@ -45,19 +47,19 @@ def test_rice_codes_decode_to_the_gaps() -> None:
     assert rice_decode(k, data, len(gaps)) == gaps
 
 
-def test_each_paper_is_found_on_its_first_dumps_page(seed) -> None:  # type: ignore[no-untyped-def]
-    """A paper's number gives its first dump and its place on that dump's page, as
-    library.js's placeOf reads them: the page is where titles come from."""
-    catalogue, renderer, data = seed
+def test_each_papers_number_gives_its_first_dump_and_its_title(seed) -> None:  # type: ignore[no-untyped-def]
+    """A paper's number gives its first dump (as library.js's dumpOf reads it, for its year)
+    and its place in a titles' file, where the page finds its slug and title to show it."""
+    catalogue, index, data = seed
+    files = title_files(catalogue, index)
+    chunk = data["titleChunk"]
+    assert len(files) == -(-len(catalogue.papers) // chunk)
     for number, paper in enumerate(catalogue.papers):
-        stem, _, first, count, seen = next(d for d in reversed(data["dumps"]) if d[2] <= number)
+        stem, _, first, count = next(d for d in reversed(data["dumps"]) if d[2] <= number)
         assert first <= number < first + count
-        position = number - first
-        for place in seen:
-            if place <= position:
-                position += 1
-        dump = next(d for d in catalogue.dumps if d.stem == stem)
-        assert renderer.dump_papers[dump.name][position] == paper.slug
+        assert next(d for d in catalogue.dumps if d.stem == stem).name == paper.sources[0].dump
+        rows = json.loads(files[f"library/titles/{number // chunk}.json"])
+        assert rows[number % chunk] == [paper.slug, index.views[paper.slug].title]
 
 
 def test_hashes_areas_and_topics_are_each_papers(seed) -> None:  # type: ignore[no-untyped-def]

@@ -8,8 +8,9 @@ areas a reader saved with it tell apart the few papers that share a hash), its
 areas and topics as symbols (``tag_symbols``), and its links to other papers as an undirected
 graph: its closest related papers (``RELATED_ALWAYS`` of them, and the rest of its related
 list when close) and the papers it mentions, each link once, neighbours as gaps in
-Golomb-Rice codes, with a strength of 0 to 3. Titles are not in it: a paper's number
-gives its first dump and its place on that dump's page, which the page fetches to show it.
+Golomb-Rice codes, with a strength of 0 to 3. Titles are not in it: they are in small files
+of ``TITLE_CHUNK`` papers each (``library/titles/<number // TITLE_CHUNK>.json``), which the
+page fetches for the papers it shows, and a paper's number gives its first dump (its year).
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ from generator.model import Paper
 from generator.site.index import SiteIndex
 from generator.site.pages import HTML_LISTING
 
-FORMAT_VERSION = 2
-RELATED_ALWAYS = 2
+FORMAT_VERSION = 3
+RELATED_ALWAYS = 3
 """Each paper's first ``RELATED_ALWAYS`` related papers are linked in the graph; the others of
 its related list (its page shows 5 or 6) only when their similarity is at least ``CLOSE``:
 every related paper would more than double the graph's bytes, and the Library page's first
-load must stay under 500 KB (README, "Performance", for what each choice measured)."""
+load must stay under 500 KB. Three rather than two brought more of the held-out subject
+groups' papers (README, "Performance", for what each choice measured)."""
 CLOSE = 0.12
 STRENGTHS = (0.10, 0.13, 0.17)
 """Cosine similarities at which a link's strength steps from 0 up to 3 (about the median,
@@ -43,6 +45,9 @@ MENTION_STRENGTH = 3
 once, among a hundred and sixty, uses it: on the corpus's method-name groups
 (``bench/bench_library.py``) this took the hit rate from 0.63 (any mention: 2) to 0.72."""
 HASH_BITS = 16
+TITLE_CHUNK = 32
+"""Papers per titles file: ten recommendations fetch at most ten of these files (about 2 KB
+each gzipped on the corpus) rather than ten dump pages (about 8 KB each)."""
 
 
 def slug_hash(slug: str) -> int:
@@ -146,8 +151,8 @@ def tag_symbols(areas: Sequence[tuple[int, Sequence[int]]]) -> str:
 
 def library_data(catalogue: Catalogue, index: SiteIndex) -> dict:
     """What ``library.js`` reads: see the module's docstring. Dumps list, in order, their stem,
-    their date as shown, the number of their first new paper, and where on their page the
-    papers seen before stand (the rest are their new papers, in catalogue order)."""
+    their date as shown, the number of their first new paper and how many new papers they
+    have (in catalogue order)."""
     papers = catalogue.papers
     number = {paper.slug: n for n, paper in enumerate(papers)}
     areas = [name for name in index.tag_order]
@@ -158,11 +163,10 @@ def library_data(catalogue: Catalogue, index: SiteIndex) -> dict:
     for dump in catalogue.dumps:
         slugs = index.dump_papers[dump.name]
         new = [number[s] for s in slugs if papers[number[s]].sources[0].dump == dump.name]
-        seen = [k for k, s in enumerate(slugs) if papers[number[s]].sources[0].dump != dump.name]
         first = new[0] if new else (dumps[-1][2] + dumps[-1][3] if dumps else 0)
         if new != list(range(first, first + len(new))):
             raise ValueError(f"{dump.name}: its new papers are not numbered in page order")
-        dumps.append([dump.stem, dump.date.label if dump.date else dump.stem, first, len(new), seen])
+        dumps.append([dump.stem, dump.date.label if dump.date else dump.stem, first, len(new)])
     hashes = b"".join(slug_hash(paper.slug).to_bytes(HASH_BITS // 8, "big") for paper in papers)
     counts, gaps, strengths = packed_graph(graph(papers))
     rice, coded = rice_code(gaps)
@@ -175,6 +179,7 @@ def library_data(catalogue: Catalogue, index: SiteIndex) -> dict:
         "format": "hf-papers-atlas-library-data",
         "version": FORMAT_VERSION,
         "papers": len(papers),
+        "titleChunk": TITLE_CHUNK,
         "hashes": base64.b64encode(hashes).decode("ascii"),
         "dumps": dumps,
         "areas": [[name, index.tags[name].slug] for name in areas],
@@ -197,9 +202,21 @@ def library_data(catalogue: Catalogue, index: SiteIndex) -> dict:
     }
 
 
+def title_files(catalogue: Catalogue, index: SiteIndex) -> dict[str, bytes]:
+    """``library/titles/<k>.json``: the slug and title of papers ``k * TITLE_CHUNK`` onwards,
+    ``TITLE_CHUNK`` of them (fewer in the last), in catalogue order."""
+    rows = [[paper.slug, index.views[paper.slug].title] for paper in catalogue.papers]
+    return {
+        f"library/titles/{k // TITLE_CHUNK}.json": (
+            json.dumps(rows[k : k + TITLE_CHUNK], ensure_ascii=False, separators=(",", ":")) + "\n"
+        ).encode()
+        for k in range(0, len(rows), TITLE_CHUNK)
+    }
+
+
 def library_files(catalogue: Catalogue, index: SiteIndex, env: Environment) -> dict[str, bytes]:
-    """``library/index.md`` (the page, which reads as a plain explanation without JavaScript)
-    and ``library/data.json``; ``catalogue`` has the related lists and mentions."""
+    """``library/index.md`` (the page, which reads as a plain explanation without JavaScript),
+    ``library/data.json`` and the titles' files; ``catalogue`` has the related lists and mentions."""
     src = "library/index.md"
     page = env.get_template("library.md.j2").render(
         meta={"title": "Library", "library": True, **HTML_LISTING},
@@ -207,4 +224,4 @@ def library_files(catalogue: Catalogue, index: SiteIndex, env: Environment) -> d
         total=len(catalogue.papers),
     )
     data = json.dumps(library_data(catalogue, index), ensure_ascii=False, separators=(",", ":"))
-    return {src: page.encode(), "library/data.json": (data + "\n").encode()}
+    return {src: page.encode(), "library/data.json": (data + "\n").encode(), **title_files(catalogue, index)}

@@ -1,14 +1,16 @@
 // The Library page: saved papers by list and by tag, recommendations, papers new since the
 // last visit, hidden tags, read marks, export and import. The library itself is shelf.js's
 // (localStorage); this page alone fetches library/data.json (generator/site/library.py),
-// the related-papers graph and each paper's tags, and a few dump pages for titles.
+// the related-papers graph and each paper's tags, and a few of library/titles/*.json.
 (() => {
   const DATA_FORMAT = "hf-papers-atlas-library-data";
   const TOP = 10;
-  // How much counts besides a link from a saved paper (1 to 4 by its strength): a path through
-  // a paper linked to a saved one (HOP times both links' weights, the first averaged over the
-  // saved papers), and each tag shared (TOPIC times the share of saved papers that have it).
+  // A link from a saved paper counts 1, 2, 4 or 8 by its strength (0 to 3). Besides links count
+  // a path through a paper linked to a saved one (HOP times both links' weights, the first
+  // averaged over the saved papers), and each tag shared (TOPIC times the share of saved
+  // papers that have it).
   const WEIGHTS = { hop: 0.1, topic: 0.25 };
+  const linkWeight = (strength) => 2 ** strength;
   // Papers linked to a saved one are always listed before the others, which only paths
   // through the linked papers rank.
   const NEW_DUMPS = 5; // dumps whose papers "New since your last visit" lists
@@ -26,7 +28,7 @@
 
   // library/data.json as arrays: areas and topics per paper, links both ways with strengths.
   function decode(data) {
-    if (data?.format !== DATA_FORMAT || data.version !== 2) throw new Error("library/data.json is not in the format this page reads");
+    if (data?.format !== DATA_FORMAT || data.version !== 3) throw new Error("library/data.json is not in the format this page reads");
     const n = data.papers;
     const raw = bytes(data.hashes);
     const hashes = new Map();
@@ -69,12 +71,12 @@
         links[j].push([i, strength]);
       }
     }
-    const dumps = data.dumps.map(([stem, label, first, count, seen]) => ({ stem, label, first, count, seen }));
-    return { n, hashes, areas, topics, links, dumps, areaNames: data.areas.map(([name]) => name), areaSlugs: data.areas.map(([, slug]) => slug), topicNames: data.topics };
+    const dumps = data.dumps.map(([stem, label, first, count]) => ({ stem, label, first, count }));
+    return { n, titleChunk: data.titleChunk, hashes, areas, topics, links, dumps, areaNames: data.areas.map(([name]) => name), areaSlugs: data.areas.map(([, slug]) => slug), topicNames: data.topics };
   }
 
-  // The dump a paper was first seen in, and its place on that dump's page.
-  function placeOf(model, i) {
+  // The dump a paper was first seen in.
+  function dumpOf(model, i) {
     let low = 0;
     let high = model.dumps.length - 1;
     while (low < high) {
@@ -82,13 +84,10 @@
       if (model.dumps[mid].first <= i) low = mid;
       else high = mid - 1;
     }
-    const dump = model.dumps[low];
-    let position = i - dump.first;
-    for (const seen of dump.seen) if (seen <= position) position++;
-    return { dump, position };
+    return model.dumps[low];
   }
 
-  const yearOf = (model, i) => placeOf(model, i).dump.label.match(/(\d{4})$/)?.[1] ?? null;
+  const yearOf = (model, i) => dumpOf(model, i).label.match(/(\d{4})$/)?.[1] ?? null;
 
   // Recommendations for the saved papers (numbers): papers the saved ones are linked to,
   // by how many and how strongly, then papers linked to those (HOP), plus the tags they
@@ -106,12 +105,12 @@
       for (const [j, strength] of model.links[s]) {
         if (savedSet.has(j)) continue;
         const e = entry(j);
-        e.links += strength + 1;
+        e.links += linkWeight(strength);
         e.via.push(s);
       }
     for (const [j, e] of [...found]) {
       const weight = e.links / saved.length;
-      for (const [k, strength] of model.links[j]) if (!savedSet.has(k) && k !== j) entry(k).second += hop * (strength + 1) * weight;
+      for (const [k, strength] of model.links[j]) if (!savedSet.has(k) && k !== j) entry(k).second += hop * linkWeight(strength) * weight;
     }
     const share = new Map();
     for (const s of saved) for (const area of model.areas[s]) share.set(`a${area}`, (share.get(`a${area}`) ?? 0) + 1 / saved.length);
@@ -133,48 +132,35 @@
     return out.slice(0, top);
   }
 
-  window.paperLibrary = { decode, recommend, slugHash, placeOf };
+  window.paperLibrary = { decode, recommend, slugHash, dumpOf };
 
   const box = document.querySelector(".library[data-library]");
   if (!box) return; // loaded by the benchmark, not the page
 
   const rootUrl = new URL(box.dataset.root, location.href);
-  const pageCache = new Map();
+  const titleCache = new Map();
 
-  // The papers listed on a dump's page, in order (fetched once).
-  function dumpRows(stem) {
-    if (!pageCache.has(stem)) {
-      const url = new URL(`dumps/${stem}/`, rootUrl);
-      pageCache.set(
-        stem,
-        fetch(url)
-          .then((response) => (response.ok ? response.text() : ""))
-          .then((html) => {
-            const doc = new DOMParser().parseFromString(html, "text/html");
-            return [...doc.querySelectorAll("ol.paper-list > li")].map((row) => {
-              const link = row.querySelector("a");
-              return {
-                slug: link?.getAttribute("href").match(/papers\/([^/]+)\/$/)?.[1],
-                title: link?.textContent.trim() ?? "",
-                areas: [...row.querySelectorAll("a.paper-tag")].map((a) => a.textContent.trim()),
-              };
-            });
-          })
+  // The slugs and titles of papers k * titleChunk onwards (library/titles/<k>.json, fetched once).
+  function titleChunk(model, k) {
+    if (!titleCache.has(k)) {
+      titleCache.set(
+        k,
+        fetch(new URL(`library/titles/${k}.json`, rootUrl))
+          .then((response) => (response.ok ? response.json() : []))
           .catch(() => []),
       );
     }
-    return pageCache.get(stem);
+    return titleCache.get(k);
   }
 
   async function paperAt(model, i) {
-    const { dump, position } = placeOf(model, i);
-    const row = (await dumpRows(dump.stem))[position];
-    if (!row?.slug || !(model.hashes.get(slugHash(row.slug)) ?? []).includes(i)) return null;
-    return { ...row, areas: model.areas[i].map((a) => model.areaNames[a]) };
+    const [slug, title] = (await titleChunk(model, Math.floor(i / model.titleChunk)))[i % model.titleChunk] ?? [];
+    if (!slug || !(model.hashes.get(slugHash(slug)) ?? []).includes(i)) return null;
+    return { slug, title, areas: model.areas[i].map((a) => model.areaNames[a]) };
   }
 
   // Saved slugs to paper numbers: by hash, then by the areas saved with them, then by the
-  // dump pages of the papers left.
+  // titles' files of the papers left.
   async function resolve(model, saved) {
     const numbers = new Map();
     for (const paper of saved) {
@@ -329,7 +315,6 @@
     const hidden = new Set(state.hidden.areas);
     const list = el("ul");
     for (const dump of fresh.slice(-NEW_DUMPS).reverse()) {
-      const rows = await dumpRows(dump.stem);
       const mine = recommend(model, saved, new Set(), model.n).filter((rec) => rec.paper >= dump.first && rec.paper < dump.first + dump.count);
       const items = [];
       for (const rec of mine.slice(0, 5)) {
@@ -339,7 +324,6 @@
       list.append(
         el("li", {}, el("a", { href: new URL(`dumps/${dump.stem}/`, rootUrl).href, textContent: `${dump.label}: ${dump.count} new papers` }), items.length ? el("ul", {}, ...items) : null),
       );
-      void rows;
     }
     out.push(list);
     return out;
