@@ -51,7 +51,7 @@ K = 8
 def read_papers(folder: Path, limit: int | None) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
     """The papers as the build reads them (the real parser, catalogue and clean-up): for mentions
     ``(slug, title, abstract)`` as ``pipeline.mention`` gives them, and for related lists
-    ``(slug, text)`` as ``pipeline.generate`` gives them (``related.paper_text``)."""
+    ``(slug, text)`` as ``pipeline.generate`` gives them (``documents.paper_text``)."""
     catalogue, _ = read_catalogue(folder)
     papers = catalogue.papers[:limit]
     texts = clean_texts(papers)

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.enrich import clean, layout  # noqa: E402
-from generator.enrich.related import paper_text  # noqa: E402
+from generator.enrich.documents import paper_text  # noqa: E402
 from generator.enrich.taxonomy import default_path, load_taxonomy  # noqa: E402
 from generator.ingest.catalogue import Catalogue  # noqa: E402
 from generator.pipeline import read_catalogue  # noqa: E402

@@ -96,7 +96,7 @@ def generate(
     ``memo`` answers each per-dump and per-paper step from the last run where its input is
     the same (``mkdocs serve``); by default every one is computed."""
     from generator import site  # the renderer and its libraries load only when something changed
-    from generator.enrich.related import paper_text
+    from generator.enrich.documents import paper_text
 
     timer = timer or Timer()
     taxonomy_path = taxonomy_path or default_path()

@@ -8,9 +8,10 @@ from dataclasses import fields, replace
 
 import pytest
 
+from generator.enrich.documents import paper_text
 from generator.enrich.mentions import find_mentions, scan_texts
 from generator.enrich.mentions_update import KeptScan
-from generator.enrich.related import paper_text, related_model
+from generator.enrich.related import related_model
 from generator.enrich.related_update import update
 from generator.memo import Memo
 from generator.model import Paper, Related

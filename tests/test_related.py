@@ -11,7 +11,8 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from generator.enrich.related import nearest_papers, paper_text, related_papers, top_neighbours
+from generator.enrich.documents import paper_text
+from generator.enrich.related import nearest_papers, related_papers, top_neighbours
 from generator.enrich.terms import MAX_DF, STOP_WORDS, TOKEN_PATTERN, _first_seen, _preprocess, tfidf_matrix
 from generator.ingest.catalogue import build_catalogue
 from generator.ingest.parse import read_dumps as read_parsed

@@ -39,12 +39,6 @@ BLOCK_ROWS = 512  # rows per product block: 512 x 28k float32 is 58 MB
 SCORE_DIGITS = 4
 
 
-def paper_text(title: str, abstract: str) -> str:
-    """What related lists and the map compare: a paper's clean title and abstract, one text.
-    The build, the tests and ``bench/bench_links.py`` all make their input with it."""
-    return f"{title}\n{abstract}"
-
-
 def prune_rows(matrix: sp.csr_matrix, keep: int = TERMS_PER_PAPER) -> sp.csr_matrix:
     """Keep each row's ``keep`` largest weights (ties by column), renormalised to unit length."""
     matrix = matrix.tocsr()

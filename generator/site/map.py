@@ -32,7 +32,7 @@ LEAST = 5
 
 def map_texts(views: Iterable[PaperView]) -> list[str]:
     """What the map places papers by: the same text the related lists compare."""
-    from generator.enrich.related import paper_text
+    from generator.enrich.documents import paper_text
 
     return [paper_text(view.title, view.abstract) for view in views]
 
