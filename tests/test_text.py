@@ -310,6 +310,10 @@ def test_hostile_input_makes_no_element(raw: str) -> None:
         case("display_math_source", "$$E=mc^2$$ holds", "E=mc^2 holds"),
         case("no_html_escaping", "a < b & c", "a < b & c"),
         case("whitespace_collapsed", "  a \n\n b  ", "a b"),
+        case("controls_dropped_and_spaces_collapsed", "a\x00 b \x07 c\x7fd", "a b cd"),
+        case("no_break_space_and_tab_are_spaces", "a\u00a0\tb", "a b"),
+        case("one_leading_space", " a b", "a b"),
+        case("printable_text_kept", "Light Schrödinger Bridge", "Light Schrödinger Bridge"),
         case("href_spelled_out", r"\href{https://x.io}{site}", "site (https://x.io)"),
     ],
 )

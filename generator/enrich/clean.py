@@ -315,6 +315,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _normalise_space(text: str) -> str:
+    """Controls dropped, runs of whitespace one space, none at the ends. Most texts are
+    printable already (no control, no space but " "): ``isprintable`` says so at C speed, a
+    third of the regex's time on the corpus, where this runs a few times on every text."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(_CONTROL.sub("", text).split())
 
 
