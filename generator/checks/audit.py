@@ -5,7 +5,7 @@ loopback as GitHub Pages serves it (``pages_server``); the Nu HTML checker (vnu-
 checks the same pages' HTML. Prints the scores, what Lighthouse found short of 100, and every
 checker error; exits 1 when any score is under the goal or the checker finds an error.
 
-    python -m generator.checks.audit SITE [--runs N] [--only PAGE_TYPE ...]
+    python -m generator.checks.audit SITE [--runs N] [--only PAGE_TYPE ...] [--reports DIR]
 """
 
 from __future__ import annotations
@@ -155,31 +155,45 @@ def page_file(site: Path, path: str) -> Path:
     return site / "404.html" if path == MISSING_PAGE else site / path / "index.html"
 
 
-def median_run(url: str, out: Path, *, desktop: bool, runs: int) -> dict:
+def median_run(url: str, out: Path, *, desktop: bool, runs: int, keep: Path | None = None) -> dict:
     """The run of median performance among ``runs``: Lighthouse's performance on a busy
-    machine varies from run to run (its simulated timings scale with the CPU time it sees)."""
-    reports = [lighthouse(url, out, desktop=desktop) for _ in range(runs)]
+    machine varies from run to run (its simulated timings scale with the CPU time it sees).
+    With ``keep``, every run's JSON report is also saved there (``out``'s name, numbered)."""
+    reports = []
+    for run in range(runs):
+        reports.append(lighthouse(url, out, desktop=desktop))
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            (keep / f"{out.stem}-{run + 1}.json").write_bytes(out.read_bytes())
     reports.sort(key=lambda report: report["categories"]["performance"]["score"] or 0)
     return reports[len(reports) // 2]
 
 
-def audit(site: Path, only: list[str], runs: int = 1) -> int:
+def slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
+
+
+def audit(site: Path, only: list[str], runs: int = 1, keep: Path | None = None) -> int:
+    """Scores every page type (the median of ``runs``), prints them with the machine's load
+    average when each row ended, then the checker's errors; with ``keep``, saves every report."""
     types = {name: path for name, path in page_types(site).items() if not only or name in only}
     failed = False
     errors = nu_errors([page_file(site, path) for path in types.values()])
     with pages_served(site, site_prefix()) as base, tempfile.TemporaryDirectory() as work:
-        print(f"{'page type':14} {'mobile: perf a11y bp seo':>26} {'desktop: perf a11y bp seo':>27}")
+        print(f"{'page type':14} {'mobile: perf a11y bp seo':>26} {'desktop: perf a11y bp seo':>27}   load")
         for name, path in types.items():
             # The 404 page at its own address: at a missing one Lighthouse scores the 404 status.
             url = base + ("404.html" if path == MISSING_PAGE else path)
             row, notes = [], []
             for desktop in (False, True):
-                report = median_run(url, Path(work) / "report.json", desktop=desktop, runs=runs)
+                out = Path(work) / f"{slug(name)}-{'desktop' if desktop else 'mobile'}.json"
+                report = median_run(url, out, desktop=desktop, runs=runs, keep=keep)
                 got = scores(report)
                 failed |= any(got[c] < goal for c, goal in GOALS.items())
                 row.append(" ".join(f"{got[c]:>4}" for c in CATEGORIES))
                 notes += [f"  {'desktop' if desktop else 'mobile'}: {s}" for s in shortfalls(report)]
-            print(f"{name:14} {row[0]:>26} {row[1]:>27}   /{path}", flush=True)
+            load = os.getloadavg()[0]
+            print(f"{name:14} {row[0]:>26} {row[1]:>27}   {load:4.1f}   /{path}", flush=True)
             if notes:
                 print(*notes, sep="\n")
     print(f"Nu HTML checker: {len(errors)} error(s) in {len(types)} pages")
@@ -195,12 +209,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--runs", type=int, default=1, help="Lighthouse runs a page, the median kept (default: 1)"
     )
+    parser.add_argument("--reports", type=Path, help="a folder to keep every Lighthouse JSON report in")
     args = parser.parse_args(argv)
     for tool in (LIGHTHOUSE, VNU):
         if not tool.exists():
             print(f"{tool} is missing: run `npm ci --ignore-scripts` (make audit does)", file=sys.stderr)
             return 2
-    return audit(args.site, args.only, args.runs)
+    return audit(args.site, args.only, args.runs, args.reports)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,13 @@
  * so it looks at a few cells instead of every point. Zoom with the wheel, pan by dragging,
  * click a point to open its paper. Starts from Material's document$ (each page load) and
  * redraws when the palette changes. Exposes window.paperMap for tests and the console.
+ *
+ * Drawing: the points are painted into a layer of their own (an offscreen canvas), as small
+ * squares (a circle is indistinguishable at that size, and a rectangle costs far less than an
+ * arc) and only where they are on screen; the visible canvas is that layer, the hover ring and
+ * the labels, so a hover repaints no point. The first paint goes in slices of POINTS_PER_SLICE
+ * points, one slice a frame, so loading the page never blocks the reader for long; the canvas
+ * shows the layer once complete, and `painted` resolves then.
  */
 (function () {
   "use strict";
@@ -16,6 +23,8 @@
   var HIT_PX = 7; // how close (in CSS pixels) the pointer must be to a point
   var TOPIC_ZOOM = 3; // from this zoom on, topic names replace area names (when papers have topics)
   var LABEL_PAD = 3; // CSS pixels kept free around a label's text
+  var POINTS_PER_SLICE = 8000; // points painted a frame while the map first appears
+  var ROUND_FROM = 2.5; // dots of this radius (CSS pixels) and larger are drawn round
   var current = null;
 
   function init() {
@@ -48,6 +57,13 @@
     this.cleanup = [];
     this.titles = null;
     this.titlesLoading = null;
+    this.layer = document.createElement("canvas"); // the points, painted apart (see draw)
+    this.sliceFrame = 0;
+    this.slices = 0; // frames the last sliced paint took
+    this.drawnPoints = 0; // points on screen in the last complete paint of the layer
+    this.painted = new Promise(function (resolve) {
+      self.paintedResolve = resolve;
+    });
     this.ready = fetch(new URL(root.getAttribute("data-points"), window.location.href))
       .then(function (response) {
         return response.json();
@@ -55,7 +71,7 @@
       .then(function (data) {
         self.load(data);
         self.attach();
-        self.resize();
+        self.resize(true);
         return self;
       });
   }
@@ -129,7 +145,21 @@
     this.cellStart = counts;
     this.cellItems = items;
     this.cellSize = size;
+    // The points of each colour (main tag; -1 for none), painted together under one fill style.
+    var byTag = {};
+    for (var t = 0; t < this.n; t++) (byTag[this.tag[t]] = byTag[this.tag[t]] || []).push(t);
+    this.groups = Object.keys(byTag)
+      .map(Number)
+      .sort(function (a, b) {
+        return a - b;
+      })
+      .map(function (tag) {
+        return { tag: tag, items: Int32Array.from(byTag[tag]) };
+      });
   };
+
+  /* Points painted a frame while the map first appears (a property, so tests can make it small). */
+  PaperMap.prototype.slicePoints = POINTS_PER_SLICE;
 
   PaperMap.prototype.listen = function (target, type, handler, options) {
     target.addEventListener(type, handler, options);
@@ -210,7 +240,7 @@
     });
     // Material switches palettes by changing data-md-color-scheme on <body>.
     var observer = new MutationObserver(function () {
-      self.draw();
+      self.compose();
     });
     observer.observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
     this.cleanup.push(function () {
@@ -219,18 +249,20 @@
   };
 
   PaperMap.prototype.destroy = function () {
+    this.cancelSlices();
     this.cleanup.forEach(function (undo) {
       undo();
     });
     this.cleanup = [];
   };
 
-  PaperMap.prototype.resize = function () {
+  /* Sizes the canvas and the layer to the frame and repaints: in slices when `sliced`. */
+  PaperMap.prototype.resize = function (sliced) {
     var ratio = window.devicePixelRatio || 1;
     var width = this.canvas.clientWidth;
     var height = this.canvas.clientHeight;
-    this.canvas.width = Math.round(width * ratio);
-    this.canvas.height = Math.round(height * ratio);
+    this.canvas.width = this.layer.width = Math.round(width * ratio);
+    this.canvas.height = this.layer.height = Math.round(height * ratio);
     this.ratio = ratio;
     this.width = width;
     this.height = height;
@@ -238,7 +270,8 @@
     this.fit = Math.max(1e-6, Math.min(width - 2 * pad, height - 2 * pad) / this.grid);
     this.offsetX = (width - this.grid * this.fit) / 2;
     this.offsetY = (height - this.grid * this.fit) / 2;
-    this.draw();
+    if (sliced === true) this.drawInSlices();
+    else this.draw();
   };
 
   /* Screen position (CSS pixels, relative to the canvas) of data point i:
@@ -350,7 +383,7 @@
       this.tip.style.left = Math.max(4, left) + "px";
       this.tip.style.top = Math.max(4, top) + "px";
     }
-    this.draw();
+    this.compose();
   };
 
   PaperMap.prototype.open = function (i) {
@@ -407,47 +440,132 @@
     return { x: rect.left + p[0], y: rect.top + p[1], inside: p[0] >= 0 && p[1] >= 0 && p[0] <= this.width && p[1] <= this.height };
   };
 
+  /* Repaints everything at once: the points' layer, then the canvas. */
   PaperMap.prototype.draw = function () {
+    if (!this.xy || !this.width) return;
+    this.cancelSlices();
+    this.paintPoints(this.newJob(), Infinity);
+    this.compose();
+  };
+
+  /* Repaints the layer a slice of points a frame and shows it when complete; for the map's
+   * first paint, so no single task holds the page for long. A draw() meanwhile takes over. */
+  PaperMap.prototype.drawInSlices = function () {
+    if (!this.xy || !this.width) return;
+    var self = this;
+    var job = this.newJob();
+    this.cancelSlices();
+    this.slices = 0;
+    function slice() {
+      self.sliceFrame = 0;
+      self.slices++;
+      if (self.paintPoints(job, self.slicePoints)) self.compose();
+      else self.sliceFrame = requestAnimationFrame(slice);
+    }
+    this.sliceFrame = requestAnimationFrame(slice);
+  };
+
+  PaperMap.prototype.cancelSlices = function () {
+    if (this.sliceFrame) cancelAnimationFrame(this.sliceFrame);
+    this.sliceFrame = 0;
+  };
+
+  /* Dots shrink as the map fills up, and grow (slowly) when zoomed in. */
+  PaperMap.prototype.dotRadius = function () {
+    var base = Math.max(1.3, Math.min(4.5, 0.35 * Math.sqrt((this.width * this.height) / Math.max(this.n, 1))));
+    return Math.min(7, base * Math.sqrt(this.view.scale));
+  };
+
+  /* A clear layer and the passes that paint it: one a colour, and with a search or a tag chosen,
+   * the dimmed points of every colour first and the highlighted ones on top. */
+  PaperMap.prototype.newJob = function () {
+    var self = this;
+    var dimmed = this.matches !== null;
+    var radius = this.dotRadius();
+    var passes = [];
+    (dimmed ? [0, 1] : [1]).forEach(function (hot) {
+      self.groups.forEach(function (group) {
+        passes.push({
+          items: group.items,
+          colour: group.tag >= 0 ? self.colours[group.tag] : self.untagged,
+          alpha: hot ? (dimmed ? 1 : 0.8) : 0.12,
+          r: hot && dimmed ? radius + 1 : radius,
+          only: dimmed ? hot : -1 // paint only points whose match is this (-1: all)
+        });
+      });
+    });
+    var ctx = this.layer.getContext("2d");
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.layer.width, this.layer.height);
+    this.drawnPoints = 0;
+    return { passes: passes, pass: 0, k: 0, drawn: 0 };
+  };
+
+  /* Paints up to `budget` more points of `job` into the layer, skipping those off screen;
+   * returns whether the job is done (and then resolves `painted`). */
+  PaperMap.prototype.paintPoints = function (job, budget) {
+    var ctx = this.layer.getContext("2d");
+    ctx.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
+    var v = this.view;
+    var f = this.fit * v.scale;
+    var ox = this.offsetX * v.scale + v.x;
+    var oy = this.offsetY * v.scale + v.y;
+    var xy = this.xy;
+    var matches = this.matches;
+    var left = budget;
+    while (job.pass < job.passes.length && left > 0) {
+      var pass = job.passes[job.pass];
+      var r = pass.r;
+      var round = r >= ROUND_FROM;
+      var items = pass.items;
+      var end = Math.min(items.length, job.k + left);
+      ctx.fillStyle = pass.colour;
+      ctx.globalAlpha = pass.alpha;
+      if (round) ctx.beginPath();
+      for (var k = job.k; k < end; k++) {
+        var i = items[k];
+        if (pass.only >= 0 && matches[i] !== pass.only) continue;
+        var x = xy[2 * i] * f + ox;
+        var y = xy[2 * i + 1] * f + oy;
+        if (x < -r || y < -r || x > this.width + r || y > this.height + r) continue;
+        if (round) {
+          ctx.moveTo(x + r, y);
+          ctx.arc(x, y, r, 0, 2 * Math.PI);
+        } else {
+          ctx.fillRect(x - r, y - r, 2 * r, 2 * r);
+        }
+        job.drawn++;
+      }
+      if (round) ctx.fill();
+      left -= end - job.k;
+      job.k = end;
+      if (end === items.length) {
+        job.pass++;
+        job.k = 0;
+      }
+    }
+    ctx.globalAlpha = 1;
+    if (job.pass < job.passes.length) return false;
+    this.drawnPoints = job.drawn;
+    this.paintedResolve(this);
+    return true;
+  };
+
+  /* The canvas: the points' layer, the hovered point's ring and the labels. */
+  PaperMap.prototype.compose = function () {
     if (!this.xy || !this.width) return;
     var ctx = this.canvas.getContext("2d");
     var style = getComputedStyle(this.root);
     var fg = style.getPropertyValue("--md-default-fg-color").trim() || "#000";
     var bg = style.getPropertyValue("--md-default-bg-color").trim() || "#fff";
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.drawImage(this.layer, 0, 0);
     ctx.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
-    ctx.clearRect(0, 0, this.width, this.height);
-    // Dots shrink as the map fills up, and grow (slowly) when zoomed in.
-    var base = Math.max(1.3, Math.min(4.5, 0.35 * Math.sqrt((this.width * this.height) / Math.max(this.n, 1))));
-    var radius = Math.min(7, base * Math.sqrt(this.view.scale));
-    var dimmed = this.matches !== null;
-    // Points of one colour are drawn in one path: a few dozen fill() calls, not one per point.
-    var byColour = {};
-    for (var i = 0; i < this.n; i++) {
-      var hot = !dimmed || this.matches[i] === 1;
-      var key = (hot ? "1" : "0") + this.tag[i];
-      (byColour[key] = byColour[key] || []).push(i);
-    }
-    var self = this;
-    var keys = Object.keys(byColour).sort(); // dimmed ("0...") first, highlighted on top
-    keys.forEach(function (key) {
-      var hot = key.charAt(0) === "1";
-      var tag = parseInt(key.slice(1), 10);
-      ctx.fillStyle = tag >= 0 ? self.colours[tag] : self.untagged;
-      ctx.globalAlpha = hot ? (dimmed ? 1 : 0.8) : 0.12;
-      var r = hot && dimmed ? radius + 1 : radius;
-      ctx.beginPath();
-      byColour[key].forEach(function (j) {
-        var p = self.toScreen(j);
-        if (p[0] < -r || p[1] < -r || p[0] > self.width + r || p[1] > self.height + r) return;
-        ctx.moveTo(p[0] + r, p[1]);
-        ctx.arc(p[0], p[1], r, 0, 2 * Math.PI);
-      });
-      ctx.fill();
-    });
-    ctx.globalAlpha = 1;
     if (this.hover >= 0) {
       var h = this.toScreen(this.hover);
       ctx.beginPath();
-      ctx.arc(h[0], h[1], radius + 4, 0, 2 * Math.PI);
+      ctx.arc(h[0], h[1], this.dotRadius() + 4, 0, 2 * Math.PI);
       ctx.lineWidth = 2;
       ctx.strokeStyle = fg;
       ctx.stroke();
