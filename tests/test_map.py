@@ -196,6 +196,40 @@ def test_clicking_a_point_opens_its_paper(browser, seed_server: str, seed_site: 
 
 
 @pytest.mark.browser
+def test_a_map_painted_in_slices_shows_every_point_and_answers_hover(  # type: ignore[no-untyped-def]
+    browser, seed_server: str, seed_site: Path
+) -> None:
+    """The first paint goes a slice of points a frame; painted in slices of two points, the map
+    still shows every paper, the loneliest paper's pixel is coloured, and hovering it names it."""
+    slug = lonely_slug(seed_site)
+    context, page, errors = open_map(browser, seed_server)
+    papers = len(load(seed_site, "titles.json")["slugs"])
+    page.evaluate("() => { window.paperMap.slicePoints = 2; window.paperMap.drawInSlices(); }")
+    page.wait_for_function("() => !window.paperMap.sliceFrame")
+    assert page.evaluate("() => window.paperMap.slices") == -(-papers // 2)
+    assert page.evaluate("() => window.paperMap.drawnPoints") == papers
+    spot = page.evaluate("slug => window.paperMap.screenPosition(slug)", slug)
+    alpha = page.evaluate(
+        """spot => {
+            const canvas = document.querySelector('.paper-map__canvas');
+            const rect = canvas.getBoundingClientRect();
+            const ratio = canvas.width / rect.width;
+            const x = Math.round((spot.x - rect.left) * ratio), y = Math.round((spot.y - rect.top) * ratio);
+            return canvas.getContext('2d').getImageData(x, y, 1, 1).data[3];
+        }""",
+        spot,
+    )
+    assert alpha > 0
+    page.mouse.move(spot["x"], spot["y"])
+    tip = page.locator(".paper-map__tip")
+    tip.wait_for(state="visible")
+    titles = load(seed_site, "titles.json")
+    assert tip.inner_text() == titles["titles"][titles["slugs"].index(slug)]
+    assert errors == []
+    context.close()
+
+
+@pytest.mark.browser
 def test_zoom_search_and_legend(browser, seed_server: str, seed_site: Path) -> None:  # type: ignore[no-untyped-def]
     slug = lonely_slug(seed_site)
     context, page, errors = open_map(browser, seed_server, "dark")
