@@ -238,8 +238,10 @@
       const paper = rowPaper(row, area, table);
       if (!paper) continue;
       row.classList.add("shelf-row");
-      row.prepend(starButton(paper), " ");
-      row.append(" ", readButton(paper, row));
+      // No spaces around the buttons: their margins, which the space kept for them matches
+      // (papers.css), so decorating a listing moves nothing on it.
+      row.prepend(starButton(paper));
+      row.append(readButton(paper, row));
       rows.push([row, paper]);
     }
     if (!rows.length) return;
