@@ -231,20 +231,32 @@
     }
   }
 
-  function decorateList(list, area) {
-    const rows = [];
-    const table = areaTable(list);
-    for (const row of list.querySelectorAll(":scope > li")) {
-      const paper = rowPaper(row, area, table);
-      if (!paper) continue;
+  // A listing's rows get their buttons a batch at a time: a screenful at once, then ROWS_A_TASK
+  // a task, so a 400-row page is never held by one long task of buttons and the layout after.
+  const FIRST_ROWS = 40;
+  const ROWS_A_TASK = 60;
+
+  function addButtons(rows, from) {
+    const to = Math.min(rows.length, from + (from === 0 ? FIRST_ROWS : ROWS_A_TASK));
+    for (const [row, paper] of rows.slice(from, to)) {
       row.classList.add("shelf-row");
       // No spaces around the buttons: their margins, which the space kept for them matches
       // (papers.css), so decorating a listing moves nothing on it.
       row.prepend(starButton(paper));
       row.append(readButton(paper, row));
-      rows.push([row, paper]);
+    }
+    if (to < rows.length) setTimeout(() => addButtons(rows, to));
+  }
+
+  function decorateList(list, area) {
+    const rows = [];
+    const table = areaTable(list);
+    for (const row of list.querySelectorAll(":scope > li")) {
+      const paper = rowPaper(row, area, table);
+      if (paper) rows.push([row, paper]);
     }
     if (!rows.length) return;
+    addButtons(rows, 0);
     const note = document.createElement("p");
     note.className = "shelf-hidden-note";
     note.setAttribute("role", "status");
