@@ -155,6 +155,172 @@ def test_hiding_a_tag_drops_its_papers_from_listings_and_search(
     assert errors == []
 
 
+FAST_SAMPLERS = "Fast samplers & ODE solvers"  # a topic of "Diffusion & flow models"
+FAST_SAMPLERS_PAGE = "tags/diffusion-flow-models/fast-samplers-ode-solvers/"
+
+
+def topic_papers(seed_site: Path, topic: str) -> set[str]:
+    papers = json.loads(read_download(seed_site, "papers.json"))["papers"]
+    return {paper["slug"] for paper in papers if topic in paper["topics"]}
+
+
+def goto_listing(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a listing and wait until the hidden topics' pages have come (shelf.js fetches them)."""
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+
+
+def assert_topic_hidden(page, seed_server: str, path: str, papers: set[str], topic: str) -> None:  # type: ignore[no-untyped-def]
+    goto_listing(page, seed_server + path)
+    hidden = hidden_slugs(page)
+    assert hidden == listed_slugs(page) & papers != set(), path
+    note = page.locator(".shelf-hidden-note")
+    n = len(hidden)
+    assert note.inner_text().startswith(
+        f"{n} paper{'s' if n > 1 else ''} hidden (not interested: {topic})."
+    ), path
+
+
+def test_hiding_a_topic_drops_its_papers_from_listings_but_not_its_own_page(
+    context, seed_server: str, seed_site: Path
+) -> None:  # type: ignore[no-untyped-def]
+    fast = topic_papers(seed_site, FAST_SAMPLERS)
+    page, errors = open_page(context, seed_server + FAST_SAMPLERS_PAGE)
+    page.get_by_role("button", name=f"Not interested: hide “{FAST_SAMPLERS}” elsewhere").click()
+    assert library(page)["hidden"] == {
+        "areas": [],
+        "topics": [FAST_SAMPLERS],
+        "topicPages": {FAST_SAMPLERS: FAST_SAMPLERS_PAGE},
+    }
+    # The topic's own page keeps its papers: the reader went there on purpose.
+    goto_listing(page, seed_server + FAST_SAMPLERS_PAGE)
+    assert listed_slugs(page) == fast and page.locator("ol.paper-list > li[hidden]").count() == 0
+    assert page.locator(".shelf-hidden-note").is_hidden()
+    # The home page, a dump's page, its area's page, another area's page and A to Z lose them.
+    for path in (
+        "",
+        f"dumps/{DUMP_WITH_3D}/",
+        "tags/diffusion-flow-models/",
+        "tags/image-generation-editing/",
+        "a-z/d/",
+    ):
+        assert_topic_hidden(page, seed_server, path, fast, FAST_SAMPLERS)
+    note = page.locator(".shelf-hidden-note")
+    count = page.locator("ol.paper-list > li[hidden]").count()
+    note.get_by_role("button", name="Show them").click()
+    assert page.locator("ol.paper-list > li[hidden]").count() == 0
+    assert note.inner_text().startswith(f"{count} paper{'s' if count > 1 else ''} shown although hidden")
+    # Search leaves them out too, with the same note.
+    page.keyboard.press("/")
+    page.keyboard.type("sampling")
+    search_note = page.locator("[data-pagefind-hidden]")
+    search_note.locator("button").wait_for(timeout=15_000)
+    assert (
+        search_note.inner_text()
+        .split(" ", 1)[1]
+        .startswith(f"papers hidden (not interested: {FAST_SAMPLERS}). ")
+    )
+    found = page.locator(".md-search-result__item a[href*='papers/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    assert found and not {href.rstrip("/").rsplit("/", 1)[1] for href in found} & fast
+    page.keyboard.press("Escape")
+    # Shown again from its page, the topic's papers come back.
+    goto_listing(page, seed_server + FAST_SAMPLERS_PAGE)
+    page.get_by_role("button", name=f"Hidden elsewhere: show “{FAST_SAMPLERS}” again").click()
+    assert library(page)["hidden"] == {"areas": [], "topics": [], "topicPages": {}}
+    goto_listing(page, seed_server)
+    assert page.locator("ol.paper-list > li[hidden]").count() == 0
+    assert errors == []
+
+
+def test_a_topic_hidden_before_its_page_was_kept_is_found_and_hidden(
+    context, seed_server: str, seed_site: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A library stored by the first release names hidden topics without their pages: the
+    listing finds the page from the tags index and the area pages, and keeps it."""
+    fast = topic_papers(seed_site, FAST_SAMPLERS)
+    page, _ = open_page(context, f"{seed_server}contributing/")
+    older = {
+        "format": "hf-papers-atlas-library",
+        "version": 1,
+        "saved": [],
+        "hidden": {"areas": [], "topics": [FAST_SAMPLERS]},
+    }
+    page.evaluate("([key, value]) => localStorage.setItem(key, value)", [KEY, json.dumps(older)])
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    assert_topic_hidden(page, seed_server, f"dumps/{DUMP_WITH_3D}/", fast, FAST_SAMPLERS)
+    assert library(page)["hidden"]["topicPages"] == {FAST_SAMPLERS: FAST_SAMPLERS_PAGE}
+    assert errors == []
+
+
+def test_a_topic_page_that_cannot_be_fetched_hides_nothing_and_breaks_nothing(
+    context, seed_server: str
+) -> None:  # type: ignore[no-untyped-def]
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route(f"{seed_server}tags/**", lambda route: route.fulfill(status=404, body="gone"))
+    page.goto(f"{seed_server}contributing/")
+    stored = {
+        "format": "hf-papers-atlas-library",
+        "version": 1,
+        "hidden": {"topics": [FAST_SAMPLERS], "topicPages": {FAST_SAMPLERS: FAST_SAMPLERS_PAGE}},
+    }
+    page.evaluate("([key, value]) => localStorage.setItem(key, value)", [KEY, json.dumps(stored)])
+    goto_listing(page, seed_server)
+    assert page.locator("ol.paper-list > li").count() > 0
+    assert page.locator("ol.paper-list > li[hidden]").count() == 0
+    assert page.locator(".shelf-hidden-note").is_hidden()
+    assert errors == []
+
+
+def serve_html(body: str):  # type: ignore[no-untyped-def]
+    """A route handler that answers with this HTML."""
+    return lambda route: route.fulfill(body=body, content_type="text/html")
+
+
+def test_a_hidden_topic_of_two_pages_hides_the_papers_of_both(
+    context, seed_server: str, seed_site: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A topic of more than 400 papers has more pages: shelf.js follows its pager."""
+    mrs = slug_of(seed_site, "mrs-a-fast-sampler")
+    page = context.new_page()
+    for path, slug, pager in (("", LIGHT_SB, '<a href="2/">2</a>'), ("2/", mrs, '<a href="../">1</a>')):
+        body = f'<nav class="pager">{pager}</nav><ol class="paper-list"><li><a href="../../../{"../" if path else ""}papers/{slug}/">{slug}</a></li></ol>'
+        page.route(seed_server + FAST_SAMPLERS_PAGE + path, serve_html(body))
+    page.goto(f"{seed_server}contributing/")
+    stored = {
+        "format": "hf-papers-atlas-library",
+        "version": 1,
+        "hidden": {"topics": [FAST_SAMPLERS], "topicPages": {FAST_SAMPLERS: FAST_SAMPLERS_PAGE}},
+    }
+    page.evaluate("([key, value]) => localStorage.setItem(key, value)", [KEY, json.dumps(stored)])
+    goto_listing(page, f"{seed_server}dumps/{DUMP_WITH_3D}/")
+    assert hidden_slugs(page) == {LIGHT_SB, mrs}
+
+
+def test_hiding_a_topic_on_the_library_page_keeps_its_page(context, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    page, errors = open_library(context, seed_server)
+    page.get_by_label("A tag to hide").select_option(f"topics:{FAST_SAMPLERS}")
+    page.get_by_role("button", name="Hide this tag").click()
+    page.wait_for_function(
+        f"JSON.parse(localStorage.getItem('{KEY}')).hidden.topicPages[{json.dumps(FAST_SAMPLERS)}]"
+    )
+    assert library(page)["hidden"]["topicPages"] == {FAST_SAMPLERS: FAST_SAMPLERS_PAGE}
+    assert errors == []
+
+
+def test_an_empty_library_fetches_no_topic_page(context, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if r.resource_type == "fetch" else None)
+    for path in ("", f"dumps/{DUMP_WITH_3D}/", "tags/diffusion-flow-models/", "a-z/d/"):
+        goto_listing(page, seed_server + path)
+    assert not any("/tags/" in url for url in fetched), fetched
+
+
 def test_search_filters_leave_a_tag_out_and_keep_a_range_of_years(context, seed_server: str) -> None:  # type: ignore[no-untyped-def]
     page, errors = open_page(context, seed_server)
     page.keyboard.press("/")

@@ -72,7 +72,7 @@
       }
     }
     const dumps = data.dumps.map(([stem, label, first, count]) => ({ stem, label, first, count }));
-    return { n, titleChunk: data.titleChunk, hashes, areas, topics, links, dumps, areaNames: data.areas.map(([name]) => name), areaSlugs: data.areas.map(([, slug]) => slug), topicNames: data.topics };
+    return { n, titleChunk: data.titleChunk, hashes, areas, topics, links, dumps, areaNames: data.areas.map(([name]) => name), areaSlugs: data.areas.map(([, slug]) => slug), topicNames: data.topics, topicAreas: data.topicAreas };
   }
 
   // The dump a paper was first seen in.
@@ -351,10 +351,18 @@
         event.preventDefault();
         const [kind, ...name] = select.value.split(":");
         if (select.value) shelf().setHidden(kind, name.join(":"), true);
+        if (kind === "topics") hideTopicPage(name.join(":"));
       });
       out.push(form);
     }
     return out;
+  }
+
+  // Keeps a topic's page with it when it is hidden here, so listings can leave its papers out:
+  // found on its area's page (shelf.js recordTopicPage). Failing, listings look it up later.
+  function hideTopicPage(name) {
+    const area = model.topicAreas[model.topicNames.indexOf(name)];
+    shelf().recordTopicPage(name, `tags/${model.areaSlugs[area]}/`).catch(() => {});
   }
 
   function readSection(state) {
@@ -420,6 +428,7 @@
     next.lists = [...new Set([...next.lists, ...incoming.lists, ...incoming.saved.flatMap((paper) => paper.lists)])];
     next.read = [...new Set([...next.read, ...incoming.read])];
     for (const key of ["areas", "topics"]) next.hidden[key] = [...new Set([...next.hidden[key], ...incoming.hidden[key]])];
+    next.hidden.topicPages = { ...incoming.hidden.topicPages, ...next.hidden.topicPages };
     next.visit = next.visit.seen ? next.visit : incoming.visit;
     return next;
   }

@@ -14,6 +14,7 @@
   const MIGRATIONS = {};
   const root = new URL(".", typeof __md_scope === "undefined" ? location.href : __md_scope);
   const KEY = `${root.pathname}.library`;
+  const TOPIC_PAGE = /^tags\/[a-z0-9-]+\/[a-z0-9-]+\/$/; // a topic's page, relative to the root
 
   const empty = () => ({
     format: FORMAT,
@@ -21,7 +22,7 @@
     saved: [],
     lists: [],
     read: [],
-    hidden: { areas: [], topics: [] },
+    hidden: { areas: [], topics: [], topicPages: {} },
     visit: { seen: null, since: null },
   });
 
@@ -57,8 +58,18 @@
       if (!strings(names)) throw new LibraryError(`"hidden.${key}" is not a list of names`);
       out.hidden[key] = [...new Set(names)];
     }
+    out.hidden.topicPages = knownTopicPages(data.hidden?.topicPages, out.hidden.topics);
     if (data.visit && typeof data.visit === "object")
       for (const key of ["seen", "since"]) out.visit[key] = typeof data.visit[key] === "string" ? data.visit[key] : null;
+    return out;
+  }
+
+  // The hidden topics' pages a store names (a library stored before they were kept names none;
+  // one not of this site's form is left out): they are found again when needed.
+  function knownTopicPages(pages, topics) {
+    const out = {};
+    if (!pages || typeof pages !== "object") return out;
+    for (const name of topics) if (typeof pages[name] === "string" && TOPIC_PAGE.test(pages[name])) out[name] = pages[name];
     return out;
   }
 
@@ -140,10 +151,13 @@
     save();
   }
 
-  function setHidden(kind, name, hidden) {
+  // `page`: a topic's page (tags/<area>/<topic>/), kept so listings can find its papers.
+  function setHidden(kind, name, hidden, page = null) {
     const names = new Set(state.hidden[kind]);
     hidden ? names.add(name) : names.delete(name);
     state.hidden[kind] = [...names];
+    if (kind === "topics" && !hidden) delete state.hidden.topicPages[name];
+    if (kind === "topics" && hidden && TOPIC_PAGE.test(page ?? "")) state.hidden.topicPages[name] = page;
     save();
   }
 
@@ -262,12 +276,14 @@
     note.setAttribute("role", "status");
     list.before(note);
     let showing = false;
+    const topic = pageTopic()?.name;
     const show = () => {
+      fetchHiddenTopics(topic);
       let count = 0;
       const names = new Set();
       for (const [row, paper] of rows) {
         // On a hidden tag's own page, its papers stay: the reader went there on purpose.
-        const by = hiddenBy(paper.areas, paper.topics).filter((name) => name !== area);
+        const by = hiddenBy(paper.areas, [...paper.topics, ...hiddenTopicsListing(paper.slug)]).filter((name) => name !== area && name !== topic);
         row.hidden = by.length > 0 && !showing;
         row.classList.toggle("shelf-hidden-shown", by.length > 0 && showing);
         if (by.length) count++;
@@ -317,6 +333,116 @@
       button.textContent = hidden ? `Hidden elsewhere: show “${area}” again` : `Not interested: hide “${area}” elsewhere`;
     };
     button.addEventListener("click", () => setHidden("areas", area, !state.hidden.areas.includes(area)));
+    watch(button, show);
+    const facts = document.querySelector(".tag-facts");
+    if (facts) facts.after(button);
+  }
+
+  // -- hidden topics in listings ----------------------------------------------------------------
+  // Listing rows name their areas but not their topics (no bytes to spare: README, "Your
+  // library"). So for a reader who has hidden topics, and only then, each hidden topic's own
+  // pages (tags/<area>/<topic>/ and its pager's pages, cached by the browser) say which papers
+  // it holds. A page that cannot be fetched hides nothing and breaks nothing.
+
+  const topicMembers = new Map(); // hidden topic -> the slugs its pages list, once fetched
+  const topicRequests = new Set(); // hidden topics asked for on this page
+
+  // The names of the hidden topics whose pages list this paper.
+  const hiddenTopicsListing = (slug) => state.hidden.topics.filter((name) => topicMembers.get(name)?.has(slug));
+
+  // A page of this site, relative to its root ("tags/x/y/"), or null if it is elsewhere.
+  function sitePath(href, base) {
+    const url = new URL(href, base);
+    return url.origin === root.origin && url.pathname.startsWith(root.pathname) ? url.pathname.slice(root.pathname.length) : null;
+  }
+
+  async function fetchPage(url) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    return new DOMParser().parseFromString(await response.text(), "text/html");
+  }
+
+  // The slugs a topic's listing holds: its first page, then the others its pager links to.
+  async function topicPageSlugs(page) {
+    const first = new URL(page, root).href;
+    const firstDoc = await fetchPage(first);
+    const others = [...new Set([...firstDoc.querySelectorAll("nav.pager a[href]")].map((a) => new URL(a.getAttribute("href"), first).href))].filter((url) => url !== first);
+    const docs = [[first, firstDoc], ...(await Promise.all(others.map(async (url) => [url, await fetchPage(url)])))];
+    const slugs = new Set();
+    for (const [url, doc] of docs)
+      for (const link of doc.querySelectorAll("ol.paper-list > li > a[href*='papers/']")) {
+        const slug = new URL(link.getAttribute("href"), url).pathname.match(/\/papers\/([^/]+)\/$/)?.[1];
+        if (slug) slugs.add(slug);
+      }
+    return slugs;
+  }
+
+  // A topic's page, found among the topics its area's page lists (or, without an area, every
+  // area's page, from the tags index): for a library stored before pages were kept.
+  async function findTopicPage(name, areaPage = null) {
+    let areas = areaPage ? [areaPage] : [];
+    if (!areaPage) {
+      const index = new URL("tags/", root).href;
+      const doc = await fetchPage(index);
+      areas = [...doc.querySelectorAll(".md-content a[href]")].map((a) => sitePath(a.getAttribute("href"), index)).filter((path) => /^tags\/[a-z0-9-]+\/$/.test(path ?? ""));
+    }
+    for (const area of new Set(areas)) {
+      const url = new URL(area, root).href;
+      const doc = await fetchPage(url);
+      for (const link of doc.querySelectorAll(".tag-topics a[href]"))
+        if (link.firstChild?.textContent.trim() === name) {
+          const page = sitePath(link.getAttribute("href"), url);
+          if (TOPIC_PAGE.test(page ?? "")) return page;
+        }
+    }
+    return null;
+  }
+
+  // Keeps a hidden topic's page in the library once found (the Library page hides topics by
+  // name, and knows their area).
+  async function recordTopicPage(name, areaPage = null) {
+    const page = await findTopicPage(name, areaPage);
+    if (page && state.hidden.topics.includes(name) && state.hidden.topicPages[name] !== page) {
+      state.hidden.topicPages[name] = page;
+      save();
+    }
+    return page;
+  }
+
+  // Asks once per page for the papers of each hidden topic (but the page's own), and redraws
+  // the listings when they come.
+  function fetchHiddenTopics(own) {
+    for (const name of state.hidden.topics) {
+      if (name === own || topicRequests.has(name)) continue;
+      topicRequests.add(name);
+      (async () => {
+        const page = state.hidden.topicPages[name] ?? (await recordTopicPage(name));
+        if (!page) return;
+        topicMembers.set(name, await topicPageSlugs(page));
+        notify();
+      })().catch(() => {
+        /* not fetched: its papers stay in the listing */
+      });
+    }
+  }
+
+  // A topic's page (tags/<area>/<topic>/, or a later page of it): the topic and its first page.
+  function pageTopic() {
+    const path = sitePath(location.href, location.href)?.match(/^(tags\/[a-z0-9-]+\/(?!\d+\/)[a-z0-9-]+\/)(\d+\/)?$/)?.[1];
+    const name = document.querySelector(".md-content h1")?.textContent.trim();
+    return path && name ? { name, page: path } : null;
+  }
+
+  function hideTopicButton(topic) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-button shelf-hide-area";
+    const show = () => {
+      const hidden = state.hidden.topics.includes(topic.name);
+      button.setAttribute("aria-pressed", String(hidden));
+      button.textContent = hidden ? `Hidden elsewhere: show “${topic.name}” again` : `Not interested: hide “${topic.name}” elsewhere`;
+    };
+    button.addEventListener("click", () => setHidden("topics", topic.name, !state.hidden.topics.includes(topic.name), topic.page));
     watch(button, show);
     const facts = document.querySelector(".tag-facts");
     if (facts) facts.after(button);
@@ -426,6 +552,8 @@
     if (title && !title.nextElementSibling?.classList.contains("shelf-bar")) decoratePaperPage(title);
     const area = pageArea();
     if (area && !document.querySelector(".shelf-hide-area")) hideAreaButton(area);
+    const topic = pageTopic();
+    if (topic && !document.querySelector(".shelf-hide-area")) hideTopicButton(topic);
     for (const list of document.querySelectorAll("ol.paper-list:not([data-shelf])")) {
       list.dataset.shelf = "";
       decorateList(list, area);
@@ -457,6 +585,7 @@
     toggleSaved,
     setRead,
     setHidden,
+    recordTopicPage,
     hiddenBy,
     fileIn,
     starButton,
