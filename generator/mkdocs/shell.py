@@ -191,7 +191,7 @@ value is either a marker's (title, description) or part of the page's shape."""
 
 class _MarkedListing:
     """A listing page as the theme sees it, with markers in place of what differs between pages
-    of one shape: its title, description, canonical URL and content."""
+    of one shape: its title, description, canonical URL, edit link (a dump's) and content."""
 
     def __init__(self, page: Any) -> None:
         self._page = page
@@ -200,6 +200,7 @@ class _MarkedListing:
             self.meta["description"] = marker("description")
         self.title = marker("title")
         self.canonical_url = marker("canonical") if page.canonical_url else None
+        self.edit_url = marker("edit") if page.edit_url else None
         self.content = f"{MARK}content<h1{MARK}"
 
     def __getattr__(self, name: str) -> Any:
@@ -224,11 +225,12 @@ class ListingShell:
         meta = page.meta
         if not LISTING_META.issuperset(meta) or page.toc or page.previous_page or page.next_page:
             return None
-        if page.edit_url or page.is_homepage or page.parent is not None:
+        if page.is_homepage or page.parent is not None:
             return None
         url = page.url
         feed = get_relative_url(meta["feed"], url) if "feed" in meta else None
-        return (url.split("/", 1)[0], url.count("/"), tuple(sorted(meta)), feed, bool(page.canonical_url))
+        depth = (url.split("/", 1)[0], url.count("/"))
+        return (*depth, tuple(sorted(meta)), feed, bool(page.canonical_url), bool(page.edit_url))
 
     def render(self, context: Mapping[str, Any]) -> str:
         page = context["page"]
@@ -243,6 +245,7 @@ class ListingShell:
             "title": str(page.meta["title"]),
             "description": str(page.meta.get("description", "")),
             "canonical": page.canonical_url or "",
+            "edit": page.edit_url or "",
             "content": page.content,
         }
         return "".join(values[part] if index % 2 else part for index, part in enumerate(parts))
