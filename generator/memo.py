@@ -17,6 +17,25 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
+MISSING: Any = object()
+
+
+class HashedKey:
+    """A key that keeps its hash: a dict hashes a key on every lookup and insertion."""
+
+    __slots__ = ("key", "hash")
+
+    def __init__(self, key: Hashable) -> None:
+        self.key = key
+        self.hash = hash(key)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, HashedKey) and self.hash == other.hash and self.key == other.key
+
+
 class NoMemo:
     """Every result computed: a build, the command line, the tests."""
 
@@ -83,18 +102,26 @@ class Memo(NoMemo):
         self.now = {}
 
     def get(self, stage: str, key: Hashable, compute: Callable[[], T]) -> T:
-        now = self.now.setdefault(stage, {})
-        try:
-            return now[key]
-        except KeyError:
-            pass
+        """The last run's result, else this run's, else computed. A key is hashed twice when
+        the last run had it (most keys of a rebuild), three times when not: a paper's hash
+        is a Python call, and a rebuild asks for some 300,000 keys."""
         last = self.last.get(stage)
-        value = last.pop(key) if last and key in last else compute()
+        value = last.pop(key, MISSING) if last else MISSING
+        now = self.now.get(stage)
+        if now is None:
+            now = self.now[stage] = {}
+        if value is MISSING:
+            value = now.get(key, MISSING)
+            if value is not MISSING:
+                return value
+            value = compute()
         now[key] = value
         return value
 
     def get_by(self, stage: str, key: Callable[[], Hashable], compute: Callable[[], T]) -> T:
-        return self.get(stage, key(), compute)
+        """``get`` with a key hashed once (``HashedKey``): a listing page's key holds its
+        hundreds of entries."""
+        return self.get(stage, HashedKey(key()), compute)
 
     def keep(self, name: str, make: Callable[[], T]) -> T:
         """An object kept between runs under ``name`` (made on first use): what an

@@ -22,7 +22,7 @@ from generator.enrich.taxonomy import default_path
 from generator.memo import Memo, PausedCollector
 from generator.mkdocs.generation import Generation
 from generator.mkdocs.indexing import SEARCH_STATUS, SearchIndexing, ServedSearch
-from generator.mkdocs.pages import TagLink
+from generator.mkdocs.pages import ListingPage, TagLink
 from generator.mkdocs.shell import ICONS, CompiledTemplates, IconSprite, compact, join_blocks
 from generator.mkdocs.shell import install as install_shell
 from generator.mkdocs.valid_html import mend
@@ -128,6 +128,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         """A listing's body is already HTML: keep it out of Markdown (``on_page_content`` puts it in)."""
         if page.meta.get("html") is not True:
             return markdown
+        if self.config.page_shell and isinstance(page, ListingPage):  # rendered by ListingShell
+            page.meta["template"] = "listing.html"
         self.bodies[page.file.src_uri] = markdown
         return ""
 

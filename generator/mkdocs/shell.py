@@ -21,6 +21,7 @@ from jinja2 import BytecodeCache, Environment, pass_context
 from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup
+from mkdocs.utils import get_relative_url
 
 MARK = "\ue000"  # a private-use character: never in a page the theme renders
 SLOT = re.compile(MARK + r"([a-z]+[0-9]*)(?:<h1)?" + MARK)
@@ -183,6 +184,73 @@ class PaperShell:
         )
 
 
+LISTING_META = frozenset({"title", "description", "html", "feed", "template"})
+"""The front matter a listing page may have for ``ListingShell`` to render it: each key's
+value is either a marker's (title, description) or part of the page's shape."""
+
+
+class _MarkedListing:
+    """A listing page as the theme sees it, with markers in place of what differs between pages
+    of one shape: its title, description, canonical URL, edit link (a dump's) and content."""
+
+    def __init__(self, page: Any) -> None:
+        self._page = page
+        self.meta = {**page.meta, "title": marker("title")}
+        if "description" in page.meta:
+            self.meta["description"] = marker("description")
+        self.title = marker("title")
+        self.canonical_url = marker("canonical") if page.canonical_url else None
+        self.edit_url = marker("edit") if page.edit_url else None
+        self.content = f"{MARK}content<h1{MARK}"
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._page, name)
+
+
+class ListingShell:
+    """Renders listing pages (a tag's, a topic's, a dump's, an A to Z letter's, outside the
+    nav) from Material's ``main.html``, one full render per page shape, as ``PaperShell``
+    does for papers. The nav, tabs and assets a page links are relative to its address,
+    which depends only on its first folder and its depth (the nav's pages are all at the
+    top); its feed's address is part of the shape. ``shape`` is None for a page it cannot
+    render this way (``main.html`` renders it in full)."""
+
+    def __init__(self, env: Environment, template: str = "main.html") -> None:
+        self.env = env
+        self.template = template
+        self.shapes: dict[tuple, list[str]] = {}
+
+    @staticmethod
+    def shape(page: Any) -> tuple | None:
+        meta = page.meta
+        if not LISTING_META.issuperset(meta) or page.toc or page.previous_page or page.next_page:
+            return None
+        if page.is_homepage or page.parent is not None:
+            return None
+        url = page.url
+        feed = get_relative_url(meta["feed"], url) if "feed" in meta else None
+        depth = (url.split("/", 1)[0], url.count("/"))
+        return (*depth, tuple(sorted(meta)), feed, bool(page.canonical_url), bool(page.edit_url))
+
+    def render(self, context: Mapping[str, Any]) -> str:
+        page = context["page"]
+        key = self.shape(page)
+        if key is None:
+            return self.env.get_template(self.template).render(context)
+        parts = self.shapes.get(key)
+        if parts is None:
+            html = self.env.get_template(self.template).render({**context, "page": _MarkedListing(page)})
+            parts = self.shapes[key] = SLOT.split(html)
+        values = {
+            "title": str(page.meta["title"]),
+            "description": str(page.meta.get("description", "")),
+            "canonical": page.canonical_url or "",
+            "edit": page.edit_url or "",
+            "content": page.content,
+        }
+        return "".join(values[part] if index % 2 else part for index, part in enumerate(parts))
+
+
 def install(env: Environment, *, reuse: bool = True, icons: IconSprite | None = None) -> PaperShell:
     """Make ``paper_shell()`` available to templates (``overrides/paper.html`` calls it).
 
@@ -201,6 +269,13 @@ def install(env: Environment, *, reuse: bool = True, icons: IconSprite | None = 
         return Markup(shell.render(context.get_all()))
 
     env.globals["paper_shell"] = paper_shell
+    listings = ListingShell(env)
+
+    @pass_context
+    def listing_shell(context: Context) -> Markup:
+        return Markup(listings.render(context.get_all()))
+
+    env.globals["listing_shell"] = listing_shell
     return shell
 
 

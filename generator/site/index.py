@@ -133,10 +133,13 @@ def most_often_together(labels: Iterable[Sequence[str]], names: Iterable[str]) -
     """For each of ``names``, the others of ``names`` most often on the same papers (``labels``:
     each paper's), most first, at most ``OFTEN_WITH``."""
     pairs: dict[str, Counter[str]] = {name: Counter() for name in names}
-    for found in labels:
+    for found, papers in Counter(map(tuple, labels)).items():  # papers share a few thousand sets
         kept = [name for name in found if name in pairs]
         for name in kept:
-            pairs[name].update(other for other in kept if other != name)
+            counter = pairs[name]
+            for other in kept:
+                if other != name:
+                    counter[other] += papers
     return {
         name: sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:OFTEN_WITH]
         for name, counter in pairs.items()
