@@ -220,6 +220,7 @@ def test_hiding_a_topic_drops_its_papers_from_listings_but_not_its_own_page(
         .split(" ", 1)[1]
         .startswith(f"papers hidden (not interested: {FAST_SAMPLERS}). ")
     )
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)  # drawn after the note
     found = page.locator(".md-search-result__item a[href*='papers/']").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
