@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 
 import pytest
@@ -58,7 +59,7 @@ def test_each_papers_number_gives_its_first_dump_and_its_title(seed) -> None:  #
         stem, _, first, count = next(d for d in reversed(data["dumps"]) if d[2] <= number)
         assert first <= number < first + count
         assert next(d for d in catalogue.dumps if d.stem == stem).name == paper.sources[0].dump
-        rows = json.loads(files[f"library/titles/{number // chunk}.json"])
+        rows = json.loads(gzip.decompress(files[f"library/titles/{number // chunk}.json.gz"]))
         assert rows[number % chunk] == [paper.slug, index.views[paper.slug].title]
 
 

@@ -140,13 +140,21 @@
   const rootUrl = new URL(box.dataset.root, location.href);
   const titleCache = new Map();
 
-  // The slugs and titles of papers k * titleChunk onwards (library/titles/<k>.json, fetched once).
+  // The slugs and titles of papers k * titleChunk onwards (library/titles/<k>.json.gz, fetched
+  // once): gzipped in the site, unzipped here unless the server already did.
+  async function gunzippedJson(response) {
+    const bytes = await response.arrayBuffer();
+    const head = new Uint8Array(bytes, 0, Math.min(2, bytes.byteLength));
+    if (head[0] !== 0x1f || head[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).json();
+  }
+
   function titleChunk(model, k) {
     if (!titleCache.has(k)) {
       titleCache.set(
         k,
-        fetch(new URL(`library/titles/${k}.json`, rootUrl))
-          .then((response) => (response.ok ? response.json() : []))
+        fetch(new URL(`library/titles/${k}.json.gz`, rootUrl))
+          .then((response) => (response.ok ? gunzippedJson(response) : []))
           .catch(() => []),
       );
     }
