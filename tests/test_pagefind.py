@@ -183,3 +183,13 @@ def test_a_catalogue_past_a_part_is_indexed_in_parts_and_shrinks_back(tmp_path: 
     pagefind.finish_search_index(pagefind.start_writing_and_indexing(documents, folder, output, 5))
     assert pagefind.parts_on_disk(folder) == 1 and pagefind.parts_on_disk(output) == 1
     assert len(list((folder / "papers").iterdir())) == 5
+
+
+def test_the_site_keeps_only_the_pagefind_files_its_search_loads(seed_site: Path) -> None:
+    """Pagefind's prebuilt interfaces, highlighter and no-language WebAssembly are removed;
+    what ``search.js`` loads stays (test_search_browser.py searches with it)."""
+    from generator.search.pagefind import UNUSED_FILES
+
+    files = {path.name for path in (seed_site / "pagefind").iterdir() if path.is_file()}
+    assert not files & set(UNUSED_FILES)
+    assert {"pagefind.js", "pagefind-worker.js", "wasm.en.pagefind", "pagefind-entry.json"} <= files

@@ -21,6 +21,7 @@ from generator.search.pagefind import (
     parts_of,
     parts_on_disk,
     recompress_first_fetch,
+    remove_unused_files,
     start_search_index,
     start_writing_and_indexing,
 )
@@ -61,7 +62,7 @@ class SearchIndexing:
         return self.parts or parts_on_disk(folder)
 
     def finish(self) -> None:
-        """Wait for the index, then re-gzip what every first query fetches."""
+        """Wait for the index, then remove what no page loads and re-gzip what every first query fetches."""
         if self.process is None:
             return
         waited = time.perf_counter()
@@ -74,6 +75,8 @@ class SearchIndexing:
         if index.documents:
             log.info(index.documents)
         parts = self.parts or 1
+        for part in range(1, parts + 1):
+            remove_unused_files(part_path(self.output, part))
         sizes = [recompress_first_fetch(part_path(self.output, part)) for part in range(1, parts + 1)]
         before, after = (sum(pair) for pair in zip(*sizes, strict=True))
         log.info(

@@ -108,6 +108,27 @@ FIRST_FETCH = (f"pagefind.{LANGUAGE}_*.pf_meta", f"wasm.{LANGUAGE}.pagefind")
 list (a hash and a word count for each of 28,228 papers) and the WebAssembly for
 ``LANGUAGE`` (Pagefind also writes one for unknown languages, which no reader fetches)."""
 
+UNUSED_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+    "wasm.unknown.pagefind",
+)
+"""What Pagefind writes beside its index and no page here loads: its three prebuilt search
+interfaces and its highlighter (``search.js`` is the site's, on ``pagefind.js``), and the
+WebAssembly for pages of no language (every document is ``LANGUAGE``). 0.49 MB of each part."""
+
+
+def remove_unused_files(output: Path) -> None:
+    """Remove ``UNUSED_FILES`` from Pagefind's ``output``."""
+    for name in UNUSED_FILES:
+        (output / name).unlink(missing_ok=True)
+
+
 RECOMPRESS_LEVEL = 12
 """libdeflate's strongest level, for the ``FIRST_FETCH`` files only.
 
