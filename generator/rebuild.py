@@ -54,23 +54,21 @@ class Manifest:
 
     fingerprint: str
     files: tuple[str, ...]
-    edit: dict[str, str]  # paper page -> the dump it was last seen in
     tags: dict[str, str]  # tag name -> slug
     topics: dict[str, str] = field(default_factory=dict)  # topic name -> its page's folder
 
     @classmethod
     def of(cls, generated: Generated, fingerprint: str) -> Manifest:
         assert generated.catalogue is not None
-        edit = {f"papers/{p.slug}.md": p.sources[-1].dump for p in generated.catalogue.papers}
         files = (*generated.files, *generated.pending)
         tags = {tag.name: tag.slug for tag in generated.tags}
-        return cls(fingerprint, files, edit, tags, {topic.name: topic.path for topic in generated.topics})
+        return cls(fingerprint, files, tags, {topic.name: topic.path for topic in generated.topics})
 
     @classmethod
     def load(cls, out_dir: Path) -> Manifest | None:
         try:
             data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-            return cls(data["fingerprint"], tuple(data["files"]), data["edit"], data["tags"], data["topics"])
+            return cls(data["fingerprint"], tuple(data["files"]), data["tags"], data["topics"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -78,7 +76,6 @@ class Manifest:
         data = {
             "fingerprint": self.fingerprint,
             "files": self.files,
-            "edit": self.edit,
             "tags": self.tags,
             "topics": self.topics,
         }

@@ -110,6 +110,15 @@ def listed_slugs(page, rows: str = "li") -> set[str]:  # type: ignore[no-untyped
     return {href.rstrip("/").rsplit("/", 1)[1] for href in hrefs}
 
 
+def search_hiding(page, query: str):  # type: ignore[no-untyped-def]
+    """Search ``query`` from the keyboard; the note that says how many results are hidden."""
+    page.keyboard.press("/")
+    page.keyboard.type(query)
+    note = page.locator("[data-pagefind-hidden]")
+    note.locator("button").wait_for(timeout=15_000)
+    return note
+
+
 def hidden_slugs(page) -> set[str]:  # type: ignore[no-untyped-def]
     return listed_slugs(page, "li[hidden]")
 
@@ -137,10 +146,7 @@ def test_hiding_a_tag_drops_its_papers_from_listings_and_search(
     assert page.locator("ol.paper-list > li[hidden]").count() == 0
     assert note.inner_text().startswith(f"{count} papers shown although hidden")
 
-    page.keyboard.press("/")
-    page.keyboard.type("diffusion")
-    note = page.locator("[data-pagefind-hidden]")
-    note.locator("button").wait_for(timeout=15_000)
+    note = search_hiding(page, "diffusion")
     hidden = int(note.inner_text().split()[0])
     assert note.inner_text().startswith(f"{hidden} papers hidden (not interested: 3D vision & graphics). ")
     shown = int(page.locator("[data-pagefind-meta-line]").inner_text().split()[0])
@@ -211,10 +217,7 @@ def test_hiding_a_topic_drops_its_papers_from_listings_but_not_its_own_page(
     assert page.locator("ol.paper-list > li[hidden]").count() == 0
     assert note.inner_text().startswith(f"{count} paper{'s' if count > 1 else ''} shown although hidden")
     # Search leaves them out too, with the same note.
-    page.keyboard.press("/")
-    page.keyboard.type("sampling")
-    search_note = page.locator("[data-pagefind-hidden]")
-    search_note.locator("button").wait_for(timeout=15_000)
+    search_note = search_hiding(page, "sampling")
     assert (
         search_note.inner_text()
         .split(" ", 1)[1]

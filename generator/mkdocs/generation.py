@@ -24,6 +24,7 @@ from generator.output.writer import write_if_changed
 from generator.pipeline import Settings, Timer
 from generator.rebuild import Handoff, Manifest, SearchReady, regenerate, search_dir
 from generator.site.pages import url_of
+from generator.site.papers import PAPER_FOLDER
 from generator.workers import give_back_freed_memory
 
 log = get_plugin_logger("papers")
@@ -144,12 +145,11 @@ class Generation:
             if src in self.handoff.pending or (wanted is not None and src not in wanted):
                 continue
             file = File(src, str(self.generated_dir), config.site_dir, config.use_directory_urls)
-            dump = self.manifest.edit.get(src)
             file.edit_uri = f"{dumps}/{edited}" if dumps and (edited := dump_of_page(src)) else None
             if self.memo is not None and src in self.handoff.sources:  # changed: MkDocs takes it from memory
                 file.content_bytes = self.handoff.sources[src]
             files.append(file)
-            if dump:
+            if src.startswith(PAPER_FOLDER):
                 PaperPage(None, file, config)  # MkDocs uses a file's page when it has one
             elif src.endswith(".md") and src not in named:  # the nav makes its own pages
                 ListingPage(None, file, config)

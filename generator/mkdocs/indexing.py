@@ -74,10 +74,10 @@ class SearchIndexing:
             self.process = None
         if index.documents:
             log.info(index.documents)
-        parts = self.parts or 1
-        for part in range(1, parts + 1):
+        sizes = []
+        for part in range(1, (self.parts or 1) + 1):
             remove_unused_files(part_path(self.output, part))
-        sizes = [recompress_first_fetch(part_path(self.output, part)) for part in range(1, parts + 1)]
+            sizes.append(recompress_first_fetch(part_path(self.output, part)))
         before, after = (sum(pair) for pair in zip(*sizes, strict=True))
         log.info(
             f"search index: {index.pages} papers in {self.parts} part(s), {index.words} words "

@@ -104,11 +104,15 @@ def marker(name: str) -> str:
 
 
 class _MarkedPage:
-    """The page as the theme sees it, with markers in place of what differs between papers."""
+    """The page as the theme sees it, with markers in place of what differs between pages of
+    one shape (``page_values``): title, description, canonical URL, edit link and content."""
 
     def __init__(self, page: Any) -> None:
         self._page = page
-        self.meta = {**page.meta, "title": marker("title"), "description": marker("description")}
+        self.meta = {**page.meta, "title": marker("title")}
+        if "description" in page.meta:
+            self.meta["description"] = marker("description")
+        self.title = marker("title")
         self.canonical_url = marker("canonical") if page.canonical_url else None
         self.edit_url = marker("edit") if page.edit_url else None
         # Material adds its own <h1> when the content has none: keep "<h1" in the marker.
@@ -116,6 +120,22 @@ class _MarkedPage:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._page, name)
+
+
+def page_values(page: Any) -> dict[str, str]:
+    """What ``_MarkedPage``'s markers stand for in ``page``."""
+    return {
+        "title": str(page.meta.get("title", "")),
+        "description": str(page.meta.get("description", "")),
+        "canonical": page.canonical_url or "",
+        "edit": page.edit_url or "",
+        "content": page.content,
+    }
+
+
+def filled(parts: list[str], values: Mapping[str, str]) -> str:
+    """A shape's ``parts`` (text, marker name, text...) with each marker's value."""
+    return "".join(values[part] if index % 2 else part for index, part in enumerate(parts))
 
 
 class _MarkedTag:
@@ -167,44 +187,18 @@ class PaperShell:
     def render(self, context: Mapping[str, Any]) -> str:
         page = context["page"]
         tags = list(context.get("tags") or [])
-        values = {
-            "title": page.meta.get("title", ""),
-            "description": page.meta.get("description", ""),
-            "canonical": page.canonical_url or "",
-            "edit": page.edit_url or "",
-            "content": page.content,
-        }
+        values = page_values(page)
         for index, tag in enumerate(tags):
             values[f"tagname{index}"] = str(tag.name)
             values[f"tagslug{index}"] = tag.url.removeprefix("tags/").removesuffix("/")
         parts = self.parts(context, page, tags)
         # Compacted once more as a whole: whitespace may run across a part and a value.
-        return join_blocks(
-            compact("".join(values[part] if index % 2 else part for index, part in enumerate(parts)))
-        )
+        return join_blocks(compact(filled(parts, values)))
 
 
 LISTING_META = frozenset({"title", "description", "html", "feed", "template"})
 """The front matter a listing page may have for ``ListingShell`` to render it: each key's
 value is either a marker's (title, description) or part of the page's shape."""
-
-
-class _MarkedListing:
-    """A listing page as the theme sees it, with markers in place of what differs between pages
-    of one shape: its title, description, canonical URL, edit link (a dump's) and content."""
-
-    def __init__(self, page: Any) -> None:
-        self._page = page
-        self.meta = {**page.meta, "title": marker("title")}
-        if "description" in page.meta:
-            self.meta["description"] = marker("description")
-        self.title = marker("title")
-        self.canonical_url = marker("canonical") if page.canonical_url else None
-        self.edit_url = marker("edit") if page.edit_url else None
-        self.content = f"{MARK}content<h1{MARK}"
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._page, name)
 
 
 class ListingShell:
@@ -239,16 +233,9 @@ class ListingShell:
             return self.env.get_template(self.template).render(context)
         parts = self.shapes.get(key)
         if parts is None:
-            html = self.env.get_template(self.template).render({**context, "page": _MarkedListing(page)})
+            html = self.env.get_template(self.template).render({**context, "page": _MarkedPage(page)})
             parts = self.shapes[key] = SLOT.split(html)
-        values = {
-            "title": str(page.meta["title"]),
-            "description": str(page.meta.get("description", "")),
-            "canonical": page.canonical_url or "",
-            "edit": page.edit_url or "",
-            "content": page.content,
-        }
-        return "".join(values[part] if index % 2 else part for index, part in enumerate(parts))
+        return filled(parts, page_values(page))
 
 
 def install(env: Environment, *, reuse: bool = True, icons: IconSprite | None = None) -> PaperShell:

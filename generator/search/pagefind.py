@@ -106,7 +106,7 @@ LANGUAGE = "en"
 FIRST_FETCH = (f"pagefind.{LANGUAGE}_*.pf_meta", f"wasm.{LANGUAGE}.pagefind")
 """Pagefind's files every reader's first query fetches before it looks up a word: the page
 list (a hash and a word count for each of 28,228 papers) and the WebAssembly for
-``LANGUAGE`` (Pagefind also writes one for unknown languages, which no reader fetches)."""
+``LANGUAGE`` (Pagefind also writes one for unknown languages: ``UNUSED_FILES``)."""
 
 UNUSED_FILES = (
     "pagefind-ui.js",

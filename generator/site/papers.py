@@ -12,6 +12,8 @@ from generator.memo import NoMemo
 from generator.site.pages import html_text
 from generator.site.views import PaperView
 
+PAPER_FOLDER = "papers/"
+"""Where each paper's page (``papers/<slug>.md``) is generated, and nothing else."""
 TITLE_ANCHOR = "title"
 """The paper's ``<h1>``: where "Skip to content" leads."""
 PAPER_SECTIONS = {"related-papers": "Related papers", "mentioned-by": "Mentioned by", "seen-in": "Seen in"}
@@ -47,7 +49,7 @@ def paper_pages(views: Iterable[PaperView], env: Environment, memo: NoMemo | Non
         return env.concat(template.root_render_func(context)).encode()  # type: ignore[attr-defined]
 
     return {
-        f"papers/{view.slug}.md": memo.get_by("page", partial(page_key, view), partial(render, view))
+        f"{PAPER_FOLDER}{view.slug}.md": memo.get_by("page", partial(page_key, view), partial(render, view))
         for view in views
     }
 

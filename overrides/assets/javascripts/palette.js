@@ -20,7 +20,8 @@
   7. Material 9.8.1's palette script (partials/javascripts/palette.html, MIT licence), which
      applies the reader's saved colour scheme.
   8. on paper pages, the tabs: paperTabs(), which overrides/paper-chrome.html calls where the
-     theme puts them, puts Material's partials/tabs.html there, rendered here once.
+     theme puts them, puts there what Material's partials/tabs.html makes of the nav's top
+     items (tests/test_accessibility.py compares them with a listing page's).
   Material's own code binds to the form when the page has loaded, by then complete. Items 4 to 6
   were 1.5 KB of each of 29,000 pages, item 8 another 0.75 KB.
 -#}
