@@ -126,6 +126,45 @@ def test_labels_name_regions_at_one_of_their_papers() -> None:
     assert (labels[0]["x"], labels[0]["y"]) != (4000, 4000)  # not on the lone stray
 
 
+def unit_rows_in_groups(groups: int, per_group: int, dims: int = 20) -> np.ndarray:
+    """Unit rows scattered around ``groups`` random centres: papers of a few topics."""
+    rng = np.random.default_rng(7)
+    centres = rng.normal(size=(groups, dims))
+    rows = np.repeat(centres, per_group, axis=0) + 0.6 * rng.normal(size=(groups * per_group, dims))
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_large_catalogues_find_nearly_all_exact_neighbours_by_clusters(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from generator.enrich import embedding
+
+    rows = unit_rows_in_groups(groups=30, per_group=120)
+    exact, _ = embedding.CosineNeighbours(rows, k=15, metric="cosine").build()
+    monkeypatch.setattr(embedding, "EXACT_NEIGHBOURS_MOST", 1000)
+    monkeypatch.setattr(embedding, "PROBED", 8)
+    clustered, distances = embedding.CosineNeighbours(rows, k=15, metric="cosine").build()
+    again, _ = embedding.CosineNeighbours(rows, k=15, metric="cosine").build()
+    assert np.array_equal(clustered, again)  # deterministic
+    assert not (clustered == np.arange(len(rows))[:, None]).any()  # no paper is its own neighbour
+    assert (np.diff(distances, axis=1) >= 0).all()  # nearest first
+    found = np.mean([len(set(a) & set(b)) / 15 for a, b in zip(clustered, exact, strict=True)])
+    assert found > 0.95
+
+
+def test_terms_of_too_few_papers_take_no_part_in_the_svd(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    # Six papers; the last column's term is in two of them, the others' in three or four.
+    rows = [[1, 0, 0, 1], [1, 1, 0, 0], [0, 1, 1, 0], [1, 0, 1, 1], [1, 1, 1, 0], [0, 0, 1, 0]]
+    matrix = sparse.csr_matrix(np.array(rows, dtype=np.float32))
+    without_rare_term = normalize(matrix[:, :3])
+    monkeypatch.setattr(layout, "SVD_TERM_SHARE", 2)  # a term must be in 6 // 2 = 3 papers
+    cut = layout.svd_rows(matrix.copy(), dims=2)
+    monkeypatch.setattr(layout, "SVD_TERM_SHARE", 5000)  # every term of two papers or more
+    assert np.allclose(cut, layout.svd_rows(without_rare_term, dims=2))
+    assert not np.allclose(cut, layout.svd_rows(matrix.copy(), dims=2))
+
+
 @pytest.mark.parametrize("count", [0, 1, 2, 3, 5])
 def test_tiny_catalogues_still_get_a_map(count: int) -> None:
     coords = layout.map_points(TEXTS[:count])

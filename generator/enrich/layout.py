@@ -19,8 +19,8 @@ made by other settings, or the catalogue has grown by ``REGROW`` since the last 
 openTSNE and scikit-learn are imported when a layout is made (``embedding.py``, in the
 worker): the build's own process, which reads ``GRID`` and the cache, does not load them.
 
-Everything is deterministic: exact nearest neighbours (``embedding.CosineNeighbours``), fixed seeds,
-one thread. Coordinates are quantised to integers in ``0 .. GRID - 1`` in a frame fixed at the
+Everything is deterministic: nearest neighbours found the same way each time (exact up to
+``EXACT_NEIGHBOURS_MOST`` papers, ``embedding.CosineNeighbours``), fixed seeds, one thread. Coordinates are quantised to integers in ``0 .. GRID - 1`` in a frame fixed at the
 full layout, so placing papers later shifts no other point.
 """
 
@@ -47,6 +47,13 @@ log = logging.getLogger("mkdocs.plugins.papers")
 GRID = 4096
 """Quantised coordinates run from 0 to GRID - 1 on both axes."""
 SVD_DIMS = 50
+SVD_TERM_SHARE = 5000
+"""A term takes part in the SVD when at least one paper in this many holds it (and at least
+two papers do): rarer terms shape no latent dimension, yet at three times the corpus they
+were most of the columns and the SVD took 19 s rather than 1.5 (README, "Room to grow")."""
+EXACT_NEIGHBOURS_MOST = 40_000
+"""Up to this many papers the map's neighbours are exact; above, an inverted-file search
+(``embedding.CosineNeighbours``), as exact search grows with the square of the catalogue."""
 SEED = 42
 PERPLEXITY = 30.0
 EARLY_ITER = 100
@@ -71,6 +78,8 @@ CHUNK = 256
 SETTINGS = {
     "format": CACHE_FORMAT,
     "svd_dims": SVD_DIMS,
+    "svd_term_share": SVD_TERM_SHARE,
+    "exact_neighbours_most": EXACT_NEIGHBOURS_MOST,
     "seed": SEED,
     "perplexity": PERPLEXITY,
     "early_iter": EARLY_ITER,
@@ -96,7 +105,8 @@ def tfidf_svd(texts: Sequence[str], dims: int = SVD_DIMS) -> np.ndarray:
 
 
 def svd_rows(matrix: sparse.spmatrix, dims: int = SVD_DIMS) -> np.ndarray:
-    """Rows of unit length in at most ``dims`` latent-semantic dimensions of a TF-IDF matrix.
+    """Rows of unit length in at most ``dims`` latent-semantic dimensions of a TF-IDF matrix,
+    from its terms held by at least one paper in ``SVD_TERM_SHARE`` (rows renormalised).
 
     The matrix's entries are put in column order first (in place; the same matrix): the SVD
     sums them in stored order, and the related lists store theirs sorted."""
@@ -105,6 +115,10 @@ def svd_rows(matrix: sparse.spmatrix, dims: int = SVD_DIMS) -> np.ndarray:
 
     matrix = matrix.tocsr()
     matrix.sort_indices()
+    least = max(2, matrix.shape[0] // SVD_TERM_SHARE)
+    if least > 2:  # the TF-IDF matrix already holds only terms of two papers or more
+        held = np.bincount(matrix.indices, minlength=matrix.shape[1])
+        matrix = normalize(matrix[:, np.flatnonzero(held >= least)])
     rows, columns = matrix.shape
     dims = min(dims, columns - 1, rows - 1)
     if dims < 1:
