@@ -26,6 +26,18 @@ needs_corpus = pytest.mark.skipif(
 SEED_SITE_CACHE: dict[str, Path] = {}
 
 
+@pytest.fixture(autouse=True)
+def build_date_kept_to_its_test() -> Iterator[None]:
+    """A build run in this process sets ``SOURCE_DATE_EPOCH`` to its dumps' date (generation.py);
+    a build started after it, as a child, would take that for a date its caller chose."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    yield
+    if before is None:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = before
+
+
 def build_site(dumps: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """``mkdocs build`` of ``dumps`` into ``out``, as a user runs it, with its own generated folder."""
     env = dict(os.environ, PAPERS_DUMPS_DIR=str(dumps), PAPERS_GENERATED_DIR=str(out) + "-generated")

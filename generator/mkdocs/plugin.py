@@ -26,8 +26,8 @@ from generator.mkdocs.pages import ListingPage, TagLink
 from generator.mkdocs.shell import ICONS, CompiledTemplates, IconSprite, compact, join_blocks
 from generator.mkdocs.shell import install as install_shell
 from generator.mkdocs.valid_html import mend
-from generator.output.downloads import DOWNLOADS, gzip_beside, gzip_downloads
-from generator.output.writer import write_if_changed
+from generator.output.downloads import DOWNLOADS, gzip_beside
+from generator.output.writer import make_folders, write_if_changed
 from generator.rebuild import search_dir
 from generator.search.pagefind import PART_PAPERS
 from generator.site.sitemap import sitemap_parts
@@ -94,10 +94,17 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         index = self.config.search and (not self.serving or self.served.index_again())
         self.generation.run(config, self.search.start if index else None, search=index)
         self.partial = self.serving and self.served.dirty and not self.served.index_again()
-        if self.serving:  # gzipped beside MkDocs' rendering, on the core Pagefind leaves free
-            changed = self.generation.changed(DOWNLOADS)
-            self.packing = gzip_beside(self.generation.generated_dir, Path(config.site_dir), changed)
-        return self.generation.add_files(files, config, changed_only=self.partial)
+        site = Path(config.site_dir)
+        # Gzipped beside MkDocs' rendering, on the core Pagefind leaves free.
+        self.packing = gzip_beside(self.generation.generated_dir, site, self.generation.changed(DOWNLOADS))
+        files = self.generation.add_files(files, config, changed_only=self.partial)
+        if not self.serving:  # the site keeps only the gzipped downloads
+            for name in DOWNLOADS:
+                if (download := files.get_file_from_path(name)) is not None:
+                    files.remove(download)
+        pages = files.documentation_pages()
+        self.folders = make_folders({Path(file.abs_dest_path).parent for file in pages} - {site})
+        return files
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         if self.serving:  # before any template is loaded
@@ -168,10 +175,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             write_if_changed(site / ICONS, self.shell.icons.document().encode())
         for part in self.sitemap:
             write_if_changed(site / part.path, part.data)
-        if self.serving:
-            self.packing.result()
-        else:
-            gzip_downloads(site)  # while Pagefind finishes on the other core
+        self.packing.result()
+        self.folders.result()
         self.search.finish()
         self.generation.finish()  # last: the manifest says the generated folder is complete
         if self.serving and self.config.search and self.generation.manifest is not None:

@@ -29,27 +29,12 @@ in 4.5 times the time, 12 gives 4 % less in 27 times. Its gzip header holds no n
 time, so the same bytes give the same file."""
 
 
-def gzip_downloads(site: Path) -> list[tuple[str, int, int]]:
-    """Replace each of ``DOWNLOADS`` in ``site`` by its gzip; returns (name, bytes, gzipped bytes)
-    for each one gzipped."""
-    done = []
-    for name in DOWNLOADS:
-        plain = site / name
-        if not plain.is_file():
-            continue
-        data = plain.read_bytes()
-        packed = bytes(deflate.gzip_compress(data, LEVEL))
-        write_if_changed(site / f"{name}.gz", packed)
-        plain.unlink()
-        done.append((name, len(data), len(packed)))
-    return done
-
-
 def gzip_beside(source: Path, site: Path, changed: Mapping[str, bytes]) -> Future[list[str]]:
-    """``mkdocs serve``: gzip into ``site`` each download this build ``changed`` (its bytes), or
+    """Gzip into ``site`` each download this build ``changed`` (its bytes, ``mkdocs serve``), or
     that ``site`` lacks gzipped (from ``source``, the generated folder), in a thread while
     MkDocs renders the pages (libdeflate lets go of the interpreter while it compresses).
-    The plain files stay: MkDocs copies them. Returns the names gzipped."""
+    Returns the names gzipped. Serving, MkDocs copies the plain files too; a full build
+    leaves them out (``PapersPlugin.on_files``)."""
     names = [name for name in DOWNLOADS if name in changed or not (site / f"{name}.gz").is_file()]
 
     def pack() -> list[str]:

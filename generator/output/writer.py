@@ -4,7 +4,8 @@ replaced atomically, a new one written in place."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,22 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def make_folders(folders: Iterable[Path]) -> Future[None]:
+    """Create ``folders`` in a thread. A first build writes each of tens of thousands of pages
+    into a folder of its own (``papers/<slug>/index.html``), and MkDocs makes each one on its
+    own thread as it writes the page: a tenth of a millisecond per folder, while the creating
+    system calls let the interpreter go on rendering."""
+
+    def make() -> None:
+        for folder in folders:
+            folder.mkdir(parents=True, exist_ok=True)
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="folders")
+    making = pool.submit(make)
+    pool.shutdown(wait=False)
+    return making
 
 
 def write_new(path: Path, data: bytes) -> bool:
