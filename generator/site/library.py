@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import bisect
+import functools
 import json
 from collections import Counter
 from collections.abc import Sequence
@@ -52,6 +53,7 @@ TITLE_CHUNK = 32
 each gzipped on the corpus) rather than ten dump pages (about 8 KB each)."""
 
 
+@functools.cache  # a serve's rebuilds ask again for every paper
 def slug_hash(slug: str) -> int:
     """FNV-1a (32-bit) of the slug's UTF-8, cut to ``HASH_BITS``: ``library.js`` computes the same."""
     value = 0x811C9DC5
@@ -177,6 +179,17 @@ def library_data(catalogue: Catalogue, index: SiteIndex) -> dict:
     among = {name: topic_areas[:k].count(topic_areas[k]) for k, name in enumerate(topics)}
     if among and max(among.values()) >= len(TOPIC_SYMBOLS):
         raise ValueError(f"library data: an area has more than {len(TOPIC_SYMBOLS)} topics")
+    symbols: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+    for paper in papers:  # papers share their areas and topics: each set once
+        key = (paper.tags, topics_of(paper))
+        if key not in symbols:
+            symbols[key] = tag_symbols(
+                [
+                    (area_index[area], [among[t] for t in key[1] if area_of(index, t) == area])
+                    for area in key[0]
+                    if area in area_index
+                ]
+            )
     return {
         "format": "hf-papers-atlas-library-data",
         "version": FORMAT_VERSION,
@@ -187,16 +200,7 @@ def library_data(catalogue: Catalogue, index: SiteIndex) -> dict:
         "areas": [[name, index.tags[name].slug] for name in areas],
         "topics": topics,
         "topicAreas": topic_areas,
-        "paperTags": " ".join(
-            tag_symbols(
-                [
-                    (area_index[area], [among[t] for t in topics_of(paper) if area_of(index, t) == area])
-                    for area in paper.tags
-                    if area in area_index
-                ]
-            )
-            for paper in papers
-        ),
+        "paperTags": " ".join(symbols[paper.tags, topics_of(paper)] for paper in papers),
         "linkCounts": counts,
         "linkRice": rice,
         "linkGaps": base64.b64encode(coded).decode("ascii"),
@@ -211,14 +215,16 @@ def title_files(catalogue: Catalogue, index: SiteIndex) -> dict[str, bytes]:
     of the site a file, which at three times the corpus is 10 MB of GitHub Pages' 1 GB."""
     rows = [[paper.slug, index.views[paper.slug].title] for paper in catalogue.papers]
     return {
-        f"library/titles/{k // TITLE_CHUNK}.json.gz": bytes(
-            deflate.gzip_compress(
-                (json.dumps(rows[k : k + TITLE_CHUNK], ensure_ascii=False, separators=(",", ":")) + "\n").encode(),
-                downloads.LEVEL,
-            )
+        f"library/titles/{k // TITLE_CHUNK}.json.gz": gzipped_titles(
+            json.dumps(rows[k : k + TITLE_CHUNK], ensure_ascii=False, separators=(",", ":")) + "\n"
         )
         for k in range(0, len(rows), TITLE_CHUNK)
     }
+
+
+@functools.lru_cache(maxsize=4096)  # a serve's rebuild changes the last few files only
+def gzipped_titles(text: str) -> bytes:
+    return bytes(deflate.gzip_compress(text.encode(), downloads.LEVEL))
 
 
 def library_files(catalogue: Catalogue, index: SiteIndex, env: Environment) -> dict[str, bytes]:
