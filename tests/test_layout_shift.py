@@ -63,3 +63,34 @@ def test_the_library_buttons_move_nothing_when_they_come(
         page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
         assert page.evaluate(MOVED_IN_CONTENT) == [], path
     context.close()
+
+
+MATH_PAPER = "papers/scaling-o-n-2-attention-to-alpha-beta-with-textbf-bold-tex/"
+
+# The moved nodes inside a block that holds math (a title, a paragraph, a list item): its text.
+MOVED_AROUND_MATH = """() => {
+  const blocks = [...document.querySelectorAll(".arithmatex")]
+    .map((math) => math.closest("p, li, h1, h2, h3, td") || math.parentElement);
+  return window.shifts
+    .map((node) => node.nodeType === 1 ? node : node.parentElement)
+    .filter((node) => node && blocks.some((block) => block !== node && block.contains(node)))
+    .map((node) => node.tagName + "." + node.className);
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_text_around_math_does_not_jump_when_it_is_typeset(browser, hostile_server: str, width: int) -> None:  # type: ignore[no-untyped-def]
+    """KaTeX comes after the page is shown; its math and then its fonts change the text around
+    each formula. The blocks holding math stay hidden until both are in, so no text a reader
+    sees jumps (a block that grows, with display math, still moves what is below it)."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.add_init_script(RECORD_SHIFTS)
+    page.goto(hostile_server + MATH_PAPER)
+    title = page.locator("h1.paper-title")
+    title.locator(".katex").first.wait_for(timeout=15_000)
+    page.wait_for_function("() => document.querySelector('h1.paper-title').style.visibility === ''")
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    assert title.is_visible()
+    assert page.evaluate(MOVED_AROUND_MATH) == []
+    context.close()

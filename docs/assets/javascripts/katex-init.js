@@ -34,19 +34,38 @@
     return loading;
   }
 
+  // Typesetting changes the text around each formula, and KaTeX's fonts change it again as
+  // they arrive: the blocks holding math keep their height (TeX is longer than the math it
+  // becomes) and are hidden from typesetting until the fonts are in (3 s at most), so nothing
+  // a reader sees moves: no layout shift. Until KaTeX has loaded, the TeX shows as written.
+  function shown(blocks) {
+    for (const block of blocks) block.style.visibility = "";
+  }
+
   document$.subscribe(({ body }) => {
     const spans = body.querySelectorAll(".arithmatex");
     if (!spans.length) return;
-    katex().then(() => {
-      for (const element of spans) {
-        renderMathInElement(element, {
-          delimiters: [
-            { left: "\\(", right: "\\)", display: false },
-            { left: "\\[", right: "\\]", display: true },
-          ],
-          throwOnError: false,
-        });
-      }
-    });
+    const blocks = new Set([...spans].map((span) => span.closest("p, li, h1, h2, h3, td") || span.parentElement));
+    katex()
+      .then(() => {
+        for (const block of blocks) {
+          block.style.minHeight = `${block.getBoundingClientRect().height}px`;
+          block.style.visibility = "hidden";
+        }
+        for (const element of spans) {
+          renderMathInElement(element, {
+            delimiters: [
+              { left: "\\(", right: "\\)", display: false },
+              { left: "\\[", right: "\\]", display: true },
+            ],
+            throwOnError: false,
+          });
+        }
+        // Two frames: the math is laid out and painted hidden, so the fonts it needs are loading.
+        const painted = new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+        const late = new Promise((resolve) => setTimeout(resolve, 3000));
+        return Promise.race([painted.then(() => document.fonts.ready), late]);
+      })
+      .finally(() => shown(blocks));
   });
 })();
