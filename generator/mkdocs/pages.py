@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import get_toc
+from mkdocs.structure.toc import TableOfContents, get_toc
 from mkdocs.utils import meta as front_matter
 
 from generator.site.pages import read_front_matter
@@ -46,10 +48,17 @@ class PaperPage(Page):
             (anchor, title) for anchor, title in PAPER_SECTIONS.items() if f'<h2 id="{anchor}">' in body
         ]
         self.content = body
-        # The title first: Material's "Skip to content" link leads to the toc's first entry.
-        children = [{"level": 2, "id": a, "name": t, "children": []} for a, t in sections]
-        self.toc = get_toc([{"level": 1, "id": TITLE_ANCHOR, "name": "Paper", "children": children}])
+        self.toc = paper_toc(tuple(sections))
         self.present_anchor_ids = {TITLE_ANCHOR, *(anchor for anchor, _ in sections)}
+
+
+@functools.cache
+def paper_toc(sections: tuple[tuple[str, str], ...]) -> TableOfContents:
+    """A paper page's table of contents: the title, then its sections. Papers share a few
+    shapes, so each is made once (made per page it was a second of a corpus build)."""
+    # The title first: Material's "Skip to content" link leads to the toc's first entry.
+    children = [{"level": 2, "id": a, "name": t, "children": []} for a, t in sections]
+    return get_toc([{"level": 1, "id": TITLE_ANCHOR, "name": "Paper", "children": children}])
 
 
 class ListingPage(Page):
