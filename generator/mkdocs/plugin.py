@@ -22,7 +22,7 @@ from generator.enrich.taxonomy import default_path
 from generator.memo import Memo, PausedCollector
 from generator.mkdocs.generation import Generation
 from generator.mkdocs.indexing import SEARCH_STATUS, SearchIndexing, ServedSearch
-from generator.mkdocs.pages import ListingPage, TagLink
+from generator.mkdocs.pages import ListingPage, PaperPage, TagLink
 from generator.mkdocs.shell import ICONS, CompiledTemplates, IconSprite, compact, join_blocks
 from generator.mkdocs.shell import install as install_shell
 from generator.mkdocs.valid_html import mend
@@ -161,6 +161,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         """Every page valid HTML (``valid_html.mend``); a listing's icons in the sprite and its
         whitespace compacted, as a paper page's are (``shell``)."""
         output = mend(output)
+        if isinstance(page, PaperPage):  # rendered: its body need not stay to the build's end
+            page.markdown = page.content = None
         if page.meta.get("html") is not True:
             return output
         return join_blocks(compact(self.shell.icons.replace(output, get_relative_url(".", page.url))))
