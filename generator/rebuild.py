@@ -13,7 +13,6 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from generator.enrich.taxonomy import default_path
 from generator.ingest.parse import dump_files
 from generator.memo import NoMemo
 from generator.model import Problem
-from generator.output.writer import prune, sync_tree, write_files, write_if_changed
+from generator.output.writer import in_thread, prune, sync_tree, write_files, write_if_changed
 from generator.pipeline import DEFAULT_SETTINGS, Generated, Settings, Timer, generate
 
 MANIFEST = ".manifest.json"
@@ -208,9 +207,7 @@ def write_changed(
         with timer.stage("write") as note:
             note.append(write())
         return
-    writer = ThreadPoolExecutor(1, thread_name_prefix="changed")
-    writing = writer.submit(write)
-    writer.shutdown(wait=False)
+    writing = in_thread("changed", write)
     handoff.sources.update(changed)
 
     def finish() -> None:
@@ -228,9 +225,7 @@ def hand_off(generated: Generated, out_dir: Path, manifest: Manifest, handoff: H
         note.append(
             f"{now.written} files written, {now.unchanged} unchanged; {len(pages)} pages beside MkDocs"
         )
-    page_writer = ThreadPoolExecutor(1, thread_name_prefix="pages")
-    pages_written = page_writer.submit(write_files, out_dir, pages)
-    page_writer.shutdown(wait=False)
+    pages_written = in_thread("pages", write_files, out_dir, pages)
 
     def finish() -> None:
         start = time.perf_counter()

@@ -20,8 +20,9 @@ openTSNE and scikit-learn are imported when a layout is made (``embedding.py``, 
 worker): the build's own process, which reads ``GRID`` and the cache, does not load them.
 
 Everything is deterministic: nearest neighbours found the same way each time (exact up to
-``EXACT_NEIGHBOURS_MOST`` papers, ``embedding.CosineNeighbours``), fixed seeds, one thread. Coordinates are quantised to integers in ``0 .. GRID - 1`` in a frame fixed at the
-full layout, so placing papers later shifts no other point.
+``EXACT_NEIGHBOURS_MOST`` papers, ``embedding.CosineNeighbours``), fixed seeds, one thread.
+Coordinates are quantised to integers in ``0 .. GRID - 1`` in a frame fixed at the full
+layout, so placing papers later shifts no other point.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from generator.ingest.parse import date_from_name, dump_files
 from generator.memo import Memo
 from generator.mkdocs.pages import ListingPage, PaperPage
 from generator.model import Problem
+from generator.output.downloads import DOWNLOADS
 from generator.output.writer import write_if_changed
 from generator.pipeline import Settings, Timer
 from generator.rebuild import Handoff, Manifest, SearchReady, regenerate, search_dir
@@ -133,7 +134,8 @@ class Generation:
 
         ``changed_only`` (a dirty serve's rebuild): only the files this run changed, and the
         pages the nav names. The others are in the site already; MkDocs would only find
-        each of 29,000 unchanged by its modification time."""
+        each of 29,000 unchanged by its modification time. The downloads go into a built
+        site gzipped only (``downloads.gzip_beside``); a served one has the plain files too."""
         assert self.manifest is not None
         dumps = None
         if self.dumps_dir.is_relative_to(self.base):
@@ -143,6 +145,8 @@ class Generation:
             wanted = self.memo.fresh | named
         for src in self.manifest.files:
             if src in self.handoff.pending or (wanted is not None and src not in wanted):
+                continue
+            if src in DOWNLOADS and not self.serving:
                 continue
             file = File(src, str(self.generated_dir), config.site_dir, config.use_directory_urls)
             file.edit_uri = f"{dumps}/{edited}" if dumps and (edited := dump_of_page(src)) else None

@@ -98,10 +98,6 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         # Gzipped beside MkDocs' rendering, on the core Pagefind leaves free.
         self.packing = gzip_beside(self.generation.generated_dir, site, self.generation.changed(DOWNLOADS))
         files = self.generation.add_files(files, config, changed_only=self.partial)
-        if not self.serving:  # the site keeps only the gzipped downloads
-            for name in DOWNLOADS:
-                if (download := files.get_file_from_path(name)) is not None:
-                    files.remove(download)
         pages = files.documentation_pages()
         self.folders = make_folders({Path(file.abs_dest_path).parent for file in pages} - {site})
         return files

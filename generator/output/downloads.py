@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 
 import deflate
 
-from generator.output.writer import write_if_changed
+from generator.output.writer import in_thread, write_if_changed
 
 DOWNLOADS = ("papers.json", "papers.csv", "map/titles.json")
 """The site's downloads, at its root, and the map's titles (which ``map.js`` unzips in the
@@ -48,10 +48,7 @@ def gzip_beside(source: Path, site: Path, changed: Mapping[str, bytes]) -> Futur
                 done.append(name)
         return done
 
-    pool = ThreadPoolExecutor(1, thread_name_prefix="gzip")
-    packing = pool.submit(pack)
-    pool.shutdown(wait=False)
-    return packing
+    return in_thread("gzip", pack)
 
 
 def read_download(site: Path, name: str) -> bytes:

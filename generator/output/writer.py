@@ -4,10 +4,13 @@ replaced atomically, a new one written in place."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def in_thread(name: str, function: Callable[..., T], *args: object) -> Future[T]:
+    """``function(*args)`` in a thread of its own, named ``name``, which ends with it: files
+    written or compressed while the build goes on (their system calls and libdeflate let go of
+    the interpreter)."""
+    pool = ThreadPoolExecutor(1, thread_name_prefix=name)
+    done = pool.submit(function, *args)
+    pool.shutdown(wait=False)
+    return done
+
+
 def make_folders(folders: Iterable[Path]) -> Future[None]:
     """Create ``folders`` in a thread. A first build writes each of tens of thousands of pages
     into a folder of its own (``papers/<slug>/index.html``), and MkDocs makes each one on its
@@ -49,10 +62,7 @@ def make_folders(folders: Iterable[Path]) -> Future[None]:
         for folder in folders:
             folder.mkdir(parents=True, exist_ok=True)
 
-    pool = ThreadPoolExecutor(1, thread_name_prefix="folders")
-    making = pool.submit(make)
-    pool.shutdown(wait=False)
-    return making
+    return in_thread("folders", make)
 
 
 def write_new(path: Path, data: bytes) -> bool:
