@@ -41,7 +41,7 @@ from generator.enrich.taxonomy import default_path, load_taxonomy  # noqa: E402
 from generator.ingest.catalogue import Catalogue  # noqa: E402
 from generator.pipeline import Timer, mention, read_catalogue, relate, tag  # noqa: E402
 from generator.site.index import SiteIndex  # noqa: E402
-from generator.site.library import library_data  # noqa: E402
+from generator.site.library import library_data, near_rows  # noqa: E402
 from generator.site.views import PaperViews, clean_texts  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -86,13 +86,14 @@ def groups(
     return found
 
 
-JS = """([data, groups, every]) => {
+JS = """([data, near, groups, every]) => {
   const model = paperLibrary.decode(data);
   const out = [];
   for (const [name, members, saved] of groups) {
     const seeds = every ? members : [saved];
     for (const seed of seeds) {
-      const top = paperLibrary.recommend(model, [seed]).map((rec) => rec.paper);
+      const closest = new Map([[seed, near[seed]]]);
+      const top = paperLibrary.recommend(model, [seed], new Set(), 10, paperLibrary.WEIGHTS, closest).map((rec) => rec.paper);
       const others = members.filter((m) => m !== seed);
       const hits = others.filter((m) => top.includes(m)).length;
       out.push({ name, seed, hits, possible: Math.min(10, others.length), size: members.length });
@@ -102,7 +103,7 @@ JS = """([data, groups, every]) => {
 }"""
 
 
-def run_in_chromium(data: dict, found: dict, every: bool) -> list[dict]:
+def run_in_chromium(data: dict, near: list[list[int]], found: dict, every: bool) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -113,7 +114,7 @@ def run_in_chromium(data: dict, found: dict, every: bool) -> list[dict]:
         page = browser.new_page()
         page.set_content("<!doctype html><title>bench</title>")
         page.add_script_tag(path=str(SCRIPT))
-        rows = page.evaluate(JS, [data, [[name, m, s] for name, (m, s) in found.items()], every])
+        rows = page.evaluate(JS, [data, near, [[name, m, s] for name, (m, s) in found.items()], every])
         browser.close()
     return rows
 
@@ -185,6 +186,7 @@ def main() -> int:
     start = time.perf_counter()
     catalogue, index, texts = enriched(args.dumps)
     data = library_data(catalogue, index)
+    near = near_rows(catalogue.papers)
     encoded = (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
     found = groups(catalogue, texts)
     papers = [(paper.slug, *texts[paper.slug]) for paper in catalogue.papers]
@@ -195,7 +197,7 @@ def main() -> int:
         f"{len(catalogue.papers)} papers, {len(found)} groups ({time.perf_counter() - start:.0f} s)",
         flush=True,
     )
-    rows = run_in_chromium(data, found, every=False)
+    rows = run_in_chromium(data, near, found, every=False)
     results = {
         "papers": len(catalogue.papers),
         "groups": len(found),
@@ -205,12 +207,12 @@ def main() -> int:
         "per_group": {row["name"]: f"{row['hits']}/{row['possible']}" for row in rows},
     }
     if args.every:
-        results["every_member_saved"] = summary(run_in_chromium(data, found, every=True))
+        results["every_member_saved"] = summary(run_in_chromium(data, near, found, every=True))
     if subjects:
-        rows = run_in_chromium(data, subjects, every=False)
+        rows = run_in_chromium(data, near, subjects, every=False)
         results["topic_groups"] = {"groups": len(subjects), "one_save_per_group": summary(rows)}
         if args.every:
-            every = run_in_chromium(data, subjects, every=True)
+            every = run_in_chromium(data, near, subjects, every=True)
             results["topic_groups"]["every_member_saved"] = summary(every)
         results["topic_groups"]["per_group"] = {
             row["name"]: f"{row['hits']}/{row['possible']}" for row in rows
@@ -218,7 +220,7 @@ def main() -> int:
     pairs = groups(catalogue, texts, (2, 2))
     results["name_pairs"] = {
         "pairs": len(pairs),
-        "each_saved": summary(run_in_chromium(data, pairs, every=True)),
+        "each_saved": summary(run_in_chromium(data, near, pairs, every=True)),
     }
     if args.site:
         # Ten saved papers: the saved paper of each of the first ten groups.

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the plugin imports this module; a no-op build should not lo
     import numpy as np
 
     from generator.enrich.related import RelatedModel
-    from generator.model import Related
+    from generator.model import RelatedLists
 
 KEPT = "enrichments"
 
@@ -48,7 +48,7 @@ class Grown:
         self.docs = docs
         self.worker = SecondCore(docs, map_cache, model=True) if kept.model is None else None
 
-    def related(self) -> dict[str, tuple[Related, ...]]:
+    def related(self) -> RelatedLists:
         from generator.enrich.related_update import update  # loaded by the first run, not the second
 
         if self.worker is not None:
@@ -58,7 +58,7 @@ class Grown:
             assert self.kept.model is not None
             model = update(self.kept.model, self.docs)
         self.kept.model = model
-        return model.related
+        return model.lists()
 
     def layout(self) -> np.ndarray:
         import numpy as np

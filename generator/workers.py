@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # a no-op build should not load numpy
     import numpy as np
 
     from generator.enrich.related import RelatedModel
-    from generator.model import Related
+    from generator.model import RelatedLists
 
 Docs = Sequence[tuple[str, str]]
 """``(slug, text)`` for every paper, in catalogue order."""
@@ -31,17 +31,17 @@ Docs = Sequence[tuple[str, str]]
 class Enrichments(Protocol):
     """The answers the pipeline waits for: related lists by slug, and map coordinates."""
 
-    def related(self) -> dict[str, tuple[Related, ...]]: ...
+    def related(self) -> RelatedLists: ...
 
     def layout(self) -> np.ndarray: ...
 
     def close(self) -> None: ...
 
 
-def related_lists(docs: Docs) -> dict[str, tuple[Related, ...]]:
-    from generator.enrich.related import related_papers
+def related_lists(docs: Docs) -> RelatedLists:
+    from generator.enrich.related import related_model
 
-    return related_papers(docs)
+    return related_model(docs).lists()
 
 
 def map_layout(docs: Docs, map_cache: Path | None) -> np.ndarray:
@@ -76,7 +76,7 @@ class InProcess:
         self.docs = docs
         self.map_cache = map_cache
 
-    def related(self) -> dict[str, tuple[Related, ...]]:
+    def related(self) -> RelatedLists:
         return related_lists(self.docs)
 
     def layout(self) -> np.ndarray:
@@ -99,7 +99,7 @@ class SecondCore:
         )
         self._process.start()
         sender.close()
-        self._related: dict[str, tuple[Related, ...]] | None = None
+        self._related: RelatedLists | None = None
         self._model: RelatedModel | None = None
         self._keeps_model = model
 
@@ -112,9 +112,9 @@ class SecondCore:
             raise value
         return value
 
-    def related(self) -> dict[str, tuple[Related, ...]]:
+    def related(self) -> RelatedLists:
         if self._related is None and self._keeps_model:
-            self._related = self.model().related
+            self._related = self.model().lists()
         if self._related is None:
             self._related = self._receive("related lists")  # type: ignore[assignment]
         return self._related  # type: ignore[return-value]
@@ -156,7 +156,7 @@ def serve(
         order = sorted(range(len(docs)), key=lambda i: docs[i][0])
         built = related_model(docs)
         slugs, matrix, built.texts = built.slugs, built.matrix, []
-        answers.send(("answer", built if model else built.related))
+        answers.send(("answer", built if model else built.lists()))
         del built
         docs.clear()
         # The map from the same rows, in the same (slug) order; no shared term, no features.

@@ -11,7 +11,7 @@ import pytest
 from generator.enrich.documents import paper_text
 from generator.enrich.mentions import find_mentions, scan_texts
 from generator.enrich.mentions_update import KeptScan
-from generator.enrich.related import related_model
+from generator.enrich.related import NEAREST, related_model
 from generator.enrich.related_update import update
 from generator.memo import Memo
 from generator.model import Paper, Related
@@ -68,12 +68,35 @@ def test_new_papers_are_related_against_the_whole_catalogue_and_join_old_lists(s
             assert grown.related[slug] == model.related[slug]
 
 
+def closest(model, slug: str) -> list[tuple[str, float]]:
+    """A paper's closest papers as the Library reads them: related list, then further."""
+    return [(rel.slug, rel.score) for rel in (*model.related[slug], *model.further[slug])]
+
+
+def test_new_papers_join_the_closest_papers_beyond_the_related_lists_in_order(seed: list) -> None:
+    first, later = seed[:-4], seed[-4:]
+    model = related_model(docs_of(first))
+    grown = update(model, docs_of(seed))
+    news = {slug for slug, _, _ in later}
+    joined = [slug for slug, _, _ in first if closest(grown, slug) != closest(model, slug)]
+    assert joined, "no old paper took a new one among its closest"
+    for slug in grown.slugs:
+        near = closest(grown, slug)
+        assert len(near) <= NEAREST and len({s for s, _ in near}) == len(near) and slug not in dict(near)
+        assert [score for _, score in near] == sorted((score for _, score in near), reverse=True)
+        assert all(not rel.shared for rel in grown.further[slug])
+    for slug in joined:  # an old paper's closest change only by taking new papers in
+        assert {s for s, _ in closest(grown, slug)} - {s for s, _ in closest(model, slug)} <= news
+
+
 def test_removed_papers_leave_every_list(seed: list) -> None:
     model = related_model(docs_of(seed))
     gone = seed[0][0]
+    assert any(rel.slug == gone for rels in model.further.values() for rel in rels)
     grown = update(model, docs_of(seed[1:]))
-    assert gone not in grown.related
-    assert all(rel.slug != gone for rels in grown.related.values() for rel in rels)
+    assert gone not in grown.related and gone not in grown.further
+    for lists in (grown.related, grown.further):
+        assert all(rel.slug != gone for rels in lists.values() for rel in rels)
 
 
 def test_kept_matches_are_what_a_fresh_scan_finds_as_names_and_texts_change() -> None:

@@ -14,8 +14,10 @@ from generator.site.library import (
     TOPIC_SYMBOLS,
     graph,
     library_data,
+    near_files,
     rice_code,
     slug_hash,
+    strength,
     tag_symbols,
     title_files,
 )
@@ -63,6 +65,21 @@ def test_each_papers_number_gives_its_first_dump_and_its_title(seed) -> None:  #
         assert rows[number % chunk] == [paper.slug, index.views[paper.slug].title]
 
 
+def test_each_papers_closest_file_row_is_its_related_list_then_further(seed) -> None:  # type: ignore[no-untyped-def]
+    """library/near/<k>.json.gz, fetched for saved papers: per paper, its closest papers in
+    order, each as number * 4 + strength, in the same chunks as the titles' files."""
+    catalogue, _, data = seed
+    files = near_files(catalogue)
+    chunk = data["titleChunk"]
+    assert len(files) == -(-len(catalogue.papers) // chunk)
+    number = {paper.slug: n for n, paper in enumerate(catalogue.papers)}
+    assert sum(len(paper.further) for paper in catalogue.papers) > len(catalogue.papers)
+    for n, paper in enumerate(catalogue.papers):
+        row = json.loads(gzip.decompress(files[f"library/near/{n // chunk}.json.gz"]))[n % chunk]
+        closest = (*paper.related, *paper.further)
+        assert row == [number[rel.slug] * 4 + strength(rel.score) for rel in closest]
+
+
 def test_hashes_areas_and_topics_are_each_papers(seed) -> None:  # type: ignore[no-untyped-def]
     catalogue, renderer, data = seed
     hashes = base64.b64decode(data["hashes"])
@@ -90,8 +107,8 @@ def test_links_go_both_ways_and_include_mentions(seed) -> None:  # type: ignore[
     links = graph(catalogue.papers)
     number = {paper.slug: n for n, paper in enumerate(catalogue.papers)}
     for n, neighbours in enumerate(links):
-        for other, strength in neighbours.items():
-            assert links[other][n] == strength and 0 <= strength <= 3
+        for other, level in neighbours.items():
+            assert links[other][n] == level and 0 <= level <= 3
     for paper in catalogue.papers:
         for mention in paper.mentions:
             assert number[mention.target] in links[number[paper.slug]]

@@ -82,6 +82,33 @@ def test_saving_two_text_to_3d_papers_recommends_the_rest_of_their_group(
     assert errors == []
 
 
+def test_a_saved_papers_closest_papers_beyond_the_graph_are_recommended(context, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    """The graph in data.json holds a paper's closest few; the page fetches a saved paper's
+    ten closest (library/near/) and recommends those too, before anything found by a path."""
+    from bench.bench_library import enriched
+    from generator.site.library import TITLE_CHUNK, graph
+    from tests.conftest import SEED
+
+    catalogue, index, _ = enriched(SEED)
+    links = graph(catalogue.papers)
+    number = {paper.slug: n for n, paper in enumerate(catalogue.papers)}
+    saved, beyond = next(
+        (n, [number[rel.slug] for rel in paper.further if number[rel.slug] not in links[n]])
+        for n, paper in enumerate(catalogue.papers)
+        if len(set(links[n]) | {number[rel.slug] for rel in paper.further}) <= 10
+        and any(number[rel.slug] not in links[n] for rel in paper.further)
+    )
+    save_from_paper_page(context, seed_server, catalogue.papers[saved].slug)
+    fetched: list[str] = []
+    context.on("request", lambda request: fetched.append(request.url))
+    page, errors = open_library(context, seed_server)
+    assert any(f"library/near/{saved // TITLE_CHUNK}.json.gz" in url for url in fetched)
+    titles = [a.inner_text() for a in page.locator(".library-recommended > li > a").all()]
+    for j in beyond:
+        assert index.views[catalogue.papers[j].slug].title in titles
+    assert errors == []
+
+
 def test_opening_a_paper_marks_it_read_in_listings_and_by_hand(context, seed_server: str) -> None:  # type: ignore[no-untyped-def]
     page, _ = open_page(context, f"{seed_server}papers/{LIGHT_SB}/")
     page.goto(f"{seed_server}tags/diffusion-flow-models/")

@@ -12,7 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from generator.enrich.documents import paper_text
-from generator.enrich.related import nearest_papers, related_papers, top_neighbours
+from generator.enrich.related import NEAREST, nearest_papers, related_model, related_papers, top_neighbours
 from generator.enrich.terms import MAX_DF, STOP_WORDS, TOKEN_PATTERN, _first_seen, _preprocess, tfidf_matrix
 from generator.ingest.catalogue import build_catalogue
 from generator.ingest.parse import read_dumps as read_parsed
@@ -110,6 +110,18 @@ def test_lists_are_well_formed(related: dict, docs: list) -> None:
             assert 1 <= len(entry.shared) <= 3
             words = {w for term in entry.shared if " " in term for w in term.split()}
             assert not words & set(entry.shared), entry  # a bigram hides its own words
+
+
+def test_further_papers_carry_on_each_related_list_to_the_ten_closest(docs: list) -> None:
+    """The Library's recommendations read a paper's ten closest: its related list (cut where
+    the scores fall off), then ``further``, without terms, in the same order."""
+    model = related_model(docs)
+    nearest = nearest_papers(model.matrix, NEAREST, pruned=model.pruned)
+    for i, slug in enumerate(model.slugs):
+        both = [*model.related[slug], *model.further[slug]]
+        assert [(r.slug, r.score) for r in both] == [(model.slugs[j], score) for j, score in nearest[i]]
+        assert all(r.shared == () for r in model.further[slug])
+    assert sum(map(len, model.further.values())) >= 3 * len(docs), "too few papers beyond the lists"
 
 
 def test_shared_terms_name_the_common_subject(seed: list, related: dict) -> None:

@@ -123,7 +123,7 @@ LIBRARY_LINKS = ("linkCounts", "linkRice", "linkGaps", "strengths")
 
 
 def comparable(path: str, data: bytes) -> object:
-    """A site's file as the comparison sees it: the related lists left out wherever they show
+    """A site's file as the comparison sees it: the related lists (and closest papers) left out wherever they show
     (a serve relates new papers against the kept terms; a build computes every list afresh),
     and the search box's pointer to ``search-status.json``, which only a serve writes."""
     if path.endswith(".html"):
@@ -134,6 +134,8 @@ def comparable(path: str, data: bytes) -> object:
         return [{**paper, "related": None} for paper in json.loads(gzip.decompress(data))["papers"]]
     if path == "library/data.json":
         return {key: value for key, value in json.loads(data).items() if key not in LIBRARY_LINKS}
+    if path.startswith("library/near/"):  # each paper's closest: its row, not what it holds
+        return len(json.loads(gzip.decompress(data)))
     return data
 
 

@@ -23,12 +23,16 @@ import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
 from generator.enrich.terms import tfidf_matrix
-from generator.model import Related
+from generator.model import Related, RelatedLists
 
 RELATED_MOST = 6
 """A related list's length at most (8 before: README, "Room to grow", says what the two more cost)."""
 RELATED_LEAST = 5
 """...and at least, when that many papers share terms with it."""
+NEAREST = 10
+"""Closest papers kept per paper: the related list, then the rest (``further``), which only
+the Library page's recommendations read. Ten rather than six brought more of a saved
+paper's group into its ten recommendations (README, "Library")."""
 TERMS_PER_PAPER = 60
 CANDIDATES = 24
 SHARED_TERMS = 3
@@ -250,7 +254,7 @@ def related_papers(
 @dataclass
 class RelatedModel:
     """Related lists and what made them: the TF-IDF rows (unit length, by sorted slug), the
-    pruned rows and the terms. ``mkdocs serve`` keeps it to relate new papers alone
+    pruned rows and the terms; ``further``, each paper's next closest papers. ``mkdocs serve`` keeps it to relate new papers alone
     (``enrich/related_update.py``); None matrices when no term is shared."""
 
     related: dict[str, tuple[Related, ...]]
@@ -259,6 +263,10 @@ class RelatedModel:
     matrix: sp.csr_matrix | None = None
     pruned: sp.csr_matrix | None = None
     terms: list[str] = field(default_factory=list)
+    further: dict[str, tuple[Related, ...]] = field(default_factory=dict)
+
+    def lists(self) -> RelatedLists:
+        return RelatedLists(self.related, self.further)
 
 
 def related_model(
@@ -272,14 +280,30 @@ def related_model(
     if len(set(slugs)) != len(slugs):
         raise ValueError("related_papers: slugs must be unique")
     model = RelatedModel({slug: () for slug in slugs}, slugs, [text for _, text in ordered])
+    model.further = dict(model.related)
     try:
         matrix, terms = tfidf_matrix(model.texts)
     except ValueError:  # fewer than two papers, or no term shared by two of them
         return model
     model.matrix, model.pruned, model.terms = matrix, prune_rows(matrix), terms.tolist()
-    lists = [_cut(found, min_k) for found in nearest_papers(matrix, k, pruned=model.pruned)]
-    model.related.update(explain(model, range(len(slugs)), lists))
+    found = nearest_papers(matrix, max(k, NEAREST), pruned=model.pruned)
+    shown = [_cut(near[:k], min_k) for near in found]
+    model.related.update(explain(model, range(len(slugs)), shown))
+    model.further.update(beyond(model.slugs, range(len(slugs)), found, shown))
     return model
+
+
+def beyond(
+    slugs: Sequence[str],
+    rows: Iterable[int],
+    found: Sequence[list[tuple[int, float]]],
+    shown: Sequence[list[tuple[int, float]]],
+) -> dict[str, tuple[Related, ...]]:
+    """Each row's closest papers left out of its related list, in order, without terms."""
+    return {
+        slugs[i]: tuple(Related(slugs[j], score, ()) for j, score in near if (j, score) not in listed)
+        for i, near, listed in zip(rows, found, shown, strict=True)
+    }
 
 
 def explain(

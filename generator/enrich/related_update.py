@@ -19,10 +19,12 @@ import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
 from generator.enrich.related import (
+    NEAREST,
     RELATED_LEAST,
     RELATED_MOST,
     RelatedModel,
     _cut,
+    beyond,
     explain,
     nearest_papers,
     prune_rows,
@@ -72,14 +74,19 @@ def update(
     new = grown(model, slugs, [text for _, text in ordered], changed, dict(ordered))
     moved = set(changed)
     kept = set(slugs) - moved
-    related = without(model.related, kept, set(model.slugs) - kept)
+    gone = set(model.slugs) - kept
+    related, further = without(model.related, kept, gone), without(model.further, kept, gone)
     row = {slug: i for i, slug in enumerate(slugs)}
     rows = [row[slug] for slug in changed]
-    lists = [_cut(found, min_k) for found in nearest_papers(new.matrix, k, rows, pruned=new.pruned)]
-    related.update(explain(new, rows, lists))
-    joined = joining(new, related, rows, lists, moved, k, min_k)
+    found = nearest_papers(new.matrix, max(k, NEAREST), rows, pruned=new.pruned)
+    shown = [_cut(near[:k], min_k) for near in found]
+    related.update(explain(new, rows, shown))
+    further.update(beyond(slugs, rows, found, shown))
+    joined, joined_further = joining(new, (related, further), rows, found, moved, k, min_k)
     related.update(joined)
+    further.update(joined_further)
     new.related = {slug: related[slug] for slug in slugs}
+    new.further = {slug: further[slug] for slug in slugs}
     return new
 
 
@@ -117,36 +124,40 @@ def grown(
 
 def joining(
     model: RelatedModel,
-    related: dict[str, tuple[Related, ...]],
+    lists: tuple[dict[str, tuple[Related, ...]], dict[str, tuple[Related, ...]]],
     rows: list[int],
-    lists: list[list[tuple[int, float]]],
+    found: list[list[tuple[int, float]]],
     moved: set[str],
     k: int,
     min_k: int,
-) -> dict[str, tuple[Related, ...]]:
-    """Old papers whose list a new or changed paper now enters, with their new lists.
+) -> tuple[dict[str, tuple[Related, ...]], dict[str, tuple[Related, ...]]]:
+    """Old papers whose closest papers a new or changed paper now joins: their new related
+    lists and further papers.
 
     Similarity is symmetric: a new paper's neighbours are the old papers it may join."""
     slugs = model.slugs
     offers: dict[int, list[tuple[int, float]]] = {}
-    for i, found in zip(rows, lists, strict=True):
-        for j, score in found:
+    for i, near in zip(rows, found, strict=True):
+        for j, score in near:
             if slugs[j] not in moved:
                 offers.setdefault(j, []).append((i, score))
     row = {slug: n for n, slug in enumerate(slugs)}
-    lists: dict[int, tuple[dict[int, Related], list[tuple[int, float]]]] = {}
+    changes: dict[int, tuple[dict[int, Related], list[tuple[int, float]], list[tuple[int, float]]]] = {}
     for j, offered in sorted(offers.items()):
-        old = {row[rel.slug]: rel for rel in related[slugs[j]]}
-        merged = sorted([(i, rel.score) for i, rel in old.items()] + offered, key=lambda e: (-e[1], e[0]))
-        merged = _cut(merged[:k], min_k)
-        if [i for i, _ in merged] != list(old):
-            lists[j] = (old, merged)
-    # The terms the new entries share, for every list at once.
+        old = {row[rel.slug]: rel for rel in lists[0][slugs[j]]}
+        known = [(row[rel.slug], rel.score) for rel in (*lists[0][slugs[j]], *lists[1][slugs[j]])]
+        merged = sorted(known + offered, key=lambda e: (-e[1], e[0]))[: max(k, NEAREST)]
+        if merged != known:
+            changes[j] = (old, merged, _cut(merged[:k], min_k))
+    # The terms the new entries of related lists share, for every list at once.
     explained = explain(
-        model, lists, [[(i, s) for i, s in merged if i not in old] for old, merged in lists.values()]
+        model, changes, [[(i, s) for i, s in shown if i not in old] for old, _, shown in changes.values()]
     )
-    result: dict[str, tuple[Related, ...]] = {}
-    for j, (old, merged) in lists.items():
+    related: dict[str, tuple[Related, ...]] = {}
+    for j, (old, _, shown) in changes.items():
         fresh = iter(explained[slugs[j]])
-        result[slugs[j]] = tuple(old[i] if i in old else next(fresh) for i, _ in merged)
-    return result
+        related[slugs[j]] = tuple(old[i] if i in old else next(fresh) for i, _ in shown)
+    further = beyond(
+        slugs, changes, [merged for _, merged, _ in changes.values()], [s for *_, s in changes.values()]
+    )
+    return related, further

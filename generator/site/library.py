@@ -215,21 +215,42 @@ def title_files(catalogue: Catalogue, index: SiteIndex) -> dict[str, bytes]:
     of the site a file, which at three times the corpus is 10 MB of GitHub Pages' 1 GB."""
     rows = [[paper.slug, index.views[paper.slug].title] for paper in catalogue.papers]
     return {
-        f"library/titles/{k // TITLE_CHUNK}.json.gz": gzipped_titles(
+        f"library/titles/{k // TITLE_CHUNK}.json.gz": gzipped(
             json.dumps(rows[k : k + TITLE_CHUNK], ensure_ascii=False, separators=(",", ":")) + "\n"
         )
         for k in range(0, len(rows), TITLE_CHUNK)
     }
 
 
-@functools.lru_cache(maxsize=4096)  # a serve's rebuild changes the last few files only
-def gzipped_titles(text: str) -> bytes:
+@functools.lru_cache(maxsize=8192)  # a serve's rebuild changes the last few files only
+def gzipped(text: str) -> bytes:
     return bytes(deflate.gzip_compress(text.encode(), downloads.LEVEL))
+
+
+def near_rows(papers: Sequence[Paper]) -> list[list[int]]:
+    """Each paper's closest papers (related list, then further), each as its number times 4
+    plus the link's strength (0 to 3): one small integer a link in the JSON."""
+    number = {paper.slug: n for n, paper in enumerate(papers)}
+    return [
+        [number[rel.slug] * 4 + strength(rel.score) for rel in (*paper.related, *paper.further) if rel.slug in number]
+        for paper in papers
+    ]
+
+
+def near_files(catalogue: Catalogue) -> dict[str, bytes]:
+    """``library/near/<k>.json.gz``: ``near_rows`` of the papers of ``title_files``' chunk k."""
+    rows = near_rows(catalogue.papers)
+    return {
+        f"library/near/{k // TITLE_CHUNK}.json.gz": gzipped(
+            json.dumps(rows[k : k + TITLE_CHUNK], separators=(",", ":")) + "\n"
+        )
+        for k in range(0, len(rows), TITLE_CHUNK)
+    }
 
 
 def library_files(catalogue: Catalogue, index: SiteIndex, env: Environment) -> dict[str, bytes]:
     """``library/index.md`` (the page, which reads as a plain explanation without JavaScript),
-    ``library/data.json`` and the titles' files; ``catalogue`` has the related lists and mentions."""
+    ``library/data.json``, the titles' files and the closest papers' files; ``catalogue`` has the related lists and mentions."""
     src = "library/index.md"
     page = env.get_template("library.md.j2").render(
         meta={"title": "Library", "library": True, **HTML_LISTING},
@@ -237,4 +258,9 @@ def library_files(catalogue: Catalogue, index: SiteIndex, env: Environment) -> d
         total=len(catalogue.papers),
     )
     data = json.dumps(library_data(catalogue, index), ensure_ascii=False, separators=(",", ":"))
-    return {src: page.encode(), "library/data.json": (data + "\n").encode(), **title_files(catalogue, index)}
+    return {
+        src: page.encode(),
+        "library/data.json": (data + "\n").encode(),
+        **title_files(catalogue, index),
+        **near_files(catalogue),
+    }

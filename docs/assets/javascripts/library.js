@@ -89,11 +89,22 @@
 
   const yearOf = (model, i) => dumpOf(model, i).label.match(/(\d{4})$/)?.[1] ?? null;
 
+  // A saved paper's links: the graph's, joined by its ten closest papers (`near`, from
+  // library/near/*.json.gz, numbers times 4 plus strengths) where the page has them.
+  function linksOf(model, s, near) {
+    const mine = new Map(model.links[s]);
+    for (const code of near?.get(s) ?? []) {
+      const j = code >> 2;
+      mine.set(j, Math.max(mine.get(j) ?? 0, code & 3));
+    }
+    return mine;
+  }
+
   // Recommendations for the saved papers (numbers): papers the saved ones are linked to,
   // by how many and how strongly, then papers linked to those (HOP), plus the tags they
   // share with the saved set (TOPIC). Papers in `exclude` are left out. The same function
   // runs in bench/bench_library.py.
-  function recommend(model, saved, exclude = new Set(), top = TOP, { hop, topic } = WEIGHTS) {
+  function recommend(model, saved, exclude = new Set(), top = TOP, { hop, topic } = WEIGHTS, near = new Map()) {
     if (!saved.length) return [];
     const savedSet = new Set(saved);
     const found = new Map();
@@ -102,7 +113,7 @@
       return found.get(j);
     };
     for (const s of saved)
-      for (const [j, strength] of model.links[s]) {
+      for (const [j, strength] of linksOf(model, s, near)) {
         if (savedSet.has(j)) continue;
         const e = entry(j);
         e.links += linkWeight(strength);
@@ -132,7 +143,7 @@
     return out.slice(0, top);
   }
 
-  window.paperLibrary = { decode, recommend, slugHash, dumpOf };
+  window.paperLibrary = { decode, recommend, slugHash, dumpOf, WEIGHTS };
 
   const box = document.querySelector(".library[data-library]");
   if (!box) return; // loaded by the benchmark, not the page
@@ -159,6 +170,25 @@
       );
     }
     return titleCache.get(k);
+  }
+
+  // The closest papers of each of `papers` (numbers), from their chunks' files, fetched once.
+  const nearCache = new Map();
+  async function nearOf(model, papers) {
+    const chunks = [...new Set(papers.map((i) => Math.floor(i / model.titleChunk)))];
+    for (const k of chunks) {
+      if (!nearCache.has(k)) {
+        nearCache.set(
+          k,
+          fetch(new URL(`library/near/${k}.json.gz`, rootUrl))
+            .then((response) => (response.ok ? gunzippedJson(response) : []))
+            .catch(() => []),
+        );
+      }
+    }
+    const near = new Map();
+    for (const i of papers) near.set(i, (await nearCache.get(Math.floor(i / model.titleChunk)))[i % model.titleChunk] ?? []);
+    return near;
   }
 
   async function paperAt(model, i) {
@@ -291,7 +321,7 @@
       if (model.areas[i].some((a) => hiddenAreas.has(model.areaNames[a])) || model.topics[i].some((t) => hiddenTopics.has(model.topicNames[t]))) exclude.add(i);
     }
     // Read papers are left out by slug once their titles are known: ask for more than TOP.
-    const ranked = recommend(model, saved, exclude, TOP * 3);
+    const ranked = recommend(model, saved, exclude, TOP * 3, WEIGHTS, await nearOf(model, saved));
     const items = [];
     for (const rec of ranked) {
       if (items.length >= TOP) break;
@@ -322,8 +352,9 @@
     const saved = state.saved.map((paper) => numbers.get(paper.slug)).filter((i) => i !== undefined);
     const hidden = new Set(state.hidden.areas);
     const list = el("ul");
+    const near = await nearOf(model, saved);
     for (const dump of fresh.slice(-NEW_DUMPS).reverse()) {
-      const mine = recommend(model, saved, new Set(), model.n).filter((rec) => rec.paper >= dump.first && rec.paper < dump.first + dump.count);
+      const mine = recommend(model, saved, new Set(), model.n, WEIGHTS, near).filter((rec) => rec.paper >= dump.first && rec.paper < dump.first + dump.count);
       const items = [];
       for (const rec of mine.slice(0, 5)) {
         const paper = await paperAt(model, rec.paper);
