@@ -56,6 +56,18 @@ BROKEN_SITE = {
 }
 
 
+def test_the_site_holds_no_file_a_reader_never_fetches(seed_site: Path) -> None:
+    """Material's own search (lunr, its worker), source maps and the README's screenshots
+    are left out: 3.5 MB of a site that must fit GitHub Pages' 1 GB at three times the corpus."""
+    unread = [
+        path.relative_to(seed_site).as_posix()
+        for path in seed_site.rglob("*")
+        if path.suffix == ".map" or any(part in {"lunr", "workers", "screenshots"} for part in path.parts)
+    ]
+    assert unread == []
+    assert (seed_site / "assets" / "javascripts" / "search.js").is_file()  # ours, kept
+
+
 def test_a_broken_site_shows_exactly_its_broken_links(tmp_path: Path) -> None:
     site = tmp_path / "site"
     write(site, BROKEN_SITE)
