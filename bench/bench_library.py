@@ -5,7 +5,8 @@ mentions know as one paper's method (``mentions.find_mentions``: ``RoboTwin``, `
 ``DeepSeek-R1``...), found as a whole word in 3 to 11 titles. For each group one paper is
 saved (the paper the name belongs to when it is in the group, else the group's first) and
 the Library page's own scoring (``recommend`` in ``docs/assets/javascripts/library.js``, run
-in Chromium on ``library/data.json`` as the build makes it) gives its top 10. The hit rate
+in Chromium on ``library/data.json`` and the saved paper's row of ``library/near/``, as the
+build makes them) gives its top 10. The hit rate
 is the share of the group's other papers found there (at most 10 can be). The same is
 measured on groups made by hand for another purpose, the held-out groups of
 ``topic_groups.yml`` (papers on one narrow subject; the first of each is saved), and on the
