@@ -187,7 +187,7 @@ def main() -> int:
     start = time.perf_counter()
     catalogue, index, texts = enriched(args.dumps)
     data = library_data(catalogue, index)
-    near = near_rows(catalogue.papers)
+    near = near_rows(catalogue)
     encoded = (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
     found = groups(catalogue, texts)
     papers = [(paper.slug, *texts[paper.slug]) for paper in catalogue.papers]

@@ -117,7 +117,7 @@ class Related:
 
 class RelatedLists(NamedTuple):
     """Each paper's closest papers, by slug: its related list (``Paper.related``) and the
-    next of them (``Paper.further``), as the related lists' worker answers them."""
+    next of them (``Catalogue.further``), as the related lists' worker answers them."""
 
     related: dict[str, tuple[Related, ...]]
     further: dict[str, tuple[Related, ...]]
@@ -146,7 +146,6 @@ class Paper:
     topics: tuple[str, ...] = ()  # its topics (each under one of its areas), by name
     links: tuple[Link, ...] = ()
     related: tuple[Related, ...] = ()  # shown on its page, each with the terms it shares
-    further: tuple[Related, ...] = ()  # the next of its closest papers, no terms: recommendations'
     mentions: tuple[Mention, ...] = ()
     mentioned_by: tuple[str, ...] = field(default=())
     _hash: int = field(default=0, init=False, repr=False, compare=False)
@@ -156,16 +155,14 @@ class Paper:
         times a rebuild, and hashing a paper hashes every source, link and related entry."""
         if not self._hash:
             fields = (self.key, self.slug, self.title, self.abstract, self.sources, self.tags, self.topics)
-            value = (
-                hash((*fields, self.links, self.related, self.further, self.mentions, self.mentioned_by)) or 1
-            )
+            value = hash((*fields, self.links, self.related, self.mentions, self.mentioned_by)) or 1
             object.__setattr__(self, "_hash", value)
         return self._hash
 
     def __reduce__(self) -> tuple:
         """Pickled without its hash: another process hashes strings differently."""
         fields = (self.key, self.slug, self.title, self.abstract, self.sources, self.tags, self.topics)
-        return Paper, (*fields, self.links, self.related, self.further, self.mentions, self.mentioned_by)
+        return Paper, (*fields, self.links, self.related, self.mentions, self.mentioned_by)
 
     @property
     def year(self) -> int | None:

@@ -240,17 +240,14 @@ def mention(catalogue: Catalogue, timer: Timer, memo: NoMemo | None = None) -> C
 def relate(
     catalogue: Catalogue, slow: workers.Enrichments, timer: Timer, memo: NoMemo | None = None
 ) -> Catalogue:
-    """The catalogue with each paper's related list, once the enrichments have them."""
+    """The catalogue with each paper's related list, once the enrichments have them, and
+    the closest papers beyond the lists (``Catalogue.further``)."""
     memo = memo or NoMemo()
     with timer.stage("related") as note:
         related, further = slow.related()
-
-        def related_paper(p: Paper) -> Paper:
-            found = (related.get(p.slug, ()), further.get(p.slug, ()))
-            return memo.get(
-                "related paper", (p, *found), partial(replace, p, related=found[0], further=found[1])
-            )
-
-        papers = tuple(related_paper(p) for p in catalogue.papers)
+        papers = tuple(
+            memo.get("related paper", (p, found), partial(replace, p, related=found))
+            for p, found in ((p, tuple(related.get(p.slug, ()))) for p in catalogue.papers)
+        )
         note.append(f"{sum(len(v) for v in related.values())} links between {len(papers)} papers")
-    return replace(catalogue, papers=papers)
+    return replace(catalogue, papers=papers, further=further)

@@ -73,10 +73,10 @@ def test_each_papers_closest_file_row_is_its_related_list_then_further(seed) -> 
     chunk = data["titleChunk"]
     assert len(files) == -(-len(catalogue.papers) // chunk)
     number = {paper.slug: n for n, paper in enumerate(catalogue.papers)}
-    assert sum(len(paper.further) for paper in catalogue.papers) > len(catalogue.papers)
+    assert sum(map(len, catalogue.further.values())) > len(catalogue.papers)
     for n, paper in enumerate(catalogue.papers):
         row = json.loads(gzip.decompress(files[f"library/near/{n // chunk}.json.gz"]))[n % chunk]
-        closest = (*paper.related, *paper.further)
+        closest = (*paper.related, *catalogue.further[paper.slug])
         assert row == [number[rel.slug] * 4 + strength(rel.score) for rel in closest]
 
 

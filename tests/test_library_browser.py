@@ -92,11 +92,12 @@ def test_a_saved_papers_closest_papers_beyond_the_graph_are_recommended(context,
     catalogue, index, _ = enriched(SEED)
     links = graph(catalogue.papers)
     number = {paper.slug: n for n, paper in enumerate(catalogue.papers)}
+    further = [catalogue.further[paper.slug] for paper in catalogue.papers]
     saved, beyond = next(
-        (n, [number[rel.slug] for rel in paper.further if number[rel.slug] not in links[n]])
-        for n, paper in enumerate(catalogue.papers)
-        if len(set(links[n]) | {number[rel.slug] for rel in paper.further}) <= 10
-        and any(number[rel.slug] not in links[n] for rel in paper.further)
+        (n, [number[rel.slug] for rel in further[n] if number[rel.slug] not in links[n]])
+        for n in range(len(catalogue.papers))
+        if len(set(links[n]) | {number[rel.slug] for rel in further[n]}) <= 10
+        and any(number[rel.slug] not in links[n] for rel in further[n])
     )
     save_from_paper_page(context, seed_server, catalogue.papers[saved].slug)
     fetched: list[str] = []

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from slugify import slugify
 
-from generator.model import Dump, Paper, Source
+from generator.model import Dump, Paper, Related, Source
 
 SLUG_MAX = 80
 RESERVED_SLUGS = frozenset({"index"})  # papers/index.md would be served as papers/, not papers/index/
@@ -42,6 +42,9 @@ class Catalogue:
 
     dumps: tuple[Dump, ...]  # dump order
     papers: tuple[Paper, ...]  # order of first appearance
+    further: Mapping[str, tuple[Related, ...]] = field(default_factory=dict)
+    """By slug, a paper's closest papers after its related list (to ten, without terms): only
+    the Library's recommendations read them, so a paper's page does not change with them."""
 
     def by_slug(self) -> dict[str, Paper]:
         return {paper.slug: paper for paper in self.papers}

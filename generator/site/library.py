@@ -62,6 +62,7 @@ def slug_hash(slug: str) -> int:
     return value & ((1 << HASH_BITS) - 1)
 
 
+@functools.cache  # scores have four digits: a few thousand of them, asked for 450,000 times
 def strength(score: float) -> int:
     """How many of ``STRENGTHS`` (ascending) ``score`` reaches."""
     return bisect.bisect_right(STRENGTHS, score)
@@ -227,19 +228,23 @@ def gzipped(text: str) -> bytes:
     return bytes(deflate.gzip_compress(text.encode(), downloads.LEVEL))
 
 
-def near_rows(papers: Sequence[Paper]) -> list[list[int]]:
-    """Each paper's closest papers (related list, then further), each as its number times 4
-    plus the link's strength (0 to 3): one small integer a link in the JSON."""
-    number = {paper.slug: n for n, paper in enumerate(papers)}
+def near_rows(catalogue: Catalogue) -> list[list[int]]:
+    """Each paper's closest papers (related list, then ``Catalogue.further``), each as its
+    number times 4 plus the link's strength (0 to 3): one small integer a link in the JSON."""
+    number = {paper.slug: n for n, paper in enumerate(catalogue.papers)}
     return [
-        [number[rel.slug] * 4 + strength(rel.score) for rel in (*paper.related, *paper.further) if rel.slug in number]
-        for paper in papers
+        [
+            number[rel.slug] * 4 + strength(rel.score)
+            for rel in (*paper.related, *catalogue.further.get(paper.slug, ()))
+            if rel.slug in number
+        ]
+        for paper in catalogue.papers
     ]
 
 
 def near_files(catalogue: Catalogue) -> dict[str, bytes]:
     """``library/near/<k>.json.gz``: ``near_rows`` of the papers of ``title_files``' chunk k."""
-    rows = near_rows(catalogue.papers)
+    rows = near_rows(catalogue)
     return {
         f"library/near/{k // TITLE_CHUNK}.json.gz": gzipped(
             json.dumps(rows[k : k + TITLE_CHUNK], separators=(",", ":")) + "\n"
