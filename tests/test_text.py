@@ -175,29 +175,29 @@ def test_split_math(raw: str, expected: list[tuple[bool, str]]) -> None:
         case(
             "url_trailing_period",
             "Code: https://github.com/harryjo97/GDSS.",
-            'Code: <a href="https://github.com/harryjo97/GDSS" rel="nofollow noopener">'
+            'Code: <a href="https://github.com/harryjo97/GDSS" rel="nofollow">'
             "https://github.com/harryjo97/GDSS</a>.",
         ),
         case(
             "url_in_parentheses",
             "(https://x.io/a).",
-            '(<a href="https://x.io/a" rel="nofollow noopener">https://x.io/a</a>).',
+            '(<a href="https://x.io/a" rel="nofollow">https://x.io/a</a>).',
         ),
         case(
             "url_with_balanced_parenthesis",
             "see https://en.wikipedia.org/wiki/A_(b), ok",
-            'see <a href="https://en.wikipedia.org/wiki/A_(b)" rel="nofollow noopener">'
+            'see <a href="https://en.wikipedia.org/wiki/A_(b)" rel="nofollow">'
             "https://en.wikipedia.org/wiki/A_(b)</a>, ok",
         ),
         case(
             "url_query_is_escaped",
             "https://x.io/?a=1&b=2;",
-            '<a href="https://x.io/?a=1&amp;b=2" rel="nofollow noopener">https://x.io/?a=1&amp;b=2</a>;',
+            '<a href="https://x.io/?a=1&amp;b=2" rel="nofollow">https://x.io/?a=1&amp;b=2</a>;',
         ),
         case(
             "url_stops_at_quote",
             'https://x.io/"onmouseover="alert(1)',
-            '<a href="https://x.io/" rel="nofollow noopener">https://x.io/</a>&#34;onmouseover=&#34;alert(1)',
+            '<a href="https://x.io/" rel="nofollow">https://x.io/</a>&#34;onmouseover=&#34;alert(1)',
         ),
         case("javascript_url_is_text", "javascript:alert(1)", "javascript:alert(1)"),
         case("newlines_collapse", "a\n\nb\r\n c", "a b c"),
@@ -210,7 +210,7 @@ def test_abstract_html(raw: str, expected: str) -> None:
 
 def test_abstract_html_links_href_commands() -> None:
     raw = r"Code at \href{https://github.com/a/b}{\textcolor{blue}{https://github.com/a/b}}."
-    expected = 'Code at <a href="https://github.com/a/b" rel="nofollow noopener">https://github.com/a/b</a>.'
+    expected = 'Code at <a href="https://github.com/a/b" rel="nofollow">https://github.com/a/b</a>.'
     assert abstract_html(raw) == expected
 
 

@@ -8,7 +8,7 @@ what they mean and never touches an ordinary English word.
 
 Every function that returns HTML escapes all input text; the only elements it creates are
 ``<span class="arithmatex">`` (the markup pymdownx.arithmatex emits in generic mode) and
-``<a href="http(s)://..." rel="nofollow noopener">``.
+``<a href="http(s)://..." rel="nofollow">``.
 """
 
 from __future__ import annotations
@@ -391,7 +391,7 @@ def _prose_html(text: str, *, link: bool) -> str:
     parts, last = [], 0
     for start, end in links.find_urls(text):
         url = _escape(text[start:end])
-        parts += [_escape(text[last:start]), f'<a href="{url}" rel="nofollow noopener">{url}</a>']
+        parts += [_escape(text[last:start]), f'<a href="{url}" rel="nofollow">{url}</a>']
         last = end
     parts.append(_escape(text[last:]))
     return "".join(parts)

@@ -1,4 +1,4 @@
-"""The Library page and the data its recommendations need (``library/data.json``).
+"""The Library page and the data its recommendations need (``library/data.json.gz``).
 
 A reader's library lives in the browser (``assets/javascripts/shelf.js`` and ``library.js``);
 the site only gives the Library page what scoring needs, built here once per build and
@@ -255,7 +255,7 @@ def near_files(catalogue: Catalogue) -> dict[str, bytes]:
 
 def library_files(catalogue: Catalogue, index: SiteIndex, env: Environment) -> dict[str, bytes]:
     """``library/index.md`` (the page, which reads as a plain explanation without JavaScript),
-    ``library/data.json``, the titles' files and the closest papers' files; ``catalogue`` has the related lists and mentions."""
+    ``library/data.json.gz``, the titles' files and the closest papers' files; ``catalogue`` has the related lists and mentions."""
     src = "library/index.md"
     page = env.get_template("library.md.j2").render(
         meta={"title": "Library", "library": True, **HTML_LISTING},
@@ -265,7 +265,8 @@ def library_files(catalogue: Catalogue, index: SiteIndex, env: Environment) -> d
     data = json.dumps(library_data(catalogue, index), ensure_ascii=False, separators=(",", ":"))
     return {
         src: page.encode(),
-        "library/data.json": (data + "\n").encode(),
+        # Kept gzipped (library.js unzips it): 0.25 MB less of the site at 1x, 0.75 at 3x.
+        "library/data.json.gz": bytes(deflate.gzip_compress((data + "\n").encode(), downloads.LEVEL)),
         **title_files(catalogue, index),
         **near_files(catalogue),
     }

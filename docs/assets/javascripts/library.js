@@ -1,6 +1,6 @@
 // The Library page: saved papers by list and by tag, recommendations, papers new since the
 // last visit, hidden tags, read marks, export and import. The library itself is shelf.js's
-// (localStorage); this page alone fetches library/data.json (generator/site/library.py),
+// (localStorage); this page alone fetches library/data.json.gz (generator/site/library.py),
 // the related-papers graph and each paper's tags, and a few of library/titles/*.json.
 (() => {
   const DATA_FORMAT = "hf-papers-atlas-library-data";
@@ -143,7 +143,15 @@
     return out.slice(0, top);
   }
 
-  window.paperLibrary = { decode, recommend, slugHash, dumpOf, WEIGHTS };
+  // A fetched file kept gzipped in the site (library/data.json.gz, the titles' and closest
+  // papers' files), unzipped here unless the server already did.
+  async function gunzippedJson(response) {
+    const bytes = await response.arrayBuffer();
+    const head = new Uint8Array(bytes, 0, Math.min(2, bytes.byteLength));
+    if (head[0] !== 0x1f || head[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).json();
+  }
+  window.paperLibrary = { decode, recommend, slugHash, dumpOf, gunzippedJson, WEIGHTS };
 
   const box = document.querySelector(".library[data-library]");
   if (!box) return; // loaded by the benchmark, not the page
@@ -153,12 +161,7 @@
 
   // The slugs and titles of papers k * titleChunk onwards (library/titles/<k>.json.gz, fetched
   // once): gzipped in the site, unzipped here unless the server already did.
-  async function gunzippedJson(response) {
-    const bytes = await response.arrayBuffer();
-    const head = new Uint8Array(bytes, 0, Math.min(2, bytes.byteLength));
-    if (head[0] !== 0x1f || head[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
-    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).json();
-  }
+
 
   function titleChunk(model, k) {
     if (!titleCache.has(k)) {
@@ -602,7 +605,7 @@
     box.setAttribute("aria-busy", "true");
     try {
       const response = await fetch(new URL(box.dataset.library, location.href));
-      model = decode(await response.json());
+      model = decode(await gunzippedJson(response));
     } catch (error) {
       modelError = `Recommendations are not available: the library's data could not be loaded (${error.message}).`;
     }
