@@ -127,7 +127,7 @@ def generate(
         files = builder.listings()
         catalogue = relate(catalogue, slow, timer, memo)
         files.update(builder.papers(catalogue))
-        pending = {"map/points.json": builder.map(files, slow.layout)}
+        pending = {"map/points.json.gz": builder.map(files, slow.layout)}
     except BaseException:
         slow.close()
         raise

@@ -186,7 +186,7 @@ def test_points_json_matches_the_papers(seed_site: Path) -> None:
 
 def test_points_json_stays_under_two_megabytes_at_corpus_size(seed_site: Path) -> None:
     """Bytes per paper, scaled to the corpus: coordinates up to 4 digits, tag up to 2, separators."""
-    data = (seed_site / "map" / "points.json").read_bytes()
+    data = read_download(seed_site / "map", "points.json")
     points = load(seed_site, "points.json")
     fixed = len(json.dumps({k: v for k, v in points.items() if k not in ("xy", "tag")}))
     per_paper_worst = len("4095,4095,") + len("-1,")
@@ -318,7 +318,7 @@ def test_titles_are_fetched_only_when_a_reader_hovers(browser, seed_server: str)
         "() => window.paperMap && window.paperMap.xy && window.paperMap.shownLabels.length"
     )
     page.wait_for_load_state("networkidle")
-    assert "points.json" in fetched and "titles.json.gz" not in fetched
+    assert "points.json.gz" in fetched and "titles.json.gz" not in fetched
     box = page.locator(".paper-map__canvas").bounding_box()
     with page.expect_request("**/map/titles.json.gz"):
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

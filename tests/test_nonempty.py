@@ -8,6 +8,7 @@ paper (``fixtures/new_tag_first_paper``); then without that dump again.
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from dataclasses import replace
@@ -21,6 +22,7 @@ from generator.checks.nonempty import check_site, feed_gaps, page_gaps
 from generator.enrich.taxonomy import Tag
 from generator.ingest.catalogue import build_catalogue
 from generator.model import Dump, DumpDate, Entry
+from generator.output.downloads import read_download
 from generator.site.coverage import tag_coverage
 from tests.conftest import FIXTURES, build_site
 from tests.test_determinism import differences, files_of
@@ -191,9 +193,9 @@ def test_when_a_tags_last_paper_goes_its_page_goes_and_no_link_dangles(growing: 
     # The map keeps a paper where the layout kept beside the site put it (enrich/layout.py), so
     # its point stays where it was beside the paper that went: only the map's points differ.
     again, first = (files_of(s) for s in (site, growing["one"]))
-    assert differences(again, first) == ["differs: map/points.json"]
-    points = json.loads(again["map/points.json"])
-    assert points["xy"] == json.loads((growing["two"] / "map" / "points.json").read_bytes())["xy"][:2]
+    assert differences(again, first) == ["differs: map/points.json.gz"]
+    points = json.loads(gzip.decompress(again["map/points.json.gz"]))
+    assert points["xy"] == json.loads(read_download(growing["two"] / "map", "points.json"))["xy"][:2]
 
 
 # -- the pieces ---------------------------------------------------------------------------------

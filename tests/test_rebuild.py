@@ -3,6 +3,7 @@ taken for finished until every page and the map are written."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -19,13 +20,13 @@ def test_a_handoff_build_is_incomplete_until_its_pages_and_map_are_written(tmp_p
     handoff = Handoff()
     manifest, problems = regenerate(FIXTURES / "golden", out, handoff=handoff)
     assert problems == () and manifest is not None
-    assert list(handoff.pending) == ["map/points.json"] and "map/points.json" in manifest.files
+    assert list(handoff.pending) == ["map/points.json.gz"] and "map/points.json.gz" in manifest.files
     assert handoff.sources["papers/light-schrodinger-bridge.md"].startswith(b"---\n")
     assert Manifest.load(out) is None
 
-    text = handoff.pending["map/points.json"]()
-    assert json.loads(text)["grid"] == 4096
-    assert (out / "map" / "points.json").read_bytes() == text
+    packed = handoff.pending["map/points.json.gz"]()
+    assert json.loads(gzip.decompress(packed))["grid"] == 4096
+    assert (out / "map" / "points.json.gz").read_bytes() == packed
     handoff.finish()
     assert Manifest.load(out).complete(out)
     assert (out / "papers" / "light-schrodinger-bridge.md").read_bytes() == handoff.sources[

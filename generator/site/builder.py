@@ -97,4 +97,4 @@ class SiteBuilder:
             files["map/titles.json"] = map.titles_json(self.index).encode()
             payload = map.points_payload(self.index, legend)
             note.append(f"page and titles of {len(self.index.catalogue.papers)} points")
-        return lambda: map.points_json(payload, layout()).encode()
+        return lambda: map.points_gzipped(map.points_json(payload, layout()))

@@ -1,7 +1,7 @@
 /*
  * The paper map (map/index.md): every paper as a point on one <canvas>.
  *
- * Data: map/points.json holds quantised coordinates ("xy", 0..grid-1), each paper's main
+ * Data: map/points.json.gz (kept gzipped, unzipped here) holds quantised coordinates ("xy", 0..grid-1), each paper's main
  * tag (its area) index ("tag", -1 for none) and the labels of regions (areas, topics), placed
  * at build time; map/titles.json, fetched only once a reader hovers, clicks or searches, holds
  * the slugs and titles in the same order. Hover hit-testing uses a uniform grid over data space,
@@ -65,6 +65,7 @@
       self.paintedResolve = resolve;
     });
     this.ready = fetch(new URL(root.getAttribute("data-points"), window.location.href))
+      .then(gunzipped)
       .then(function (response) {
         return response.json();
       })
