@@ -1,7 +1,7 @@
 """The map page: every paper on one canvas, placed by ``enrich/layout.py``, coloured and named
 by area (its main tag).
 
-``map/points.json`` holds the coordinates, each paper's main tag and the labels of regions
+``map/points.json.gz`` (kept gzipped) holds the coordinates, each paper's main tag and the labels of regions
 (``map_labels``); ``map/titles.json`` the slugs and titles, fetched only when a reader first
 hovers, clicks or searches.
 """
