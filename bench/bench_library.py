@@ -5,13 +5,13 @@ mentions know as one paper's method (``mentions.find_mentions``: ``RoboTwin``, `
 ``DeepSeek-R1``...), found as a whole word in 3 to 11 titles. For each group one paper is
 saved (the paper the name belongs to when it is in the group, else the group's first) and
 the Library page's own scoring (``recommend`` in ``docs/assets/javascripts/library.js``, run
-in Chromium on ``library/data.json.gz`` and the saved paper's row of ``library/near/``, as the
+in Chromium on ``library/data.json`` and the saved paper's row of ``library/near/``, as the
 build makes them) gives its top 10. The hit rate
 is the share of the group's other papers found there (at most 10 can be). The same is
 measured on groups made by hand for another purpose, the held-out groups of
 ``topic_groups.yml`` (papers on one narrow subject; the first of each is saved), and on the
 names found in exactly 2 titles, each saved in turn. Also measured: the size of
-``library/data.json.gz``, its JSON raw and gzipped.
+``library/data.json``, raw and gzipped.
 
     .venv/bin/python bench/bench_library.py [--dumps DIR] [--every]
 

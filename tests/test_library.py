@@ -1,4 +1,4 @@
-"""library/data.json.gz: what the Library page reads to place, find and recommend papers."""
+"""library/data.json: what the Library page reads to place, find and recommend papers."""
 
 from __future__ import annotations
 

@@ -83,7 +83,7 @@ def test_saving_two_text_to_3d_papers_recommends_the_rest_of_their_group(
 
 
 def test_a_saved_papers_closest_papers_beyond_the_graph_are_recommended(context, seed_server: str) -> None:  # type: ignore[no-untyped-def]
-    """The graph in data.json.gz holds a paper's closest few; the page fetches a saved paper's
+    """The graph in data.json holds a paper's closest few; the page fetches a saved paper's
     ten closest (library/near/) and recommends those too, before anything found by a path."""
     from bench.bench_library import enriched
     from generator.site.library import TITLE_CHUNK, graph
@@ -593,7 +593,7 @@ def axe_violations(page, include: str = "article") -> list[str]:  # type: ignore
 
 
 def test_the_page_reads_the_graph_the_build_wrote(context, seed_server: str, seed_site: Path) -> None:  # type: ignore[no-untyped-def]
-    """library.js decodes library/data.json.gz (Rice-coded gaps, hashes, the tags' and topics'
+    """library.js decodes library/data.json (Rice-coded gaps, hashes, the tags' and topics'
     symbols) to the links, tags and topics the build made."""
     from bench.bench_library import enriched
     from generator.site.library import graph, slug_hash
@@ -604,14 +604,14 @@ def test_the_page_reads_the_graph_the_build_wrote(context, seed_server: str, see
     page, _ = open_library(context, seed_server)
     decoded = page.evaluate(
         """async () => {
-          const model = paperLibrary.decode(await paperLibrary.gunzippedJson(await fetch("data.json.gz")));
+          const model = paperLibrary.decode(await (await fetch("data.json")).json());
           return model.links.map((links) => links.map(([j, s]) => [j, s]).sort((a, b) => a[0] - b[0]));
         }"""
     )
     assert decoded == expected
     tags = page.evaluate(
         """async () => {
-          const model = paperLibrary.decode(await paperLibrary.gunzippedJson(await fetch("data.json.gz")));
+          const model = paperLibrary.decode(await (await fetch("data.json")).json());
           return model.areas.map((areas, i) => [
             areas.map((a) => model.areaNames[a]),
             model.topics[i].map((t) => model.topicNames[t]).sort(),

@@ -132,10 +132,8 @@ def comparable(path: str, data: bytes) -> object:
         return SEARCH_STATUS_SCRIPT.sub("", data.decode())
     if path == "papers.json.gz":
         return [{**paper, "related": None} for paper in json.loads(gzip.decompress(data))["papers"]]
-    if path == "library/data.json.gz":
-        return {
-            key: value for key, value in json.loads(gzip.decompress(data)).items() if key not in LIBRARY_LINKS
-        }
+    if path == "library/data.json":
+        return {key: value for key, value in json.loads(data).items() if key not in LIBRARY_LINKS}
     if path.startswith("library/near/"):  # each paper's closest: its row, not what it holds
         return len(json.loads(gzip.decompress(data)))
     return data

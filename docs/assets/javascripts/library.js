@@ -1,6 +1,6 @@
 // The Library page: saved papers by list and by tag, recommendations, papers new since the
 // last visit, hidden tags, read marks, export and import. The library itself is shelf.js's
-// (localStorage); this page alone fetches library/data.json.gz (generator/site/library.py),
+// (localStorage); this page alone fetches library/data.json (generator/site/library.py),
 // the related-papers graph and each paper's tags, and a few of library/titles/*.json.
 (() => {
   const DATA_FORMAT = "hf-papers-atlas-library-data";
@@ -143,8 +143,8 @@
     return out.slice(0, top);
   }
 
-  // A fetched file kept gzipped in the site (library/data.json.gz, the titles' and closest
-  // papers' files), unzipped here unless the server already did.
+  // A fetched file kept gzipped in the site (the titles' and closest papers' files), unzipped
+  // here unless the server already did.
   async function gunzippedJson(response) {
     const bytes = await response.arrayBuffer();
     const head = new Uint8Array(bytes, 0, Math.min(2, bytes.byteLength));
@@ -605,7 +605,7 @@
     box.setAttribute("aria-busy", "true");
     try {
       const response = await fetch(new URL(box.dataset.library, location.href));
-      model = decode(await gunzippedJson(response));
+      model = decode(await response.json());
     } catch (error) {
       modelError = `Recommendations are not available: the library's data could not be loaded (${error.message}).`;
     }
