@@ -94,7 +94,7 @@ JS = """([data, near, groups, every]) => {
     const seeds = every ? members : [saved];
     for (const seed of seeds) {
       const closest = new Map([[seed, near[seed]]]);
-      const top = paperLibrary.recommend(model, [seed], new Set(), 10, paperLibrary.WEIGHTS, closest).map((rec) => rec.paper);
+      const top = paperLibrary.recommend(model, [seed], { near: closest }).map((rec) => rec.paper);
       const others = members.filter((m) => m !== seed);
       const hits = others.filter((m) => top.includes(m)).length;
       out.push({ name, seed, hits, possible: Math.min(10, others.length), size: members.length });

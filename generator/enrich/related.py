@@ -32,7 +32,7 @@ RELATED_LEAST = 5
 NEAREST = 10
 """Closest papers kept per paper: the related list, then the rest (``further``), which only
 the Library page's recommendations read. Ten rather than six brought more of a saved
-paper's group into its ten recommendations (README, "Library")."""
+paper's group into its ten recommendations (README, "Performance", recommendations)."""
 TERMS_PER_PAPER = 60
 CANDIDATES = 24
 SHARED_TERMS = 3
@@ -279,8 +279,8 @@ def related_model(
     slugs = [slug for slug, _ in ordered]
     if len(set(slugs)) != len(slugs):
         raise ValueError("related_papers: slugs must be unique")
-    model = RelatedModel({slug: () for slug in slugs}, slugs, [text for _, text in ordered])
-    model.further = dict(model.related)
+    empty = {slug: () for slug in slugs}
+    model = RelatedModel(empty, slugs, [text for _, text in ordered], further=dict(empty))
     try:
         matrix, terms = tfidf_matrix(model.texts)
     except ValueError:  # fewer than two papers, or no term shared by two of them
@@ -299,9 +299,10 @@ def beyond(
     found: Sequence[list[tuple[int, float]]],
     shown: Sequence[list[tuple[int, float]]],
 ) -> dict[str, tuple[Related, ...]]:
-    """Each row's closest papers left out of its related list, in order, without terms."""
+    """Each row's closest papers after its related list (which ``_cut`` takes as a head of
+    them), in order, without terms."""
     return {
-        slugs[i]: tuple(Related(slugs[j], score, ()) for j, score in near if (j, score) not in listed)
+        slugs[i]: tuple(Related(slugs[j], score, ()) for j, score in near[len(listed) :])
         for i, near, listed in zip(rows, found, shown, strict=True)
     }
 

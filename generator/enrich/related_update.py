@@ -157,7 +157,5 @@ def joining(
     for j, (old, _, shown) in changes.items():
         fresh = iter(explained[slugs[j]])
         related[slugs[j]] = tuple(old[i] if i in old else next(fresh) for i, _ in shown)
-    further = beyond(
-        slugs, changes, [merged for _, merged, _ in changes.values()], [s for *_, s in changes.values()]
-    )
-    return related, further
+    merged_lists, shown_lists = [m for _, m, _ in changes.values()], [s for *_, s in changes.values()]
+    return related, beyond(slugs, changes, merged_lists, shown_lists)

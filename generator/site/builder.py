@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from generator.enrich.taxonomy import Tag, Topic
 from generator.ingest.catalogue import Catalogue
 from generator.memo import NoMemo
+from generator.output import downloads
 from generator.search import pagefind
 from generator.site import exports, feeds, library, map, stats
 from generator.site.index import SiteIndex
@@ -97,4 +98,4 @@ class SiteBuilder:
             files["map/titles.json"] = map.titles_json(self.index).encode()
             payload = map.points_payload(self.index, legend)
             note.append(f"page and titles of {len(self.index.catalogue.papers)} points")
-        return lambda: map.points_gzipped(map.points_json(payload, layout()))
+        return lambda: downloads.gzipped(map.points_json(payload, layout()).encode())

@@ -23,7 +23,6 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import deflate
 from jinja2 import Environment
 
 from generator.ingest.catalogue import Catalogue
@@ -242,7 +241,7 @@ def title_files(catalogue: Catalogue, index: SiteIndex) -> dict[str, bytes]:
 
 @functools.lru_cache(maxsize=8192)  # a serve's rebuild changes the last few files only
 def gzipped(text: str) -> bytes:
-    return bytes(deflate.gzip_compress(text.encode(), downloads.LEVEL))
+    return downloads.gzipped(text.encode())
 
 
 def near_rows(catalogue: Catalogue) -> list[list[int]]:

@@ -102,9 +102,9 @@
 
   // Recommendations for the saved papers (numbers): papers the saved ones are linked to,
   // by how many and how strongly, then papers linked to those (HOP), plus the tags they
-  // share with the saved set (TOPIC). Papers in `exclude` are left out. The same function
-  // runs in bench/bench_library.py.
-  function recommend(model, saved, exclude = new Set(), top = TOP, { hop, topic } = WEIGHTS, near = new Map()) {
+  // share with the saved set (TOPIC). Papers in `exclude` are left out; `near` holds the saved
+  // papers' closest (nearOf). The same function runs in bench/bench_library.py.
+  function recommend(model, saved, { exclude = new Set(), top = TOP, near = new Map(), weights: { hop, topic } = WEIGHTS } = {}) {
     if (!saved.length) return [];
     const savedSet = new Set(saved);
     const found = new Map();
@@ -143,59 +143,46 @@
     return out.slice(0, top);
   }
 
-  // A fetched file kept gzipped in the site (the titles' and closest papers' files), unzipped
-  // here unless the server already did.
+  window.paperLibrary = { decode, recommend, slugHash, dumpOf };
+
+  const box = document.querySelector(".library[data-library]");
+  if (!box) return; // loaded by the benchmark, not the page
+
+  const rootUrl = new URL(box.dataset.root, location.href);
+  const chunkCache = new Map();
+
+  // A file kept gzipped in the site, unzipped here unless the server already did.
   async function gunzippedJson(response) {
     const bytes = await response.arrayBuffer();
     const head = new Uint8Array(bytes, 0, Math.min(2, bytes.byteLength));
     if (head[0] !== 0x1f || head[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
     return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).json();
   }
-  window.paperLibrary = { decode, recommend, slugHash, dumpOf, gunzippedJson, WEIGHTS };
 
-  const box = document.querySelector(".library[data-library]");
-  if (!box) return; // loaded by the benchmark, not the page
-
-  const rootUrl = new URL(box.dataset.root, location.href);
-  const titleCache = new Map();
-
-  // The slugs and titles of papers k * titleChunk onwards (library/titles/<k>.json.gz, fetched
-  // once): gzipped in the site, unzipped here unless the server already did.
-
-
-  function titleChunk(model, k) {
-    if (!titleCache.has(k)) {
-      titleCache.set(
-        k,
-        fetch(new URL(`library/titles/${k}.json.gz`, rootUrl))
+  // Paper i's row of a chunked file, library/<folder>/<k>.json.gz with the rows of papers
+  // k * titleChunk onwards, each file fetched once: "titles" (slug and title) and "near" (its
+  // closest papers, as numbers times 4 plus strengths).
+  async function chunkRow(model, folder, i) {
+    const key = `${folder}/${Math.floor(i / model.titleChunk)}`;
+    if (!chunkCache.has(key)) {
+      chunkCache.set(
+        key,
+        fetch(new URL(`library/${key}.json.gz`, rootUrl))
           .then((response) => (response.ok ? gunzippedJson(response) : []))
           .catch(() => []),
       );
     }
-    return titleCache.get(k);
+    return (await chunkCache.get(key))[i % model.titleChunk];
   }
 
-  // The closest papers of each of `papers` (numbers), from their chunks' files, fetched once.
-  const nearCache = new Map();
+  // The closest papers of each of `papers` (numbers), for recommend.
   async function nearOf(model, papers) {
-    const chunks = [...new Set(papers.map((i) => Math.floor(i / model.titleChunk)))];
-    for (const k of chunks) {
-      if (!nearCache.has(k)) {
-        nearCache.set(
-          k,
-          fetch(new URL(`library/near/${k}.json.gz`, rootUrl))
-            .then((response) => (response.ok ? gunzippedJson(response) : []))
-            .catch(() => []),
-        );
-      }
-    }
-    const near = new Map();
-    for (const i of papers) near.set(i, (await nearCache.get(Math.floor(i / model.titleChunk)))[i % model.titleChunk] ?? []);
-    return near;
+    const rows = await Promise.all(papers.map((i) => chunkRow(model, "near", i)));
+    return new Map(papers.map((i, n) => [i, rows[n] ?? []]));
   }
 
   async function paperAt(model, i) {
-    const [slug, title] = (await titleChunk(model, Math.floor(i / model.titleChunk)))[i % model.titleChunk] ?? [];
+    const [slug, title] = (await chunkRow(model, "titles", i)) ?? [];
     if (!slug || !(model.hashes.get(slugHash(slug)) ?? []).includes(i)) return null;
     return { slug, title, areas: model.areas[i].map((a) => model.areaNames[a]) };
   }
@@ -324,7 +311,7 @@
       if (model.areas[i].some((a) => hiddenAreas.has(model.areaNames[a])) || model.topics[i].some((t) => hiddenTopics.has(model.topicNames[t]))) exclude.add(i);
     }
     // Read papers are left out by slug once their titles are known: ask for more than TOP.
-    const ranked = recommend(model, saved, exclude, TOP * 3, WEIGHTS, await nearOf(model, saved));
+    const ranked = recommend(model, saved, { exclude, top: TOP * 3, near: await nearOf(model, saved) });
     const items = [];
     for (const rec of ranked) {
       if (items.length >= TOP) break;
@@ -357,7 +344,7 @@
     const list = el("ul");
     const near = await nearOf(model, saved);
     for (const dump of fresh.slice(-NEW_DUMPS).reverse()) {
-      const mine = recommend(model, saved, new Set(), model.n, WEIGHTS, near).filter((rec) => rec.paper >= dump.first && rec.paper < dump.first + dump.count);
+      const mine = recommend(model, saved, { top: model.n, near }).filter((rec) => rec.paper >= dump.first && rec.paper < dump.first + dump.count);
       const items = [];
       for (const rec of mine.slice(0, 5)) {
         const paper = await paperAt(model, rec.paper);
