@@ -3,7 +3,9 @@ method names' matches kept per text. On the seed dumps, split into a first run a
 
 from __future__ import annotations
 
+import gc
 import pickle
+import time
 from dataclasses import fields, replace
 
 import pytest
@@ -13,7 +15,7 @@ from generator.enrich.mentions import find_mentions, scan_texts
 from generator.enrich.mentions_update import KeptScan
 from generator.enrich.related import NEAREST, related_model
 from generator.enrich.related_update import update
-from generator.memo import Memo
+from generator.memo import Memo, PausedCollector
 from generator.model import Paper, Related
 from generator.site.index import Listed
 from tests.test_related import SEED_DUMPS, read_dumps
@@ -129,3 +131,29 @@ def test_a_hash_kept_on_the_object_covers_every_field_it_is_compared_by(kind: ty
     if kind is not Listed:  # made in the worker's process: pickled without the hash it kept
         copy = pickle.loads(pickle.dumps(value))
         assert copy == value and copy._hash == 0
+
+
+def test_the_collector_paused_for_a_rebuild_resumes_after_it_unless_another_begins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A serve's rebuild runs without the cyclic collector, which resumes a moment after it
+    (its first pass walks everything the memo keeps); a rebuild begun sooner keeps it paused,
+    and an error resumes it at once."""
+    monkeypatch.setattr(PausedCollector, "RESUME_AFTER", 0.05)
+    collector = PausedCollector()
+    try:
+        collector.pause()
+        assert not gc.isenabled()
+        collector.resume(later=True)
+        assert not gc.isenabled()
+        collector.pause()  # the next rebuild, before the collector resumed
+        time.sleep(0.2)
+        assert not gc.isenabled()
+        collector.resume(later=True)
+        time.sleep(0.2)
+        assert gc.isenabled()
+        collector.pause()
+        collector.resume()  # a build's error: at once
+        assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -5,16 +5,19 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+from dataclasses import replace
 
 import pytest
 
 from bench.bench_library import enriched
+from generator.memo import Memo
 from generator.site.library import (
     SYMBOLS,
     TOPIC_SYMBOLS,
     graph,
     library_data,
     near_files,
+    packed_graph,
     rice_code,
     slug_hash,
     strength,
@@ -117,3 +120,43 @@ def test_links_go_both_ways_and_include_mentions(seed) -> None:  # type: ignore[
 
 def test_an_area_is_one_symbol_followed_by_its_topics() -> None:
     assert tag_symbols([(0, [0, 2]), (61, []), (10, [1])]) == "0!$zA#"
+
+
+def test_a_serve_remembering_the_files_makes_them_as_a_build_would_when_papers_change_places(
+    seed,  # type: ignore[no-untyped-def]
+) -> None:
+    """``make serve`` remakes the closest papers' files and the graph only where a paper's
+    lists changed, while papers are only added after the others; papers dropped or put in
+    another order (a dump saved again in another order) renumber them all."""
+    catalogue, _, _ = seed
+    papers = catalogue.papers
+    runs = [
+        papers[:-3],  # the last dump's last papers not there yet
+        papers,  # added after the others
+        papers[:-3],  # dropped again
+        (*papers[:-3], papers[-1], papers[-2], papers[-3]),  # back, in another order
+        (papers[1], papers[0], *papers[2:]),  # two papers change places at the start
+    ]
+    memo = Memo()
+    for run in runs:
+        memo.begin("settings")
+        shown = alone(catalogue, run)
+        run = shown.papers
+        assert near_files(shown, memo) == near_files(shown)
+        remembered, made = packed_graph(run, memo), packed_graph(run)
+        assert (remembered[0], remembered[1].tolist(), remembered[2]) == (made[0], made[1].tolist(), made[2])
+        memo.end()
+
+
+def alone(catalogue, papers):  # type: ignore[no-untyped-def]
+    """The catalogue of ``papers`` only, their lists without the others, as a run makes it."""
+    kept = {paper.slug for paper in papers}
+
+    def within(links):  # type: ignore[no-untyped-def]
+        return tuple(link for link in links if getattr(link, "slug", getattr(link, "target", None)) in kept)
+
+    return replace(
+        catalogue,
+        papers=tuple(replace(p, related=within(p.related), mentions=within(p.mentions)) for p in papers),
+        further={slug: within(rels) for slug, rels in catalogue.further.items() if slug in kept},
+    )

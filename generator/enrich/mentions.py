@@ -21,6 +21,7 @@ took 3,282 mentions to 2,486; of 40 dropped links read, 36 were wrong.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -94,6 +95,7 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum() or char in "-+_"
 
 
+@functools.lru_cache(maxsize=1 << 18)  # a serve's rebuild asks again for every title
 def method_name(title: str) -> str | None:
     """The distinctive name before a title's colon, or None when there is none.
 
@@ -172,6 +174,9 @@ def find_mentions(
     result: dict[str, tuple[Mention, ...]] = {}
     for (slug, title, text), matches in zip(papers, found, strict=True):
         named = [match for match in matches if match[2] in names and match[2] not in common]
+        if not named:
+            result[slug] = ()
+            continue
         result[slug] = tuple(
             Mention(name, names[name], start, end)
             for start, end, name in _longest_first(named)
@@ -301,6 +306,8 @@ def _plain_words_in_use(found: list[list[tuple[int, int, str]]], lowered: dict[s
     capitalised: Counter[str] = Counter()
     lower: Counter[str] = Counter()
     for matches in found:
+        if not matches:
+            continue
         keys = {key for _, _, key in matches}
         capitalised.update(keys & plain)
         lower.update(lowered[key] for key in keys if key in lowered)

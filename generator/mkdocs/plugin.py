@@ -192,7 +192,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.generation.finish()  # last: the manifest says the generated folder is complete
         if self.serving and self.config.search and self.generation.manifest is not None:
             self.served.report(self.generation.manifest.files, site)
-        self.collector.resume()
+        self.collector.resume(later=self.serving)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.collector.resume()

@@ -86,7 +86,7 @@ class SiteBuilder:
             views = PaperViews(catalogue.papers, self.tags, self.index.views.texts, self.markup)
             files = paper_pages(views, self.env, self.memo)
             files["papers.json"] = exports.papers_json(views, self.memo)
-            files.update(library.library_files(catalogue, self.index, self.env))
+            files.update(library.library_files(catalogue, self.index, self.env, self.memo))
             note.append(f"{len(catalogue.papers)} paper pages and papers.json")
         return files
 

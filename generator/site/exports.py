@@ -35,11 +35,26 @@ def record_json(view: PaperView) -> bytes:
 
 def papers_csv(views: Iterable[PaperView], site_url: str = "", memo: NoMemo | None = None) -> str:
     """``papers.csv``: one row per paper in catalogue order; RFC 4180 quoting and line ends.
-    With a memo, a paper's row is made again only when the paper changed."""
+    With a memo, a paper's line is made again only when the paper changed."""
     base = site_url.rstrip("/") + "/" if site_url else ""
     memo = memo or NoMemo()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_FIELDS)
-    writer.writerows(memo.get("row", view.paper, partial(view.csv_row, base)) for view in views)
-    return out.getvalue()
+    lines = CsvLines()
+    header = lines(list(CSV_FIELDS))
+    return header + "".join(memo.get("row", view.paper, partial(lines.of, view, base)) for view in views)
+
+
+class CsvLines:
+    """Rows as the lines ``csv.writer`` writes them, each its own string (a memo keeps them)."""
+
+    def __init__(self) -> None:
+        self.out = io.StringIO()
+        self.writer = csv.writer(self.out, lineterminator="\r\n")
+
+    def __call__(self, row: list[str]) -> str:
+        self.out.seek(0)
+        self.out.truncate()
+        self.writer.writerow(row)
+        return self.out.getvalue()
+
+    def of(self, view: PaperView, base: str) -> str:
+        return self(view.csv_row(base))

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from generator.enrich import clean
@@ -77,8 +78,11 @@ def _xml(value: str) -> str:
 class FeedWriter:
     """Builds one Atom document per feed from papers already in newest-first order."""
 
-    def __init__(self, tags: Sequence[Tag], dates: dict[str, datetime], site_url: str = "") -> None:
+    def __init__(
+        self, tags: Sequence[Tag], dates: dict[str, datetime], site_url: str = "", memo: NoMemo | None = None
+    ) -> None:
         self.dates = dates
+        self.memo = memo or NoMemo()
         self.tags = {tag.name: tag for tag in tags}
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
 
@@ -115,7 +119,7 @@ class FeedWriter:
         # Dumps' full dates need not grow in dump order (a dated file name, then a file git dates).
         feed.updated(max(self.dates[paper.sources[-1].dump] for paper in shown))
         for paper in shown:
-            self.add_entry(feed, paper, path)
+            feed.add_entry(self.entry(paper, path), order="append")
         return feed.atom_str(pretty=True).decode("utf-8")
 
     def entry_key(self, paper: Paper) -> tuple:
@@ -123,8 +127,14 @@ class FeedWriter:
         dates = self.dates[paper.sources[0].dump], self.dates[paper.sources[-1].dump]
         return paper.slug, paper.title, paper.abstract, paper.tags, dates
 
-    def add_entry(self, feed: FeedGenerator, paper: Paper, path: str) -> None:
-        entry = feed.add_entry(order="append")
+    def entry(self, paper: Paper, path: str) -> FeedEntry:
+        """The paper's entry as the feed at ``path`` links it. With a memo, made once and shared
+        by every feed that shows the paper: a new dump changes some 150 feeds of 50 entries."""
+        key = self.entry_key(paper), self.href("", path)
+        return self.memo.get("feed entry", key, partial(self.new_entry, paper, path))
+
+    def new_entry(self, paper: Paper, path: str) -> FeedEntry:
+        entry = FeedEntry()
         entry.id(self.paper_id(paper))
         entry.title(_xml(clean.title_text(paper.title)))
         entry.link(href=self.href(paper.url, path), rel="alternate", type="text/html")
@@ -136,6 +146,7 @@ class FeedWriter:
             if tag is not None:
                 scheme = {"scheme": self.site_url + "tags/"} if self.site_url else {}
                 entry.category(term=tag.slug, label=_xml(tag.name), **scheme)
+        return entry
 
 
 def feed_files(
@@ -149,8 +160,8 @@ def feed_files(
     (``coverage.py``): a feed without entries would announce nothing; and
     ``tags/<area slug>/<topic slug>/feed.xml`` for every topic with papers. With a memo, a
     feed is made again only when its entries changed."""
-    writer = FeedWriter(tags, dump_dates(catalogue.dumps), site_url)
     memo = memo or NoMemo()
+    writer = FeedWriter(tags, dump_dates(catalogue.dumps), site_url, memo)
     papers = newest_first(catalogue)
     shown_tags = tag_coverage(tags, catalogue.papers).shown
     shown_topics = topic_coverage(topics, catalogue.papers).shown

@@ -18,14 +18,17 @@ from __future__ import annotations
 import base64
 import bisect
 import functools
+import itertools
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from jinja2 import Environment
 
 from generator.ingest.catalogue import Catalogue
+from generator.memo import NoMemo
 from generator.model import Paper
 from generator.output import downloads
 from generator.site.index import SiteIndex
@@ -83,32 +86,45 @@ def area_of(index: SiteIndex, topic: str) -> str:
     return index.topics[topic].area.name
 
 
-def link_table(papers: Sequence[Paper]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def link_table(papers: Sequence[Paper], memo: NoMemo | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each link once, as (lower number, higher number, strength), ordered by both numbers: a
     paper's first ``RELATED_ALWAYS`` related papers, the rest of its list at ``CLOSE`` or more,
     and the papers it mentions; a link made twice keeps its greater strength. In arrays, as
-    ``make serve`` remakes it for 28,000 papers on every rebuild."""
+    ``make serve`` remakes it for 28,000 papers on every rebuild; with a memo, a paper's links
+    are looked up again only when its lists or the papers' numbering changed."""
     import numpy as np  # loaded with the related lists anyway
 
-    number = {paper.slug: n for n, paper in enumerate(papers)}
-    found: list[tuple[int, int, int]] = []
-    for n, paper in enumerate(papers):
-        for rank, rel in enumerate(paper.related):
-            other = number.get(rel.slug)
-            if other is not None and other != n and (rank < RELATED_ALWAYS or rel.score >= CLOSE):
-                found.append((n, other, strength(rel.score)))
-        if paper.mentions:
-            for target, count in Counter(mention.target for mention in paper.mentions).items():
-                other = number.get(target)
-                if other is not None and other != n:
-                    found.append((n, other, min(count, MENTION_STRENGTH)))
-    table = np.array(found, dtype=np.int64).reshape(-1, 3)
+    memo = memo or NoMemo()
+    numbering = memo.keep("numbering", Numbering)(tuple(paper.slug for paper in papers))
+    numbers = functools.cache(lambda: {paper.slug: n for n, paper in enumerate(papers)})
+    rows = [
+        memo.get("links", (numbering, n, paper.related, paper.mentions), partial(links_from, paper, n, numbers))
+        for n, paper in enumerate(papers)
+    ]
+    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64)
+    table = flat.reshape(-1, 3)
     lower, higher = table[:, :2].min(axis=1), table[:, :2].max(axis=1)
     order = np.lexsort((-table[:, 2], higher, lower))  # the strongest first among repeats
     lower, higher, level = lower[order], higher[order], table[order, 2]
     first = np.ones(len(lower), dtype=bool)
     first[1:] = (lower[1:] != lower[:-1]) | (higher[1:] != higher[:-1])
     return lower[first], higher[first], level[first]
+
+
+def links_from(paper: Paper, n: int, numbers: Callable[[], dict[str, int]]) -> tuple[int, ...]:
+    """Paper ``n``'s links for ``link_table``, flat: its number, the other's, the strength."""
+    number = numbers()
+    found: list[int] = []
+    for rank, rel in enumerate(paper.related):
+        other = number.get(rel.slug)
+        if other is not None and other != n and (rank < RELATED_ALWAYS or rel.score >= CLOSE):
+            found += (n, other, strength(rel.score))
+    if paper.mentions:
+        for target, count in Counter(mention.target for mention in paper.mentions).items():
+            other = number.get(target)
+            if other is not None and other != n:
+                found += (n, other, min(count, MENTION_STRENGTH))
+    return tuple(found)
 
 
 def graph(papers: Sequence[Paper]) -> list[dict[int, int]]:
@@ -119,13 +135,13 @@ def graph(papers: Sequence[Paper]) -> list[dict[int, int]]:
     return links
 
 
-def packed_graph(papers: Sequence[Paper]) -> tuple[list[int], np.ndarray, str]:
+def packed_graph(papers: Sequence[Paper], memo: NoMemo | None = None) -> tuple[list[int], np.ndarray, str]:
     """Each link once, from its lower-numbered paper: per paper the count of its higher
     neighbours; each of those as the gap from the one before (the first from the paper
     itself); the strengths, one digit per link in the same order."""
     import numpy as np
 
-    lower, higher, level = link_table(papers)
+    lower, higher, level = link_table(papers, memo)
     counts = np.bincount(lower, minlength=len(papers)).tolist()
     previous = np.empty_like(higher)
     previous[:1] = lower[:1]
@@ -170,7 +186,7 @@ def tag_symbols(areas: Sequence[tuple[int, Sequence[int]]]) -> str:
     return "".join(SYMBOLS[area] + "".join(TOPIC_SYMBOLS[k] for k in topics) for area, topics in areas)
 
 
-def library_data(catalogue: Catalogue, index: SiteIndex) -> dict:
+def library_data(catalogue: Catalogue, index: SiteIndex, memo: NoMemo | None = None) -> dict:
     """What ``library.js`` reads: see the module's docstring. Dumps list, in order, their stem,
     their date as shown, the number of their first new paper and how many new papers they
     have (in catalogue order)."""
@@ -189,7 +205,7 @@ def library_data(catalogue: Catalogue, index: SiteIndex) -> dict:
             raise ValueError(f"{dump.name}: its new papers are not numbered in page order")
         dumps.append([dump.stem, dump.date.label if dump.date else dump.stem, first, len(new)])
     hashes = b"".join(slug_hash(paper.slug).to_bytes(HASH_BITS // 8, "big") for paper in papers)
-    counts, gaps, strengths = packed_graph(papers)
+    counts, gaps, strengths = packed_graph(papers, memo)
     rice, coded = rice_code(gaps)
     if len(areas) > len(SYMBOLS):
         raise ValueError(f"library data: {len(areas)} areas, more than {len(SYMBOLS)} symbols")
@@ -244,32 +260,69 @@ def gzipped(text: str) -> bytes:
     return downloads.gzipped(text.encode())
 
 
-def near_rows(catalogue: Catalogue) -> list[list[int]]:
+def near_rows(
+    catalogue: Catalogue, papers: Sequence[Paper] | None = None, numbers: dict[str, int] | None = None
+) -> list[list[int]]:
     """Each paper's closest papers (related list, then ``Catalogue.further``), each as its
-    number times 4 plus the link's strength (0 to 3): one small integer a link in the JSON."""
-    number = {paper.slug: n for n, paper in enumerate(catalogue.papers)}
+    number times 4 plus the link's strength (0 to 3): one small integer a link in the JSON.
+    Of ``papers`` (some of the catalogue's) when given, else of every paper; ``numbers``: the
+    papers' numbers by slug, when the caller has them."""
+    numbers = numbers or paper_numbers(catalogue)
     return [
         [
-            number[rel.slug] * 4 + strength(rel.score)
+            numbers[rel.slug] * 4 + strength(rel.score)
             for rel in (*paper.related, *catalogue.further.get(paper.slug, ()))
-            if rel.slug in number
+            if rel.slug in numbers
         ]
-        for paper in catalogue.papers
+        for paper in (catalogue.papers if papers is None else papers)
     ]
 
 
-def near_files(catalogue: Catalogue) -> dict[str, bytes]:
-    """``library/near/<k>.json.gz``: ``near_rows`` of the papers of ``title_files``' chunk k."""
-    rows = near_rows(catalogue)
-    return {
-        f"library/near/{k // TITLE_CHUNK}.json.gz": gzipped(
-            json.dumps(rows[k : k + TITLE_CHUNK], separators=(",", ":")) + "\n"
-        )
-        for k in range(0, len(rows), TITLE_CHUNK)
-    }
+def paper_numbers(catalogue: Catalogue) -> dict[str, int]:
+    """Each paper's number (its place in the catalogue) by slug."""
+    return {paper.slug: n for n, paper in enumerate(catalogue.papers)}
 
 
-def library_files(catalogue: Catalogue, index: SiteIndex, env: Environment) -> dict[str, bytes]:
+class Numbering:
+    """Which numbering of the papers a run has: the last run's while papers are only added
+    after the others (a new dump, the usual edit), so what was made of numbers then is still
+    right; any other change (a paper dropped or moved) is a new numbering."""
+
+    def __init__(self) -> None:
+        self.slugs: tuple[str, ...] = ()
+        self.count = 0
+
+    def __call__(self, slugs: tuple[str, ...]) -> int:
+        """The numbering of papers in the order of ``slugs``, as a number."""
+        if slugs[: len(self.slugs)] != self.slugs:
+            self.count += 1
+        self.slugs = slugs
+        return self.count
+
+
+def near_files(catalogue: Catalogue, memo: NoMemo | None = None) -> dict[str, bytes]:
+    """``library/near/<k>.json.gz``: ``near_rows`` of the papers of ``title_files``' chunk k.
+    With a memo, a file is made again only when its papers' closest papers changed or the
+    papers were numbered differently: a serve's new dump changes a few hundred of 880 files."""
+    memo = memo or NoMemo()
+    papers = catalogue.papers
+    numbering = memo.keep("numbering", Numbering)(tuple(paper.slug for paper in papers))
+    numbers = functools.cache(partial(paper_numbers, catalogue))  # made if a file is
+
+    def make(chunk: Sequence[Paper]) -> bytes:
+        return gzipped(json.dumps(near_rows(catalogue, chunk, numbers()), separators=(",", ":")) + "\n")
+
+    files = {}
+    for k in range(0, len(papers), TITLE_CHUNK):
+        chunk = papers[k : k + TITLE_CHUNK]
+        key = numbering, tuple((p.slug, p.related, catalogue.further.get(p.slug)) for p in chunk)
+        files[f"library/near/{k // TITLE_CHUNK}.json.gz"] = memo.get("near file", key, partial(make, chunk))
+    return files
+
+
+def library_files(
+    catalogue: Catalogue, index: SiteIndex, env: Environment, memo: NoMemo | None = None
+) -> dict[str, bytes]:
     """``library/index.md`` (the page, which reads as a plain explanation without JavaScript),
     ``library/data.json``, the titles' files and the closest papers' files; ``catalogue`` has the related lists and mentions."""
     src = "library/index.md"
@@ -278,12 +331,12 @@ def library_files(catalogue: Catalogue, index: SiteIndex, env: Environment) -> d
         root="../",
         total=len(catalogue.papers),
     )
-    data = json.dumps(library_data(catalogue, index), ensure_ascii=False, separators=(",", ":"))
+    data = json.dumps(library_data(catalogue, index, memo), ensure_ascii=False, separators=(",", ":"))
     return {
         src: page.encode(),
         # Plain, for the server to gzip: kept gzipped, the page unzipped it on the main thread
         # and its phone score fell from 98 to 92 (README, "Performance").
         "library/data.json": (data + "\n").encode(),
         **title_files(catalogue, index),
-        **near_files(catalogue),
+        **near_files(catalogue, memo),
     }
