@@ -29,6 +29,7 @@ from generator.enrich.related import (
     nearest_papers,
     prune_rows,
     related_model,
+    term_columns,
 )
 from generator.enrich.terms import _STOP_SET, TOKEN_PATTERN, _preprocess
 from generator.model import Related
@@ -41,7 +42,7 @@ _TOKENS = re.compile(TOKEN_PATTERN)
 def vectorise(model: RelatedModel, texts: Sequence[str]) -> sp.csr_matrix:
     """Unit TF-IDF rows of ``texts`` over the model's terms (sublinear tf, smooth idf)."""
     assert model.matrix is not None
-    columns = {term: i for i, term in enumerate(model.terms)}
+    columns = term_columns(model.terms)
     df = np.bincount(model.matrix.indices, minlength=len(model.terms))
     idf = np.log((1 + model.matrix.shape[0]) / (1 + df)) + 1
     rows, cols, data = [], [], []
