@@ -68,7 +68,8 @@ class Grown:
         else:
             coords = np.array([self.place(slug) for slug, _ in self.docs], dtype=np.int64).reshape(-1, 2)
         self.kept.places = {
-            slug: (int(x), int(y)) for (slug, _), (x, y) in zip(self.docs, coords, strict=True)
+            slug: (x, y)
+            for (slug, _), (x, y) in zip(self.docs, coords.astype(np.int64).tolist(), strict=True)
         }
         return coords
 

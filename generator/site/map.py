@@ -98,7 +98,7 @@ def points_json(payload: dict, coords: Sequence[Sequence[int]]) -> str:
     xy = np.asarray(coords, dtype=np.int64).reshape(-1, 2)
     names = [tag["name"] for tag in payload["tags"]]
     labels = map_labels(xy, payload["tag"], names, payload.get("_topic", [None] * len(xy)))
-    return compact_json({**shown, "labels": labels, "xy": [int(v) for v in xy.ravel()]})
+    return compact_json({**shown, "labels": labels, "xy": xy.ravel().tolist()})
 
 
 def map_labels(
