@@ -96,7 +96,7 @@ def link_table(papers: Sequence[Paper], memo: NoMemo | None = None) -> tuple[np.
 
     memo = memo or NoMemo()
     numbering = memo.keep("numbering", Numbering)(tuple(paper.slug for paper in papers))
-    numbers = functools.cache(lambda: {paper.slug: n for n, paper in enumerate(papers)})
+    numbers = functools.cache(partial(paper_numbers, papers))
     rows = [
         memo.get("links", (numbering, n, paper.related, paper.mentions), partial(links_from, paper, n, numbers))
         for n, paper in enumerate(papers)
@@ -191,7 +191,7 @@ def library_data(catalogue: Catalogue, index: SiteIndex, memo: NoMemo | None = N
     their date as shown, the number of their first new paper and how many new papers they
     have (in catalogue order)."""
     papers = catalogue.papers
-    number = {paper.slug: n for n, paper in enumerate(papers)}
+    number = paper_numbers(papers)
     areas = [name for name in index.tag_order]
     area_index = {name: k for k, name in enumerate(areas)}
     topics = sorted({topic for paper in papers for topic in topics_of(paper)})
@@ -267,7 +267,7 @@ def near_rows(
     number times 4 plus the link's strength (0 to 3): one small integer a link in the JSON.
     Of ``papers`` (some of the catalogue's) when given, else of every paper; ``numbers``: the
     papers' numbers by slug, when the caller has them."""
-    numbers = numbers or paper_numbers(catalogue)
+    numbers = numbers or paper_numbers(catalogue.papers)
     return [
         [
             numbers[rel.slug] * 4 + strength(rel.score)
@@ -278,9 +278,9 @@ def near_rows(
     ]
 
 
-def paper_numbers(catalogue: Catalogue) -> dict[str, int]:
+def paper_numbers(papers: Sequence[Paper]) -> dict[str, int]:
     """Each paper's number (its place in the catalogue) by slug."""
-    return {paper.slug: n for n, paper in enumerate(catalogue.papers)}
+    return {paper.slug: n for n, paper in enumerate(papers)}
 
 
 class Numbering:
@@ -307,7 +307,7 @@ def near_files(catalogue: Catalogue, memo: NoMemo | None = None) -> dict[str, by
     memo = memo or NoMemo()
     papers = catalogue.papers
     numbering = memo.keep("numbering", Numbering)(tuple(paper.slug for paper in papers))
-    numbers = functools.cache(partial(paper_numbers, catalogue))  # made if a file is
+    numbers = functools.cache(partial(paper_numbers, papers))  # made if a file is
 
     def make(chunk: Sequence[Paper]) -> bytes:
         return gzipped(json.dumps(near_rows(catalogue, chunk, numbers()), separators=(",", ":")) + "\n")
