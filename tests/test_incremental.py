@@ -13,7 +13,7 @@ import pytest
 from generator.enrich.documents import paper_text
 from generator.enrich.mentions import find_mentions, scan_texts
 from generator.enrich.mentions_update import KeptScan
-from generator.enrich.related import NEAREST, related_model
+from generator.enrich.related import NEAREST, Terms, related_model, term_columns
 from generator.enrich.related_update import update
 from generator.memo import Memo, PausedCollector
 from generator.model import Paper, Related
@@ -157,3 +157,14 @@ def test_the_collector_paused_for_a_rebuild_resumes_after_it_unless_another_begi
         assert gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_terms_columns_are_made_once_and_not_sent_with_the_model() -> None:
+    """The related lists' worker sends its model to the server's process: its terms go as
+    terms, and their columns are made again there, once, on first use."""
+    terms = Terms(["diffusion", "model", "diffusion model"])
+    assert terms.columns == {"diffusion": 0, "model": 1, "diffusion model": 2}
+    assert terms.columns is terms.columns
+    copy = pickle.loads(pickle.dumps(terms))
+    assert copy == terms and "columns" not in vars(copy)
+    assert term_columns(["a", "b"]) == {"a": 0, "b": 1}

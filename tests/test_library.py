@@ -128,7 +128,7 @@ def test_a_serve_remembering_the_files_makes_them_as_a_build_would_when_papers_c
     """``make serve`` remakes the closest papers' files and the graph only where a paper's
     lists changed, while papers are only added after the others; papers dropped or put in
     another order (a dump saved again in another order) renumber them all."""
-    catalogue, _, _ = seed
+    catalogue, index, _ = seed
     papers = catalogue.papers
     runs = [
         papers[:-3],  # the last dump's last papers not there yet
@@ -143,6 +143,7 @@ def test_a_serve_remembering_the_files_makes_them_as_a_build_would_when_papers_c
         shown = alone(catalogue, run)
         run = shown.papers
         assert near_files(shown, memo) == near_files(shown)
+        assert title_files(shown, index, memo) == title_files(shown, index)
         remembered, made = packed_graph(run, memo), packed_graph(run)
         assert (remembered[0], remembered[1].tolist(), remembered[2]) == (made[0], made[1].tolist(), made[2])
         memo.end()

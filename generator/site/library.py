@@ -241,22 +241,24 @@ def library_data(catalogue: Catalogue, index: SiteIndex, memo: NoMemo | None = N
     }
 
 
-def title_files(catalogue: Catalogue, index: SiteIndex) -> dict[str, bytes]:
+def title_files(catalogue: Catalogue, index: SiteIndex, memo: NoMemo | None = None) -> dict[str, bytes]:
     """``library/titles/<k>.json.gz``: the slug and title of papers ``k * TITLE_CHUNK`` onwards,
     ``TITLE_CHUNK`` of them (fewer in the last), in catalogue order. Gzipped like the map's
     titles (``library.js`` unzips them): the same bytes on the wire, and 2.2 KB rather than 5.7
-    of the site a file, which at three times the corpus is 10 MB of GitHub Pages' 1 GB."""
-    rows = [[paper.slug, index.views[paper.slug].title] for paper in catalogue.papers]
-    return {
-        f"library/titles/{k // TITLE_CHUNK}.json.gz": gzipped(
-            json.dumps(rows[k : k + TITLE_CHUNK], ensure_ascii=False, separators=(",", ":")) + "\n"
-        )
-        for k in range(0, len(rows), TITLE_CHUNK)
-    }
+    of the site a file, which at three times the corpus is 10 MB of GitHub Pages' 1 GB. With a
+    memo, a file is made again only when one of its rows changed."""
+    memo = memo or NoMemo()
+    rows = tuple((paper.slug, index.views[paper.slug].title) for paper in catalogue.papers)
+    files = {}
+    for k in range(0, len(rows), TITLE_CHUNK):
+        chunk = rows[k : k + TITLE_CHUNK]
+        files[f"library/titles/{k // TITLE_CHUNK}.json.gz"] = memo.get("titles file", chunk, partial(chunk_file, chunk))
+    return files
 
 
-@functools.lru_cache(maxsize=8192)  # a serve's rebuild changes the last few files only
-def gzipped(text: str) -> bytes:
+def chunk_file(rows: Sequence[Sequence]) -> bytes:
+    """One of the Library's chunked files: ``rows`` as compact JSON, a line, gzipped."""
+    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + "\n"
     return downloads.gzipped(text.encode())
 
 
@@ -310,7 +312,7 @@ def near_files(catalogue: Catalogue, memo: NoMemo | None = None) -> dict[str, by
     numbers = functools.cache(partial(paper_numbers, papers))  # made if a file is
 
     def make(chunk: Sequence[Paper]) -> bytes:
-        return gzipped(json.dumps(near_rows(catalogue, chunk, numbers()), separators=(",", ":")) + "\n")
+        return chunk_file(near_rows(catalogue, chunk, numbers()))
 
     files = {}
     for k in range(0, len(papers), TITLE_CHUNK):
@@ -337,6 +339,6 @@ def library_files(
         # Plain, for the server to gzip: kept gzipped, the page unzipped it on the main thread
         # and its phone score fell from 98 to 92 (README, "Performance").
         "library/data.json": (data + "\n").encode(),
-        **title_files(catalogue, index),
+        **title_files(catalogue, index, memo),
         **near_files(catalogue, memo),
     }
