@@ -194,7 +194,7 @@ def test_keyboard_focus_is_always_visible(browser, seed_pages) -> None:  # type:
     page.close()
 
 
-@pytest.mark.parametrize("template", ["tag.md.j2", "letter.md.j2", "code.md.j2"])
+@pytest.mark.parametrize("template", ["tag.md.j2", "topic.md.j2", "letter.md.j2", "code.md.j2"])
 def test_a_listing_of_several_pages_names_its_two_pagers_apart(template: str) -> None:
     """The pager above and the one below a list are two landmarks: each has its own name."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=ChainableUndefined)

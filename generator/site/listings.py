@@ -24,7 +24,7 @@ from generator.enrich.taxonomy import Tag
 from generator.memo import NoMemo
 from generator.site import topic_pages
 from generator.site.index import Listed, SiteIndex
-from generator.site.pages import HTML_LISTING, PER_PAGE, html_text, pages_of, root_of
+from generator.site.pages import HTML_LISTING, ListingPage, content_pages, html_text, newest_first_pages, root_of
 
 HOME_TOP_TAGS = 12
 """Tags the home page shows."""
@@ -110,11 +110,20 @@ class Listings:
         return f' <a class="paper-tag" href="{href}">{escape(tag.name)}</a>'
 
     def listing(
-        self, src: str, slugs: Sequence[str], start: int = 1, omit: str | None = None, rows: Rows = CHIPS
+        self,
+        src: str,
+        slugs: Sequence[str],
+        start: int = 1,
+        omit: str | None = None,
+        rows: Rows = CHIPS,
+        descending: bool = False,
     ) -> Markup:
-        """An ordered list of papers for the page made of ``src``, numbered from ``start``."""
+        """An ordered list of papers for the page made of ``src``, its first row numbered
+        ``start``; ``descending`` numbers count down (the oldest paper of a newest-first
+        listing is its 1, so a row's number stays as papers are added above it)."""
         root = root_of(src)
-        attributes = f' start="{start}"' if start != 1 else ""
+        attributes = " reversed" if descending else ""
+        attributes += f' start="{start}"' if start != 1 else ""
         if rows == NUMBERED:
             body, table = self.numbered(slugs, root, omit)
             attributes += f' data-areas="{table}"'
@@ -130,6 +139,7 @@ class Listings:
         start: int = 1,
         omit: str | None = None,
         rows: Rows = CHIPS,
+        descending: bool = False,
         **context,
     ) -> bytes:
         """The page made of ``src``: ``template`` around the listing of ``slugs``. With a memo,
@@ -137,22 +147,35 @@ class Listings:
 
         def key() -> tuple:
             entries = tuple(map(self.index.listed.__getitem__, slugs))
-            return template, src, start, omit, rows, entries, self.shown, frozen(context)
+            return template, src, start, omit, rows, descending, entries, self.shown, frozen(context)
 
         def make() -> bytes:
-            listing = self.listing(src, slugs, start, omit, rows)
+            listing = self.listing(src, slugs, start, omit, rows, descending)
             return self.render(template, root=root_of(src), listing=listing, **context)
 
         return self.memo.get_by("listing page", key, make)
 
-    def paginated(self, template: str, base: str, slugs: Sequence[str], omit: str | None = None, rows: Rows = CHIPS, **context):  # type: ignore[no-untyped-def]
-        """A long listing split into pages of ``PER_PAGE``, each rendered from ``template``."""
-        pages: dict[str, bytes] = {}
-        for pagination, chunk in pages_of(slugs, base):
+    def paginated(  # type: ignore[no-untyped-def]
+        self,
+        template: str,
+        pages: list[ListingPage],
+        omit: str | None = None,
+        rows: Rows = CHIPS,
+        first: dict | None = None,
+        **context,
+    ):
+        """A long listing's ``pages``, each rendered from ``template``. The values in ``first``
+        (counts, which change with every dump) are shown on the first page only, so that the
+        others stay as they were and are not made again."""
+        made: dict[str, bytes] = {}
+        for page in pages:
+            pagination = page.pagination
             src = pagination.src(pagination.number)
-            start = (pagination.number - 1) * PER_PAGE + 1
-            pages[src] = self.listed_page(template, src, chunk, start, omit, rows, pagination=pagination, **context)
-        return pages
+            shown = {**context, **(first or {})} if pagination.number == 1 else context
+            made[src] = self.listed_page(
+                template, src, page.items, page.start, omit, rows, page.descending, pagination=pagination, **shown
+            )
+        return made
 
     def dump_pages(self) -> dict[str, bytes]:
         pages: dict[str, bytes] = {}
@@ -193,11 +216,11 @@ class Listings:
                 for other, n in index.often_with[tag.name]
                 if coverage.has_page(other)
             ]
+            first = {"count": len(slugs), "often_with": often_with, "topics": topic_pages.area_topics(index, tag.name)}
             pages.update(
                 self.paginated(
-                    "tag.md.j2", coverage.base(tag), slugs, omit=tag.name, rows=NUMBERED,
-                    meta=meta, tag=tag, count=len(slugs), often_with=often_with,
-                    topics=topic_pages.area_topics(index, tag.name),
+                    "tag.md.j2", newest_first_pages(slugs, coverage.base(tag)), omit=tag.name, rows=NUMBERED,
+                    first=first, meta=meta, tag=tag,
                 )
             )  # fmt: skip
         root = root_of("tags/index.md")
@@ -214,21 +237,20 @@ class Listings:
 
     def az_pages(self) -> dict[str, bytes]:
         letters = self.index.letters
-        counts = [(letter, len(slugs)) for letter, slugs in letters.items()]
         pages: dict[str, bytes] = {}
         for letter, slugs in letters.items():
             meta = {"title": f"Papers A to Z: {letter.upper()}", **HTML_LISTING}
             pages.update(
                 self.paginated(
-                    "letter.md.j2", f"a-z/{letter}", slugs, rows=NUMBERED,
-                    meta=meta, letter=letter, letters=counts, count=len(slugs),
+                    "letter.md.j2", content_pages(slugs, f"a-z/{letter}"), rows=NUMBERED,
+                    first={"count": len(slugs)}, meta=meta, letter=letter, letters=tuple(letters),
                 )
             )
         pages["a-z/index.md"] = self.render(
             "az_index.md.j2",
             meta={"title": "Papers A to Z"},
             root=root_of("a-z/index.md"),
-            letters=counts,
+            letters=tuple(letters),
             total=len(self.index.catalogue.papers),
         )
         return pages
@@ -245,8 +267,9 @@ class Listings:
             **HTML_LISTING,
         }
         return self.paginated(
-            "code.md.j2", "code", slugs, rows=NUMBERED, meta=meta, count=len(slugs), total=len(papers)
-        )
+            "code.md.j2", newest_first_pages(slugs, "code"), rows=NUMBERED,
+            first={"count": len(slugs), "total": len(papers)}, meta=meta,
+        )  # fmt: skip
 
     def home_page(self) -> str:
         index = self.index

@@ -8,9 +8,9 @@ Markdown pass (``HTML_LISTING``), so asterisks, brackets and braces in a title s
 from __future__ import annotations
 
 import json
-import math
 import re
-from collections.abc import Iterator, Sequence
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote_plus
@@ -103,24 +103,95 @@ def html_text(value: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Pagination:
-    """One page of a listing split into pages of ``PER_PAGE`` entries."""
+    """Page ``number`` of ``count`` of a long listing, counted from its first page.
+
+    A newest-first listing keeps its older papers in blocks of ``PER_PAGE`` counted from the
+    oldest paper, each at an address named by its block (``tags/x/3/`` holds the third-oldest
+    400), so a dump that adds papers at the top changes the first page and no other: a
+    bookmarked page keeps its papers, and ``make serve`` renders one page a tag, not all of
+    them. ``blocks`` is False for listings whose pages are addressed in reading order (A to Z).
+    """
 
     number: int
     count: int
     base: str  # source folder of the listing, e.g. ``tags/diffusion``
+    blocks: bool = True
+
+    def address(self, number: int) -> int:
+        """The number in the address of page ``number``: its block counted from the oldest."""
+        return self.count - number + 1 if self.blocks else number
 
     def src(self, number: int) -> str:
-        return f"{self.base}/index.md" if number == 1 else f"{self.base}/{number}.md"
+        return f"{self.base}/index.md" if number == 1 else f"{self.base}/{self.address(number)}.md"
 
     def href(self, number: int) -> str:
         """Link from this page to page ``number`` of the same listing."""
         here = url_of(self.src(self.number)).count("/")
         base = url_of(self.src(1)).count("/")
         up = "../" * (here - base)
-        return up if number == 1 else f"{up}{number}/"
+        return up if number == 1 else f"{up}{self.address(number)}/"
 
 
-def pages_of(items: Sequence, base: str, per_page: int = PER_PAGE) -> Iterator[tuple[Pagination, Sequence]]:
-    count = max(1, math.ceil(len(items) / per_page))
-    for number in range(1, count + 1):
-        yield Pagination(number, count, base), items[(number - 1) * per_page : number * per_page]
+@dataclass(frozen=True, slots=True)
+class ListingPage:
+    """One page of a paginated listing: where it is, its papers, and the number the list
+    gives its first row (newest-first listings count down from the oldest paper's 1)."""
+
+    pagination: Pagination
+    items: Sequence
+    start: int
+    descending: bool
+
+
+def newest_first_pages(items: Sequence, base: str, per_page: int = PER_PAGE) -> list[ListingPage]:
+    """A newest-first listing in pages whose older pages never change as papers are added.
+
+    Blocks of ``per_page`` are cut from the oldest end; the first page holds what is left above
+    them, with the newest full block too while that remainder is under half a page, so it holds
+    between half a page and one and a half (fewer only when the listing is that short).
+    """
+    total = len(items)
+    full, rest = divmod(total, per_page)
+    if full and rest < per_page // 2:
+        full, rest = full - 1, rest + per_page
+    count = full + 1
+    pages = [ListingPage(Pagination(1, count, base), items[:rest], total, True)]
+    for block in range(full, 0, -1):  # the newest older block first
+        chunk = items[total - block * per_page : total - (block - 1) * per_page]
+        pages.append(ListingPage(Pagination(count - block + 1, count, base), chunk, block * per_page, True))
+    return pages
+
+
+LEAST_ON_A_PAGE = PER_PAGE // 2
+"""An A to Z page ends no sooner than this many papers, where one of its titles chooses to."""
+MOST_ON_A_PAGE = 2 * PER_PAGE
+"""An A to Z page ends here if no title chose to end it sooner."""
+
+
+def ends_a_page(key: str) -> bool:
+    """Whether the paper of ``key`` may close an A to Z page: about one in ``LEAST_ON_A_PAGE``,
+    decided by the key alone, so a new paper moves the boundaries of its own page at most."""
+    return zlib.crc32(key.encode()) % LEAST_ON_A_PAGE == 0
+
+
+def content_pages(keys: Sequence[str], base: str) -> list[ListingPage]:
+    """An alphabetical listing in pages whose ends are chosen by its papers (``ends_a_page``),
+    not by their positions: a paper added to one page leaves the others as they were. Pages
+    hold about ``PER_PAGE`` papers; a last page too short to stand alone joins the one before."""
+    ends, size = [], 0
+    for position, key in enumerate(keys):
+        size += 1
+        if size >= MOST_ON_A_PAGE or (size >= LEAST_ON_A_PAGE and ends_a_page(key)):
+            ends.append(position + 1)
+            size = 0
+    if not ends or ends[-1] != len(keys):
+        if ends and len(keys) - ends[-1] < LEAST_ON_A_PAGE // 4:
+            ends[-1] = len(keys)
+        else:
+            ends.append(len(keys))
+    count = len(ends)
+    starts = [0, *ends[:-1]]
+    return [
+        ListingPage(Pagination(number, count, base, blocks=False), keys[start:end], 1, False)
+        for number, (start, end) in enumerate(zip(starts, ends, strict=True), 1)
+    ]

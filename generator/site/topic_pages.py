@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from generator.enrich.taxonomy import Topic
 from generator.site.index import most_often_together
-from generator.site.pages import HTML_LISTING, html_text
+from generator.site.pages import HTML_LISTING, html_text, newest_first_pages
 
 if TYPE_CHECKING:
     from generator.site.index import SiteIndex
@@ -54,8 +54,8 @@ def topic_pages(listings: Listings) -> dict[str, bytes]:
         # 90,000 topic entries, and a topic page is about one subject.
         pages.update(
             listings.paginated(
-                "topic.md.j2", index.topic_coverage.base(topic), slugs, rows="plain",
-                meta=meta, topic=topic, count=len(slugs), often_with=beside[name],
+                "topic.md.j2", newest_first_pages(slugs, index.topic_coverage.base(topic)), rows="plain",
+                first={"count": len(slugs), "often_with": beside[name]}, meta=meta, topic=topic,
             )
         )  # fmt: skip
     return pages
