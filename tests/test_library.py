@@ -15,6 +15,7 @@ from generator.site.library import (
     SYMBOLS,
     TOPIC_SYMBOLS,
     graph,
+    kept_symbols,
     library_data,
     near_files,
     packed_graph,
@@ -147,6 +148,22 @@ def test_a_serve_remembering_the_files_makes_them_as_a_build_would_when_papers_c
         remembered, made = packed_graph(run, memo), packed_graph(run)
         assert (remembered[0], remembered[1].tolist(), remembered[2]) == (made[0], made[1].tolist(), made[2])
         memo.end()
+
+
+def test_a_serve_remembering_the_tag_symbols_writes_the_data_a_build_would(seed) -> None:  # type: ignore[no-untyped-def]
+    catalogue, index, built = seed
+    memo = Memo()
+    for _ in range(2):
+        memo.begin("settings")
+        assert library_data(catalogue, index, memo) == built
+        memo.end()
+
+
+def test_the_tag_symbols_kept_are_forgotten_when_the_areas_or_topics_change_order() -> None:
+    memo = Memo()
+    kept_symbols(memo, (("A", "B"), ("t",)))[("A",), ()] = "0"
+    assert kept_symbols(memo, (("A", "B"), ("t",))) == {(("A",), ()): "0"}
+    assert kept_symbols(memo, (("B", "A"), ("t",))) == {}
 
 
 def alone(catalogue, papers):  # type: ignore[no-untyped-def]
