@@ -148,7 +148,9 @@ def measure(all_dumps: list[Path], work: Path) -> dict:
         else None,
         "rebuild CPU seconds (the server's process)": round(cpu, 2),
         "rebuild stages (generation)": stages,
-        "rebuild notes": [line.split("papers: ", 1)[1] for line in rebuild.splitlines() if "papers: " in line],
+        "rebuild notes": [
+            line.split("papers: ", 1)[1] for line in rebuild.splitlines() if "papers: " in line
+        ],
     }
 
 
