@@ -69,6 +69,7 @@ class Generated:
     timings: dict[str, float]
     pending: dict[str, Callable[[], bytes]] = field(default_factory=dict)
     topics: tuple[Topic, ...] = ()
+    first_step: bool = False  # only what shows the changed dumps: see ``generate``
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -89,12 +90,17 @@ def generate(
     enrichments: Callable[[workers.Docs], workers.Enrichments] = workers.InProcess,
     on_search_documents: SearchDocuments | None = None,
     memo: NoMemo | None = None,
+    first_step: bool = False,
 ) -> Generated:
     """Everything the site needs from ``dumps_dir``. On any error in the dumps nothing is made:
     a site silently short of a paper of a valid dump is worse than no new site.
 
     ``memo`` answers each per-dump and per-paper step from the last run where its input is
-    the same (``mkdocs serve``); by default every one is computed."""
+    the same (``mkdocs serve``); by default every one is computed. ``first_step`` (a serve's
+    rebuild) makes only what shows the dumps changed since the memo's last complete run: their
+    papers' pages, the dumps' pages, the home page, the tags' and topics' pages
+    (``Generated.first_step``); the memo's run is left open, and the next run, complete,
+    makes the rest from it. With no such dump (one removed, or none changed) the run is complete."""
     from generator import site  # the renderer and its libraries load only when something changed
     from generator.enrich.documents import paper_text
 
@@ -122,17 +128,46 @@ def generate(
         catalogue = tag(catalogue, taxonomy, timer, texts, memo)
         if on_search_documents is not None:
             on_search_documents(site.search_documents(catalogue, taxonomy.tags, texts))  # areas and topics
-        catalogue = mention(catalogue, timer, memo)
+        first = dumps_first(catalogue, memo) if first_step else None
+        catalogue = mention(catalogue, timer, memo, first_step=first is not None)
         builder = site.SiteBuilder(catalogue, taxonomy.tags, texts, settings, timer, memo, taxonomy.topics)
-        files = builder.listings()
+        files = builder.listings(first_only=first is not None)
         catalogue = relate(catalogue, slow, timer, memo)
+        if first is not None:
+            shown = [
+                slug
+                for dump in catalogue.dumps
+                if dump.name in first
+                for slug in builder.index.dump_papers[dump.name]
+            ]
+            files.update(builder.papers(catalogue, only=dict.fromkeys(shown)))
+            slow.close()
+            return Generated(
+                catalogue, problems, files, taxonomy.tags, timer.seconds, {}, taxonomy.topics, True
+            )
         files.update(builder.papers(catalogue))
         pending = {"map/points.json.gz": builder.map(files, slow.layout)}
     except BaseException:
         slow.close()
         raise
+    memo.keep(COMPLETE_DUMPS, dict).clear()
+    memo.keep(COMPLETE_DUMPS, dict).update((dump.name, dump) for dump in catalogue.dumps)
     memo.end()
     return Generated(catalogue, problems, files, taxonomy.tags, timer.seconds, pending, taxonomy.topics)
+
+
+COMPLETE_DUMPS = "complete dumps"
+"""The memo's dumps as its last complete run read them, by name."""
+
+
+def dumps_first(catalogue: Catalogue, memo: NoMemo) -> frozenset[str] | None:
+    """The names of the dumps a first step shows: those the memo's last complete run did not
+    read as they are now. None, for a complete run, when there was no such run, a dump went
+    away or none changed (a taxonomy's edit starts the memo afresh)."""
+    last = memo.keep(COMPLETE_DUMPS, dict)
+    if not last or not last.keys() <= {dump.name for dump in catalogue.dumps}:
+        return None
+    return frozenset(dump.name for dump in catalogue.dumps if last.get(dump.name) != dump) or None
 
 
 def read_catalogue(
@@ -209,8 +244,12 @@ def tag(
     return replace(catalogue, papers=papers)
 
 
-def mention(catalogue: Catalogue, timer: Timer, memo: NoMemo | None = None) -> Catalogue:
-    """Each paper's mentions of other papers' method names, and who mentions it."""
+def mention(
+    catalogue: Catalogue, timer: Timer, memo: NoMemo | None = None, first_step: bool = False
+) -> Catalogue:
+    """Each paper's mentions of other papers' method names, and who mentions it. A serve's
+    ``first_step`` leaves the known texts unscanned for the new names (``KeptScan``): the
+    pages it shows miss only the older papers that mention a new one, until the next run."""
     from generator.enrich.mentions import find_mentions, means_something_else, mentioned_by
     from generator.enrich.mentions_update import KeptScan
 
@@ -221,6 +260,7 @@ def mention(catalogue: Catalogue, timer: Timer, memo: NoMemo | None = None) -> C
             for p in catalogue.papers
         ]
         scan, judge = memo.keep("mentions", KeptScan), remembered(memo, "judge", means_something_else)
+        scan = partial(scan, new_only=True) if first_step else scan
         mentions = find_mentions(shown, {p.slug: p.tags for p in catalogue.papers}, scan, judge)
         backlinks = mentioned_by(mentions)
         note.append(f"{sum(len(v) for v in mentions.values())} mentions")

@@ -8,6 +8,7 @@ interrupted at any moment regenerates on the next run.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -33,6 +34,16 @@ def search_dir(out_dir: Path) -> Path:
     return out_dir.with_name(out_dir.name + "-search")
 
 
+def serve_dir(out_dir: Path) -> Path:
+    """Where ``make serve``'s first step asks for the rest (``SECOND_STEP``, a file its server
+    watches), beside ``out_dir``."""
+    return out_dir.with_name(out_dir.name + "-serve")
+
+
+SECOND_STEP = "second-step"
+"""Written by a serve's first step (``Manifest.first_step``): the server rebuilds, complete."""
+
+
 def map_dir(out_dir: Path) -> Path:
     """Where the map's layout is kept across builds (``layout.stable_layout``), beside ``out_dir``."""
     return out_dir.with_name(out_dir.name + "-map")
@@ -55,6 +66,7 @@ class Manifest:
     files: tuple[str, ...]
     tags: dict[str, str]  # tag name -> slug
     topics: dict[str, str] = field(default_factory=dict)  # topic name -> its page's folder
+    first_step: bool = False  # a serve's first step: the last run's files and the ones it made; never saved
 
     @classmethod
     def of(cls, generated: Generated, fingerprint: str) -> Manifest:
@@ -118,6 +130,7 @@ def regenerate(
     enrichments: Callable[[workers.Docs], workers.Enrichments] = workers.SecondCore,
     memo: NoMemo | None = None,
     search: bool = True,
+    first_step: bool = False,
 ) -> tuple[Manifest | None, tuple[Problem, ...]]:
     """Generate into ``out_dir`` unless nothing it reads changed since the last run.
 
@@ -126,6 +139,9 @@ def regenerate(
     files; with a ``handoff`` this returns before the pages are on disk (``Handoff``).
     With a ``memo`` (``mkdocs serve``), only the files that changed since its last run are
     written, all before this returns; without ``search`` no search document is made.
+    ``first_step`` (a serve's rebuild, with a memo): see ``generate``; its manifest
+    (``Manifest.first_step``) names the last run's files and its own, and is not saved, so
+    the next run, complete, regenerates even if this one was the last.
     """
     timer = timer or Timer()
     taxonomy_path = taxonomy_path or default_path()
@@ -146,10 +162,17 @@ def regenerate(
         dumps_dir, taxonomy_path, settings=settings, root=root, timer=timer,
         enrichments=functools.partial(enrichments, map_cache=map_dir(out_dir)),
         on_search_documents=tagged if search else None, memo=memo,
+        first_step=first_step and memo is not None and manifest is not None,
     )  # fmt: skip
     if generated.errors:
         return None, generated.problems
     (out_dir / MANIFEST).unlink(missing_ok=True)  # no run may take a half-written folder for done
+    if generated.first_step:
+        assert manifest is not None and memo is not None
+        files = tuple(dict.fromkeys((*manifest.files, *generated.files)))
+        manifest = dataclasses.replace(Manifest.of(generated, fingerprint), files=files, first_step=True)
+        write_changed(generated, out_dir, manifest, memo, timer, handoff)
+        return manifest, generated.problems
     manifest = Manifest.of(generated, fingerprint)
     if search_ready is None and search:
         write_search_documents(out_dir, documents, timer)
@@ -191,14 +214,17 @@ def write_changed(
     changed pages newer than their output. With one, MkDocs takes the changed files from
     ``handoff.sources`` while a thread writes them, and ``handoff.finish`` waits for it."""
     files = {**generated.files, **{path: make() for path, make in generated.pending.items()}}
-    written = memo.written.keys()
+    last = memo.written
     changed = memo.changed(files)
     memo.wrote({})  # until every file is written: a run stopped midway compares with the disk
     memo.fresh = frozenset(changed)
 
     def write() -> str:
         report = write_files(out_dir, changed)
-        removed = prune(out_dir, {*files, MANIFEST}) if files.keys() != written else 0
+        if manifest.first_step:  # the other files are as the last run wrote them
+            memo.wrote({**last, **files}, changed)
+            return f"{report.written} written first, {len(files) - report.written} unchanged"
+        removed = prune(out_dir, {*files, MANIFEST}) if files.keys() != last.keys() else 0
         memo.wrote(files, changed)
         manifest.save(out_dir)
         return f"{report.written} written, {len(files) - report.written} unchanged, {removed} removed"

@@ -110,6 +110,17 @@ def test_kept_matches_are_what_a_fresh_scan_finds_as_names_and_texts_change() ->
     assert scan(names, more) == scan_texts(names, more)
 
 
+def test_a_first_step_scans_only_the_new_texts_and_the_next_scan_is_a_fresh_one() -> None:
+    """A serve's first step finds the names in the new texts only; what it leaves out of the
+    known texts the next, complete, run finds, as a fresh scan would."""
+    scan = KeptScan()
+    texts = ["We build on PFGM++ here.", "Mamba is fast."]
+    scan(["PFGM++"], texts)
+    names, more = ["Mamba", "PFGM++"], [*texts, "Mamba and PFGM++ again."]
+    assert scan(names, more, new_only=True) == [[(12, 18, "PFGM++")], [], scan_texts(names, more[2:])[0]]
+    assert scan(names, more) == scan_texts(names, more)
+
+
 def test_mentions_with_a_kept_scan_are_a_full_runs(seed: list) -> None:
     scan = KeptScan()
     papers = [(slug, title, abstract) for slug, title, abstract in seed]

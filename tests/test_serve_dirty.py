@@ -32,6 +32,8 @@ from tests.test_serve import (
 from tests.test_serve import watching_config as config_for
 
 BUILT = "Documentation built"
+RELOADED = "Reloading browsers"
+SHOWN_FIRST = "shown first: the new dump's pages; the rest follows"
 NEW_PAPER = "papers/quokka-a-cheerful-language-model-for-small-devices/"
 
 
@@ -53,12 +55,16 @@ def written(site: Path) -> dict[str, int]:
 
 
 def add_dump(served: Served) -> None:
-    """Write the new dump as an editor saves it (whole, then moved in); wait for the rebuild."""
-    before = served.output().count(BUILT)
+    """Write the new dump as an editor saves it (whole, then moved in); wait for the rebuild,
+    and for the second when the first showed only the new dump (``SHOWN_FIRST``). Counted by
+    the server's reloads: MkDocs logs "Documentation built in 0.18 seconds" once a session."""
+    mark, before = len(served.output()), served.output().count(RELOADED)
     whole = served.dumps.parent / NEW_DUMP
     whole.write_text(COMPLETE, encoding="utf-8")
     whole.replace(served.dumps / NEW_DUMP)
-    wait_for(lambda: served.output().count(BUILT) > before, CHANGE_TIMEOUT, "the rebuild", served.log)
+    wait_for(lambda: served.output().count(RELOADED) > before, CHANGE_TIMEOUT, "the rebuild", served.log)
+    if SHOWN_FIRST in served.output()[mark:]:
+        wait_for(lambda: served.output().count(RELOADED) > before + 1, CHANGE_TIMEOUT, "the rest", served.log)
 
 
 def test_a_dirty_rebuild_renders_only_the_pages_whose_source_changed(dirty: Served, tmp_path: Path) -> None:
@@ -167,3 +173,16 @@ def test_the_served_site_after_a_new_dump_is_a_clean_build_of_the_same_dumps(
         path for path in sorted(built) if comparable(path, built[path]) != comparable(path, shown[path])
     ]
     assert differ == []
+
+
+def test_a_new_dump_is_shown_first_and_the_rest_follows_in_a_second_rebuild(dirty: Served) -> None:
+    """The first rebuild makes only what shows the new dump (its papers' pages, the dumps',
+    tags' and topics' pages, the home page), saves no manifest and asks for the rest; the
+    second is complete (the test above: then the site is a clean build's)."""
+    mark = len(dirty.output())
+    add_dump(dirty)
+    first, _, rest = dirty.output()[mark:].partition(SHOWN_FIRST)
+    assert "files first: home, dumps, tags and topics" in first and "2 paper pages first" in first
+    assert "written first" in first and RELOADED not in first
+    assert "paper pages and papers.json" in rest and "removed" in rest and rest.count(RELOADED) == 2
+    assert "shown first" not in rest

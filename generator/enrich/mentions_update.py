@@ -19,7 +19,10 @@ class KeptScan:
         self.names: frozenset[str] = frozenset()
         self.found: dict[str, Matches] = {}
 
-    def __call__(self, names: Sequence[str], texts: Sequence[str]) -> list[Matches]:
+    def __call__(self, names: Sequence[str], texts: Sequence[str], new_only: bool = False) -> list[Matches]:
+        """``scan_texts(names, texts)``; ``new_only`` (a serve's first step): the texts seen
+        before are not scanned for the new names, and nothing is kept, so the next call
+        scans them as if this one had not been."""
         wanted = frozenset(names)
         added = sorted(wanted - self.names)
         gone = self.names - wanted
@@ -27,11 +30,12 @@ class KeptScan:
         new = [text for text in distinct if text not in self.found]
         old = [text for text in distinct if text in self.found]
         found = dict(zip(new, scan_texts(names, new), strict=True))
-        more = dict(zip(old, scan_texts(added, old), strict=True)) if added else {}
+        more = dict(zip(old, scan_texts(added, old), strict=True)) if added and not new_only else {}
         for text in old:
             matches = self.found[text]
             if gone:
                 matches = [match for match in matches if match[2] not in gone]
             found[text] = matches + more[text] if more.get(text) else matches
-        self.names, self.found = wanted, found
+        if not new_only:
+            self.names, self.found = wanted, found
         return [found[text] for text in texts]

@@ -86,17 +86,28 @@ class Generation:
         self.manifest: Manifest | None = None
         self.memo = memo
 
-    def run(self, config: MkDocsConfig, search_ready: SearchReady | None, search: bool = True) -> Manifest:
+    def run(
+        self,
+        config: MkDocsConfig,
+        search_ready: SearchReady | None,
+        search: bool = True,
+        first_step: bool = False,
+    ) -> Manifest:
         """Regenerate if an input changed; while serving, a broken dump keeps the last good site.
 
         With a memo (serving), the run builds on the last one, and MkDocs takes the files it
-        changed from memory while they are written (``add_files``)."""
+        changed from memory while they are written (``add_files``); ``first_step``: only what
+        shows the changed dumps, when a dump changed (``Manifest.first_step``)."""
         self.handoff = Handoff()
         settings = Settings(config.site_name, config.site_url or "")
         memo = self.memo
         if memo is not None:
             memo.fresh = frozenset()  # until this run writes something
-        grown = {"memo": memo, "enrichments": enrichments(memo), "search": search} if memo else {}
+        grown = (
+            {"memo": memo, "enrichments": enrichments(memo), "search": search, "first_step": first_step}
+            if memo
+            else {}
+        )
         try:
             manifest, problems = regenerate(
                 self.dumps_dir, self.generated_dir, self.taxonomy, settings=settings, root=self.base,

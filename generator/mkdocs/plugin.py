@@ -7,13 +7,14 @@ renders paper pages from Material's chrome rendered once per page shape.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from jinja2 import Environment
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date, get_relative_url
@@ -28,7 +29,7 @@ from generator.mkdocs.shell import install as install_shell
 from generator.mkdocs.valid_html import mend
 from generator.output.downloads import DOWNLOADS, gzip_beside
 from generator.output.writer import make_folders, write_if_changed
-from generator.rebuild import search_dir
+from generator.rebuild import SECOND_STEP, search_dir, serve_dir
 from generator.search.pagefind import PART_PAPERS
 from generator.site.sitemap import sitemap_parts
 
@@ -48,6 +49,7 @@ class PapersConfig(Config):
     """Papers per part of the Pagefind index; ``pagefind.PART_PAPERS`` when unset."""
 
 
+log = get_plugin_logger("papers")
 UNREAD = ("assets/javascripts/lunr/", "assets/javascripts/workers/", "assets/screenshots/")
 """Files no reader's browser asks for: Material's own search (lunr and its worker; Pagefind
 searches here) and the README's screenshots; and every source map (``*.map``). 3.5 MB at
@@ -64,6 +66,7 @@ def without_unread(files: Files) -> Files:
 class PapersPlugin(BasePlugin[PapersConfig]):
     serving = False
     partial = False  # a dirty serve's rebuild, MkDocs handed only the changed pages
+    second_step_due = False  # the last rebuild was a first step: the next one is complete
     memo: Memo | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -98,15 +101,23 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return config
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
-        """Reload when a dump or the taxonomy changes, wherever ``dumps_dir`` points."""
+        """Reload when a dump or the taxonomy changes, wherever ``dumps_dir`` points, and when
+        a first step asks for the rest (``SECOND_STEP``)."""
         server.watch(str(self.generation.dumps_dir))
         server.watch(str(self.generation.taxonomy))
+        steps = serve_dir(self.generation.generated_dir)
+        steps.mkdir(parents=True, exist_ok=True)
+        server.watch(str(steps))
         return server
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         index = self.config.search and (not self.serving or self.served.index_again())
-        self.generation.run(config, self.search.start if index else None, search=index)
         self.partial = self.serving and self.served.dirty and not self.served.index_again()
+        first = self.partial and not self.second_step_due  # a dirty rebuild shows the new dump first
+        manifest = self.generation.run(
+            config, self.search.start if index else None, search=index, first_step=first
+        )
+        self.second_step_due = manifest.first_step
         site = Path(config.site_dir)
         # Gzipped beside MkDocs' rendering, on the core Pagefind leaves free.
         self.packing = gzip_beside(self.generation.generated_dir, site, self.generation.changed(DOWNLOADS))
@@ -192,6 +203,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.generation.finish()  # last: the manifest says the generated folder is complete
         if self.serving and self.config.search and self.generation.manifest is not None:
             self.served.report(self.generation.manifest.files, site)
+        if self.second_step_due:  # the server's watcher starts the rest once the browser reloaded
+            write_if_changed(
+                serve_dir(self.generation.generated_dir) / SECOND_STEP, str(time.time_ns()).encode()
+            )
+            log.info("shown first: the new dump's pages; the rest follows")
         self.collector.resume(later=self.serving)
 
     def on_build_error(self, *, error: Exception) -> None:

@@ -3,7 +3,7 @@ listings while related lists are computed elsewhere, then paper pages, then the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -65,11 +65,17 @@ class SiteBuilder:
             catalogue, PaperViews(catalogue.papers, self.tags, texts, self.markup), topics, memo
         )
 
-    def listings(self) -> dict[str, bytes]:
-        """Every page and file that shows no related list."""
+    def listings(self, first_only: bool = False) -> dict[str, bytes]:
+        """Every page and file that shows no related list; ``first_only``: the listings a new
+        dump's papers show on first (``Listings.first_pages``)."""
         index, settings = self.index, self.settings
         with self.timer.stage("listings") as note:
-            files = Listings(index, self.env, settings.site_name, self.memo).pages()
+            listings = Listings(index, self.env, settings.site_name, self.memo)
+            if first_only:
+                files = listings.first_pages()
+                note.append(f"{len(files)} files first: home, dumps, tags and topics")
+                return files
+            files = listings.pages()
             topics = list(index.topics.values())
             extra = feeds.feed_files(
                 index.catalogue, list(self.tags.values()), settings.site_url, topics, self.memo
@@ -80,10 +86,14 @@ class SiteBuilder:
             note.append(f"{len(files)} files: home, dumps, tags, A to Z, code, feeds, stats, CSV")
         return files
 
-    def papers(self, catalogue: Catalogue) -> dict[str, bytes]:
-        """Paper pages and ``papers.json``, from the catalogue with its related lists."""
+    def papers(self, catalogue: Catalogue, only: Collection[str] | None = None) -> dict[str, bytes]:
+        """Paper pages and ``papers.json``, from the catalogue with its related lists; with
+        ``only``, those papers' pages and nothing else."""
         with self.timer.stage("papers") as note:
             views = PaperViews(catalogue.papers, self.tags, self.index.views.texts, self.markup)
+            if only is not None:
+                note.append(f"{len(only)} paper pages first")
+                return paper_pages((views[slug] for slug in only), self.env, self.memo)
             files = paper_pages(views, self.env, self.memo)
             files["papers.json"] = exports.papers_json(views, self.memo)
             files.update(library.library_files(catalogue, self.index, self.env, self.memo))

@@ -63,12 +63,18 @@ class Listings:
 
     def pages(self) -> dict[str, bytes]:
         """Every listing page, each encoded as it is made."""
+        pages = self.first_pages()
+        pages.update(self.az_pages())
+        pages.update(self.code_pages())
+        return pages
+
+    def first_pages(self) -> dict[str, bytes]:
+        """The listings where a new dump's papers show: the home page, the dumps', the tags'
+        and the topics' (a serve's first step; A to Z and papers with code follow)."""
         pages = {"index.md": self.home_page().encode()}
         pages.update(self.dump_pages())
         pages.update(self.tag_pages())
         pages.update(topic_pages.topic_pages(self))
-        pages.update(self.az_pages())
-        pages.update(self.code_pages())
         return pages
 
     def render(self, template: str, **context: object) -> bytes:
