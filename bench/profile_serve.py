@@ -5,7 +5,9 @@
 Builds all dumps but the last as ``mkdocs serve --dirty`` does (the same plugin object, its
 memo, a dirty build into a site folder), without Pagefind; then adds the last dump and
 profiles the rebuild with cProfile. Prints the generation stages, MkDocs' own count and the
-functions that took the most time. ``--work`` keeps the generated folder (and the map's
+functions that took the most time. A rebuild that adds the dump is a first step (it shows
+the new dump only: ``generate(first_step=True)``); the next one, here the one that removes
+it again, is complete and makes the rest too. ``--work`` keeps the generated folder (and the map's
 layout) between runs, so a second run skips laying out the map.
 """
 
