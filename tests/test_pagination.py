@@ -46,7 +46,7 @@ def test_a_newest_first_listing_shows_every_paper_once_numbered_from_the_oldest(
     assert [item for page in pages for item in page.items] == items
     assert all(page.items[0] == page.start for page in pages if page.items)
     first, *older = pages
-    assert min(total, PER_PAGE // 2) <= len(first.items) < PER_PAGE * 3 // 2
+    assert min(total, 1) <= len(first.items) <= PER_PAGE
     assert all(len(page.items) == PER_PAGE for page in older)
     assert [page.pagination.number for page in pages] == list(range(1, len(pages) + 1))
 
@@ -72,7 +72,7 @@ def test_an_a_to_z_page_ends_where_its_papers_choose_within_its_bounds() -> None
     pages = content_pages(keys, "a-z/s")
     assert [key for page in pages for key in page.items] == keys
     assert all(LEAST_ON_A_PAGE <= len(page.items) <= MOST_ON_A_PAGE for page in pages[:-1])
-    assert 0.7 * PER_PAGE < len(keys) / len(pages) < 1.3 * PER_PAGE
+    assert 0.4 * PER_PAGE < len(keys) / len(pages) < 0.7 * PER_PAGE
     assert [page.pagination.src(page.pagination.number) for page in pages[:3]] == [
         "a-z/s/index.md",
         "a-z/s/2.md",
@@ -89,7 +89,7 @@ def test_a_paper_added_to_a_letter_changes_the_a_to_z_page_it_falls_on_and_seldo
         pages = content_pages(sorted([*keys, f"paper-{generator.random():.12f}"]), "a-z/s")
         changed.append(sum(tuple(page.items) not in before for page in pages))
     assert min(changed) == 1
-    assert sum(changed) / len(changed) < 1.2
+    assert sum(changed) / len(changed) < 1.4
 
 
 def rendered(template: str, number: int, pages: int, **first: object) -> str:
