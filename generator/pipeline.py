@@ -96,11 +96,8 @@ def generate(
     a site silently short of a paper of a valid dump is worse than no new site.
 
     ``memo`` answers each per-dump and per-paper step from the last run where its input is
-    the same (``mkdocs serve``); by default every one is computed. ``first_step`` (a serve's
-    rebuild) makes only what shows the dumps changed since the memo's last complete run: their
-    papers' pages, the dumps' pages, the home page, the tags' and topics' pages
-    (``Generated.first_step``); the memo's run is left open, and the next run, complete,
-    makes the rest from it. With no such dump (one removed, or none changed) the run is complete."""
+    the same (``mkdocs serve``); by default every one is computed. ``first_step``: a serve's
+    rebuild that makes only what shows the changed dumps (``dumps_first``)."""
     from generator import site  # the renderer and its libraries load only when something changed
     from generator.enrich.documents import paper_text
 
@@ -117,12 +114,7 @@ def generate(
     )  # a TaxonomyError names file and key
     if any(problem.severity == "error" for problem in problems):
         return Generated(None, problems, {}, taxonomy.tags, timer.seconds)
-    with timer.stage("clean") as note:
-        texts = {
-            p.slug: memo.get("clean", (p.title, p.abstract), partial(site.clean_text, p))
-            for p in catalogue.papers
-        }
-        note.append(f"{len(texts)} titles and abstracts")
+    texts = shown_texts(catalogue, timer, memo)
     slow = enrichments([(slug, paper_text(*texts[slug])) for slug in texts])
     try:
         catalogue = tag(catalogue, taxonomy, timer, texts, memo)
@@ -134,13 +126,7 @@ def generate(
         files = builder.listings(first_only=first is not None)
         catalogue = relate(catalogue, slow, timer, memo)
         if first is not None:
-            shown = [
-                slug
-                for dump in catalogue.dumps
-                if dump.name in first
-                for slug in builder.index.dump_papers[dump.name]
-            ]
-            files.update(builder.papers(catalogue, only=dict.fromkeys(shown)))
+            files.update(builder.papers(catalogue, only_dumps=first))
             slow.close()
             return Generated(
                 catalogue, problems, files, taxonomy.tags, timer.seconds, {}, taxonomy.topics, True
@@ -150,8 +136,7 @@ def generate(
     except BaseException:
         slow.close()
         raise
-    memo.keep(COMPLETE_DUMPS, dict).clear()
-    memo.keep(COMPLETE_DUMPS, dict).update((dump.name, dump) for dump in catalogue.dumps)
+    remember_complete(catalogue, memo)
     memo.end()
     return Generated(catalogue, problems, files, taxonomy.tags, timer.seconds, pending, taxonomy.topics)
 
@@ -160,10 +145,32 @@ COMPLETE_DUMPS = "complete dumps"
 """The memo's dumps as its last complete run read them, by name."""
 
 
+def remember_complete(catalogue: Catalogue, memo: NoMemo) -> None:
+    """The dumps of a complete run, for the next run's ``dumps_first``."""
+    kept = memo.keep(COMPLETE_DUMPS, dict)
+    kept.clear()
+    kept.update((dump.name, dump) for dump in catalogue.dumps)
+
+
+def shown_texts(catalogue: Catalogue, timer: Timer, memo: NoMemo) -> dict[str, tuple[str, str]]:
+    """Each paper's title and abstract as shown, by slug (``site.clean_text``)."""
+    from generator.site import clean_text
+
+    with timer.stage("clean") as note:
+        texts = {
+            p.slug: memo.get("clean", (p.title, p.abstract), partial(clean_text, p)) for p in catalogue.papers
+        }
+        note.append(f"{len(texts)} titles and abstracts")
+    return texts
+
+
 def dumps_first(catalogue: Catalogue, memo: NoMemo) -> frozenset[str] | None:
-    """The names of the dumps a first step shows: those the memo's last complete run did not
-    read as they are now. None, for a complete run, when there was no such run, a dump went
-    away or none changed (a taxonomy's edit starts the memo afresh)."""
+    """The names of the dumps a serve's first step shows: those the memo's last complete run
+    did not read as they are now. A first step makes only their papers' pages, the dumps'
+    pages, the home page, the tags' and topics' pages (``Generated.first_step``), and leaves
+    the memo's run open, so the next run, complete, makes the rest from it. None, for a
+    complete run, when there was no such run, a dump went away or none changed (a
+    taxonomy's edit starts the memo afresh)."""
     last = memo.keep(COMPLETE_DUMPS, dict)
     if not last or not last.keys() <= {dump.name for dump in catalogue.dumps}:
         return None

@@ -8,7 +8,6 @@ interrupted at any moment regenerates on the next run.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import json
@@ -69,11 +68,17 @@ class Manifest:
     first_step: bool = False  # a serve's first step: the last run's files and the ones it made; never saved
 
     @classmethod
-    def of(cls, generated: Generated, fingerprint: str) -> Manifest:
+    def of(cls, generated: Generated, fingerprint: str, last: Manifest | None = None) -> Manifest:
+        """The manifest of a run; of a first step (``Generated.first_step``), the ``last``
+        run's files and the ones the step made, never saved (``write_changed``), so a run
+        after it regenerates, even if the server stopped between them."""
         assert generated.catalogue is not None
-        files = (*generated.files, *generated.pending)
+        files: tuple[str, ...] = (*generated.files, *generated.pending)
+        if generated.first_step:
+            files = tuple(dict.fromkeys((*(last.files if last else ()), *files)))
         tags = {tag.name: tag.slug for tag in generated.tags}
-        return cls(fingerprint, files, tags, {topic.name: topic.path for topic in generated.topics})
+        topics = {topic.name: topic.path for topic in generated.topics}
+        return cls(fingerprint, files, tags, topics, generated.first_step)
 
     @classmethod
     def load(cls, out_dir: Path) -> Manifest | None:
@@ -139,9 +144,7 @@ def regenerate(
     files; with a ``handoff`` this returns before the pages are on disk (``Handoff``).
     With a ``memo`` (``mkdocs serve``), only the files that changed since its last run are
     written, all before this returns; without ``search`` no search document is made.
-    ``first_step`` (a serve's rebuild, with a memo): see ``generate``; its manifest
-    (``Manifest.first_step``) names the last run's files and its own, and is not saved, so
-    the next run, complete, regenerates even if this one was the last.
+    ``first_step`` (a serve's rebuild, with a memo): see ``generate`` and ``Manifest.of``.
     """
     timer = timer or Timer()
     taxonomy_path = taxonomy_path or default_path()
@@ -167,13 +170,7 @@ def regenerate(
     if generated.errors:
         return None, generated.problems
     (out_dir / MANIFEST).unlink(missing_ok=True)  # no run may take a half-written folder for done
-    if generated.first_step:
-        assert manifest is not None and memo is not None
-        files = tuple(dict.fromkeys((*manifest.files, *generated.files)))
-        manifest = dataclasses.replace(Manifest.of(generated, fingerprint), files=files, first_step=True)
-        write_changed(generated, out_dir, manifest, memo, timer, handoff)
-        return manifest, generated.problems
-    manifest = Manifest.of(generated, fingerprint)
+    manifest = Manifest.of(generated, fingerprint, manifest)
     if search_ready is None and search:
         write_search_documents(out_dir, documents, timer)
     if memo is not None:

@@ -86,14 +86,16 @@ class SiteBuilder:
             note.append(f"{len(files)} files: home, dumps, tags, A to Z, code, feeds, stats, CSV")
         return files
 
-    def papers(self, catalogue: Catalogue, only: Collection[str] | None = None) -> dict[str, bytes]:
+    def papers(self, catalogue: Catalogue, only_dumps: Collection[str] | None = None) -> dict[str, bytes]:
         """Paper pages and ``papers.json``, from the catalogue with its related lists; with
-        ``only``, those papers' pages and nothing else."""
+        ``only_dumps``, the pages of those dumps' papers and nothing else."""
         with self.timer.stage("papers") as note:
             views = PaperViews(catalogue.papers, self.tags, self.index.views.texts, self.markup)
-            if only is not None:
-                note.append(f"{len(only)} paper pages first")
-                return paper_pages((views[slug] for slug in only), self.env, self.memo)
+            if only_dumps is not None:
+                dump_papers = self.index.dump_papers
+                shown = dict.fromkeys(slug for name in sorted(only_dumps) for slug in dump_papers[name])
+                note.append(f"{len(shown)} paper pages first")
+                return paper_pages((views[slug] for slug in shown), self.env, self.memo)
             files = paper_pages(views, self.env, self.memo)
             files["papers.json"] = exports.papers_json(views, self.memo)
             files.update(library.library_files(catalogue, self.index, self.env, self.memo))
