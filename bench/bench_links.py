@@ -29,12 +29,12 @@ from typing import Any
 import numpy as np
 
 from generator.enrich import clean
+from generator.enrich.documents import paper_text
 from generator.enrich.mentions import find_mentions, mentioned_by
 from generator.enrich.related import (
     CANDIDATES,
     TERMS_PER_PAPER,
     nearest_papers,
-    paper_text,
     related_papers,
     top_neighbours,
 )
