@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from generator.pipeline import Settings, Timer
 
 
-def search_documents(catalogue: Catalogue, tags: Sequence[Tag], texts: dict[str, tuple[str, str]]) -> dict[str, str]:
+def search_documents(
+    catalogue: Catalogue, tags: Sequence[Tag], texts: dict[str, tuple[str, str]]
+) -> dict[str, str]:
     """What Pagefind indexes, by path: each paper's view as a small HTML document, its areas,
     year and topics as filters."""
     views = PaperViews(catalogue.papers, {tag.name: tag for tag in tags}, texts)
@@ -58,7 +60,8 @@ class SiteBuilder:
         self.env = memo.keep("environment", environment)  # its templates compiled once a serve
         with timer.stage("markup") as note:
             self.markup = {
-                p.slug: memo.get("markup", (p.title, p.abstract), partial(paper_markup, p)) for p in catalogue.papers
+                p.slug: memo.get("markup", (p.title, p.abstract), partial(paper_markup, p))
+                for p in catalogue.papers
             }
             note.append(f"{len(self.markup)} titles and abstracts as HTML")
         self.index = SiteIndex(

@@ -166,13 +166,17 @@ def feed_files(
     shown_tags = tag_coverage(tags, catalogue.papers).shown
     shown_topics = topic_coverage(topics, catalogue.papers).shown
     tagged = newest_of(papers, lambda paper: paper.tags, {tag.name for tag in shown_tags}, FEED_SIZE)
-    found = newest_of(papers, lambda paper: paper.topics, {topic.name for topic in shown_topics}, TOPIC_FEED_SIZE)
+    found = newest_of(
+        papers, lambda paper: paper.topics, {topic.name for topic in shown_topics}, TOPIC_FEED_SIZE
+    )
 
     def render(shown: Sequence[Paper], title: str, subtitle: str, tag: Tag | Topic | None = None) -> str:
         key = (title, subtitle, tag, tuple(writer.entry_key(paper) for paper in shown))
         return memo.get("feed", key, partial(writer.render, shown, title, subtitle, tag, len(shown)))
 
-    files = {feed_path(): render(papers[:FEED_SIZE], "Newest papers", "The newest papers of the site's dumps.")}
+    files = {
+        feed_path(): render(papers[:FEED_SIZE], "Newest papers", "The newest papers of the site's dumps.")
+    }
     for tag in shown_tags:
         files[feed_path(tag)] = render(tagged[tag.name], f"Newest papers: {tag.name}", tag.description, tag)
     for topic in shown_topics:

@@ -11,10 +11,10 @@ from functools import cached_property, partial
 from markupsafe import Markup
 
 from generator.enrich.taxonomy import Tag, Topic
-from generator.ingest.catalogue import Catalogue, title_key
+from generator.ingest.catalogue import Catalogue
+from generator.memo import NoMemo
 from generator.model import Dump, Paper
 from generator.site.coverage import Coverage, TopicCoverage, tag_coverage, topic_coverage
-from generator.memo import NoMemo
 from generator.site.views import PaperView, PaperViews
 
 OFTEN_WITH = 6
@@ -34,7 +34,9 @@ class Listed:
     def __hash__(self) -> int:
         """Computed once: a serve's listing pages are keyed by their entries (``Listings``)."""
         if not self._hash:
-            object.__setattr__(self, "_hash", hash((self.slug, self.title_html, self.tags, self.has_code)) or 1)
+            object.__setattr__(
+                self, "_hash", hash((self.slug, self.title_html, self.tags, self.has_code)) or 1
+            )
         return self._hash
 
 
@@ -54,7 +56,11 @@ class SiteIndex:
     """Derived orderings of a catalogue that several pages share."""
 
     def __init__(
-        self, catalogue: Catalogue, views: PaperViews, topics: Sequence[Topic] = (), memo: NoMemo | None = None
+        self,
+        catalogue: Catalogue,
+        views: PaperViews,
+        topics: Sequence[Topic] = (),
+        memo: NoMemo | None = None,
     ) -> None:
         self.catalogue = catalogue
         self.memo = memo or NoMemo()
@@ -88,7 +94,9 @@ class SiteIndex:
         for paper in self.catalogue.papers:
             for source in paper.sources:
                 sightings[source.dump].append((source.line, paper.slug))
-        return {name: list(dict.fromkeys(slug for _, slug in sorted(seen))) for name, seen in sightings.items()}
+        return {
+            name: list(dict.fromkeys(slug for _, slug in sorted(seen))) for name, seen in sightings.items()
+        }
 
     @cached_property
     def coverage(self) -> Coverage[Tag]:
@@ -129,7 +137,9 @@ class SiteIndex:
         return {letter: letters[letter] for letter in order}
 
 
-def most_often_together(labels: Iterable[Sequence[str]], names: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
+def most_often_together(
+    labels: Iterable[Sequence[str]], names: Iterable[str]
+) -> dict[str, list[tuple[str, int]]]:
     """For each of ``names``, the others of ``names`` most often on the same papers (``labels``:
     each paper's), most first, at most ``OFTEN_WITH``."""
     pairs: dict[str, Counter[str]] = {name: Counter() for name in names}

@@ -18,9 +18,9 @@ from jinja2 import Environment
 
 from generator.enrich.layout import GRID, map_points
 from generator.enrich.taxonomy import Tag
+from generator.model import Paper
 from generator.site.index import SiteIndex
 from generator.site.pages import root_of
-from generator.model import Paper
 from generator.site.views import PaperView
 
 UNTAGGED_COLOUR = "#8a8f98"
@@ -68,7 +68,9 @@ def titles_json(index: SiteIndex) -> str:
     """``map/titles.json``: slugs and titles, fetched only when a reader first hovers, clicks or
     searches (at 28,228 papers they are about four times the size of the points)."""
     papers = index.catalogue.papers
-    return compact_json({"slugs": [p.slug for p in papers], "titles": [index.views[p.slug].title for p in papers]})
+    return compact_json(
+        {"slugs": [p.slug for p in papers], "titles": [index.views[p.slug].title for p in papers]}
+    )
 
 
 def paper_topic(paper: Paper) -> str | None:
@@ -84,7 +86,9 @@ def points_payload(index: SiteIndex, legend: Sequence[tuple[Tag, int]]) -> dict:
     papers = index.catalogue.papers
     return {
         "grid": GRID,
-        "tags": [{"name": tag.name, "slug": tag.slug, "colour": tag_colour(i)} for i, (tag, _) in enumerate(legend)],
+        "tags": [
+            {"name": tag.name, "slug": tag.slug, "colour": tag_colour(i)} for i, (tag, _) in enumerate(legend)
+        ],
         "untagged": UNTAGGED_COLOUR,
         "tag": [rank[paper.tags[0]] if paper.tags else -1 for paper in papers],
         "_topic": [paper_topic(paper) for paper in papers],
@@ -140,7 +144,9 @@ def label_spot(points: np.ndarray, cells: int) -> tuple[int, int]:
     return int(spot[0]), int(spot[1])
 
 
-def map_files(index: SiteIndex, env: Environment, coords: Sequence[Sequence[int]] | None = None) -> dict[str, str]:
+def map_files(
+    index: SiteIndex, env: Environment, coords: Sequence[Sequence[int]] | None = None
+) -> dict[str, str]:
     """The map's three files at once; lays the papers out here when ``coords`` is None."""
     if coords is None:
         coords = map_points(map_texts(index.views)) if index.catalogue.papers else []

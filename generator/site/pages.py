@@ -191,7 +191,11 @@ def content_pages(keys: Sequence[str], base: str) -> list[ListingPage]:
             size = 0
     if not ends or ends[-1] != len(keys):
         before = ends[-1] - (ends[-2] if len(ends) > 1 else 0) if ends else 0
-        if ends and len(keys) - ends[-1] < LEAST_ON_A_PAGE // 4 and before + len(keys) - ends[-1] <= MOST_ON_A_PAGE:
+        if (
+            ends
+            and len(keys) - ends[-1] < LEAST_ON_A_PAGE // 4
+            and before + len(keys) - ends[-1] <= MOST_ON_A_PAGE
+        ):
             ends[-1] = len(keys)
         else:
             ends.append(len(keys))

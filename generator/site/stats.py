@@ -95,7 +95,9 @@ def figures(per_dump: list, top: list, groups: list[Group], trend: list, with_co
         )
     if len(top) > 1:
         drawn["top_tags"] = charts.horizontal_bars(
-            "chart-tags", f"The {len(top)} largest tags, by papers", [(tag.name, count) for tag, count, _ in top]
+            "chart-tags",
+            f"The {len(top)} largest tags, by papers",
+            [(tag.name, count) for tag, count, _ in top],
         )
     trends = len(groups) >= TREND_MIN_POINTS
     if trends and trend:
@@ -108,7 +110,10 @@ def figures(per_dump: list, top: list, groups: list[Group], trend: list, with_co
         )
     if trends and any(with_code):
         drawn["code"] = charts.line_chart(
-            "chart-code", "Share of each dump group's papers with a code link", labels, [("with code", with_code)]
+            "chart-code",
+            "Share of each dump group's papers with a code link",
+            labels,
+            [("with code", with_code)],
         )
     return drawn
 
@@ -130,7 +135,10 @@ def stats_page(index: SiteIndex, env: Environment) -> str:
     top = [(tag, count, index.coverage.href(tag, root)) for tag, count in ranked[:TOP_TAGS]]
     drawn = figures(per_dump, top, groups, trend, with_code)
     return env.get_template("stats.md.j2").render(
-        meta={"title": "Stats", "description": "Papers per dump, the largest tags and their trends, code links."},
+        meta={
+            "title": "Stats",
+            "description": "Papers per dump, the largest tags and their trends, code links.",
+        },
         root=root,
         total=total,
         dumps=len(dumps),

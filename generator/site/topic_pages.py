@@ -10,7 +10,6 @@ topic lists and the feeds.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from generator.enrich.taxonomy import Topic

@@ -126,7 +126,9 @@ class PaperView:
     @property
     def mentioned_by(self) -> tuple[LinkedPaper, ...]:
         views = self._views.by_slug
-        return tuple(LinkedPaper(slug, views[slug].title_html) for slug in self.paper.mentioned_by if slug in views)
+        return tuple(
+            LinkedPaper(slug, views[slug].title_html) for slug in self.paper.mentioned_by if slug in views
+        )
 
     def linked_titles(self) -> tuple[str | None, ...]:
         """The titles (as the dumps spell them) of the papers its page links: what, beside
@@ -232,4 +234,3 @@ def clean_texts(papers: tuple[Paper, ...]) -> dict[str, tuple[str, str]]:
 def clean_text(paper: Paper) -> tuple[str, str]:
     """A paper's title and abstract as clean plain text."""
     return clean.title_text(paper.title), clean.plain_text(paper.abstract)
-
