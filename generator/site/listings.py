@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
@@ -24,7 +25,14 @@ from generator.enrich.taxonomy import Tag
 from generator.memo import NoMemo
 from generator.site import topic_pages
 from generator.site.index import Listed, SiteIndex
-from generator.site.pages import HTML_LISTING, ListingPage, content_pages, html_text, newest_first_pages, root_of
+from generator.site.pages import (
+    HTML_LISTING,
+    ListingPage,
+    content_pages,
+    html_text,
+    newest_first_pages,
+    root_of,
+)
 
 HOME_TOP_TAGS = 12
 """Tags the home page shows."""
@@ -44,10 +52,30 @@ def frozen(value: object) -> object:
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class PaperList:
+    """The papers a listing shows, in order, and how: the number of its first row (``start``;
+    ``descending`` counts down, the oldest paper of a newest-first listing being its 1, so a
+    row's number stays as papers are added above it), the area its rows leave out (``omit``,
+    a tag page's own) and its rows' style."""
+
+    slugs: Sequence[str]
+    start: int = 1
+    descending: bool = False
+    omit: str | None = None
+    rows: Rows = CHIPS
+
+    def how(self) -> tuple:
+        """Everything but the papers: with their entries, what a listing page is made from."""
+        return self.start, self.descending, self.omit, self.rows
+
+
 class Listings:
     """Renders the listing pages of one ``SiteIndex`` into ``{source path: UTF-8}``."""
 
-    def __init__(self, index: SiteIndex, env: Environment, site_name: str = "", memo: NoMemo | None = None) -> None:
+    def __init__(
+        self, index: SiteIndex, env: Environment, site_name: str = "", memo: NoMemo | None = None
+    ) -> None:
         self.index = index
         self.env = env
         self.site_name = site_name
@@ -105,7 +133,9 @@ class Listings:
         rows = []
         for slug, names in zip(slugs, named, strict=True):
             row = self.item(slug, root, chips=False)
-            rows.append(f'<li data-a="{" ".join(map(number.__getitem__, names))}">{row[4:]}' if names else row)
+            rows.append(
+                f'<li data-a="{" ".join(map(number.__getitem__, names))}">{row[4:]}' if names else row
+            )
         return "".join(rows), str(escape(json.dumps(table, ensure_ascii=False, separators=(",", ":"))))
 
     def tag_chip(self, tag: Tag, root: str) -> str:
@@ -115,49 +145,28 @@ class Listings:
             return f' <span class="paper-tag">{escape(tag.name)}</span>'
         return f' <a class="paper-tag" href="{href}">{escape(tag.name)}</a>'
 
-    def listing(
-        self,
-        src: str,
-        slugs: Sequence[str],
-        start: int = 1,
-        omit: str | None = None,
-        rows: Rows = CHIPS,
-        descending: bool = False,
-    ) -> Markup:
-        """An ordered list of papers for the page made of ``src``, its first row numbered
-        ``start``; ``descending`` numbers count down (the oldest paper of a newest-first
-        listing is its 1, so a row's number stays as papers are added above it)."""
+    def listing(self, src: str, papers: PaperList) -> Markup:
+        """The ordered list of ``papers`` for the page made of ``src``."""
         root = root_of(src)
-        attributes = " reversed" if descending else ""
-        attributes += f' start="{start}"' if start != 1 else ""
-        if rows == NUMBERED:
-            body, table = self.numbered(slugs, root, omit)
+        attributes = " reversed" if papers.descending else ""
+        attributes += f' start="{papers.start}"' if papers.start != 1 else ""
+        if papers.rows == NUMBERED:
+            body, table = self.numbered(papers.slugs, root, papers.omit)
             attributes += f' data-areas="{table}"'
         else:
-            body = "".join(self.item(s, root, omit, rows == CHIPS) for s in slugs)
+            body = "".join(self.item(s, root, papers.omit, papers.rows == CHIPS) for s in papers.slugs)
         return Markup(f'<ol class="paper-list"{attributes}>\n{body}</ol>\n')
 
-    def listed_page(  # type: ignore[no-untyped-def]
-        self,
-        template: str,
-        src: str,
-        slugs: Sequence[str],
-        start: int = 1,
-        omit: str | None = None,
-        rows: Rows = CHIPS,
-        descending: bool = False,
-        **context,
-    ) -> bytes:
-        """The page made of ``src``: ``template`` around the listing of ``slugs``. With a memo,
+    def listed_page(self, template: str, src: str, papers: PaperList, **context) -> bytes:  # type: ignore[no-untyped-def]
+        """The page made of ``src``: ``template`` around the listing of ``papers``. With a memo,
         made again only when one of its papers' entries or another of its values changed."""
 
         def key() -> tuple:
-            entries = tuple(map(self.index.listed.__getitem__, slugs))
-            return template, src, start, omit, rows, descending, entries, self.shown, frozen(context)
+            entries = tuple(map(self.index.listed.__getitem__, papers.slugs))
+            return template, src, papers.how(), entries, self.shown, frozen(context)
 
         def make() -> bytes:
-            listing = self.listing(src, slugs, start, omit, rows, descending)
-            return self.render(template, root=root_of(src), listing=listing, **context)
+            return self.render(template, root=root_of(src), listing=self.listing(src, papers), **context)
 
         return self.memo.get_by("listing page", key, make)
 
@@ -178,9 +187,8 @@ class Listings:
             pagination = page.pagination
             src = pagination.src(pagination.number)
             shown = {**context, **(first or {})} if pagination.number == 1 else context
-            made[src] = self.listed_page(
-                template, src, page.items, page.start, omit, rows, page.descending, pagination=pagination, **shown
-            )
+            papers = PaperList(page.items, page.start, page.descending, omit, rows)
+            made[src] = self.listed_page(template, src, papers, pagination=pagination, **shown)
         return made
 
     def dump_pages(self) -> dict[str, bytes]:
@@ -193,7 +201,7 @@ class Listings:
             pages[src] = self.listed_page(
                 "dump.md.j2",
                 src,
-                slugs,
+                PaperList(slugs),
                 meta={"title": html_text(f"Dump {dump.stem}"), **HTML_LISTING},
                 dump=dump,
                 count=len(slugs),
@@ -222,7 +230,11 @@ class Listings:
                 for other, n in index.often_with[tag.name]
                 if coverage.has_page(other)
             ]
-            first = {"count": len(slugs), "often_with": often_with, "topics": topic_pages.area_topics(index, tag.name)}
+            first = {
+                "count": len(slugs),
+                "often_with": often_with,
+                "topics": topic_pages.area_topics(index, tag.name),
+            }
             pages.update(
                 self.paginated(
                     "tag.md.j2", newest_first_pages(slugs, coverage.base(tag)), omit=tag.name, rows=NUMBERED,
@@ -248,8 +260,13 @@ class Listings:
             meta = {"title": f"Papers A to Z: {letter.upper()}", **HTML_LISTING}
             pages.update(
                 self.paginated(
-                    "letter.md.j2", content_pages(slugs, f"a-z/{letter}"), rows=NUMBERED,
-                    first={"count": len(slugs)}, meta=meta, letter=letter, letters=tuple(letters),
+                    "letter.md.j2",
+                    content_pages(slugs, f"a-z/{letter}"),
+                    rows=NUMBERED,
+                    first={"count": len(slugs)},
+                    meta=meta,
+                    letter=letter,
+                    letters=tuple(letters),
                 )
             )
         pages["a-z/index.md"] = self.render(
@@ -293,6 +310,8 @@ class Listings:
             tags=len(counts),
             with_code=sum(1 for listed in index.listed.values() if listed.has_code),
             newest=newest,
-            newest_listing=self.listing("index.md", index.dump_papers[newest.name]) if newest else Markup(""),
+            newest_listing=self.listing("index.md", PaperList(index.dump_papers[newest.name]))
+            if newest
+            else Markup(""),
             top_tags=[(index.tags[name], count, coverage.href(index.tags[name], "")) for name, count in top],
         )
