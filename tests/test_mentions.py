@@ -125,6 +125,23 @@ def test_plain_words_used_in_lower_case_are_not_linked() -> None:
     assert {m.name for slug in result for m in result[slug]} == {"Mamba"}
 
 
+def test_hyphenated_plain_words_used_in_lower_case_are_not_linked() -> None:
+    """ "Just-in-Time: Training-Free Spatial Acceleration" named a phrase the corpus uses in
+    lower case ("just-in-time compilation"): its abstracts linked the phrase to one paper."""
+    just = paper("jit", "Just-in-Time: Training-Free Spatial Acceleration for Diffusion Transformers")
+    refine = paper("self-refine", "Self-Refine: Iterative Refinement with Self-Feedback")
+    texts = [
+        paper(
+            f"t{i}",
+            "Untitled",
+            f"A just-in-time compiler. Unlike Self-Refine. {'Just-in-Time patches.' * (i == 0)}",
+        )
+        for i in range(4)
+    ]
+    result = find_mentions([just, refine, *texts])
+    assert {m.name for slug in result for m in result[slug]} == {"Self-Refine"}
+
+
 def test_every_paper_gets_an_entry_and_mentioned_by_inverts() -> None:
     papers = [
         PFGM,

@@ -87,7 +87,9 @@ _IN_A_LIST_OF_BENCHMARKS = re.compile(
 )
 _BENCHMARK_AFTER = re.compile(r"\s+(?:benchmarks?|scores?|datasets?)\b")
 _PARTS = re.compile(r"[\s\-]+")
-_PLAIN = re.compile(r"[A-Z][a-z]+(?: [A-Z]?[a-z]+)*")
+_PLAIN = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z]?[a-z]+)*")
+"""A name of plain words, spaced or hyphenated ("Sign Language", "Just-in-Time"): one the
+texts may use as ordinary words ("just-in-time compilation"), see ``_plain_words_in_use``."""
 
 
 def _is_word_char(char: str) -> bool:
