@@ -104,9 +104,14 @@ def test_a_saved_papers_closest_papers_beyond_the_graph_are_recommended(context,
     context.on("request", lambda request: fetched.append(request.url))
     page, errors = open_library(context, seed_server)
     assert any(f"library/near/{saved // TITLE_CHUNK}.json.gz" in url for url in fetched)
-    titles = [a.inner_text() for a in page.locator(".library-recommended > li > a").all()]
+    items = page.locator(".library-recommended > li").all()
+    why = {item.locator("a").first.inner_text(): item.locator(".library-why").inner_text() for item in items}
+    saved_title = index.views[catalogue.papers[saved].slug].title
     for j in beyond:
-        assert index.views[catalogue.papers[j].slug].title in titles
+        title = index.views[catalogue.papers[j].slug].title
+        assert title in why
+        # Neither page lists the other as related, so the reason says what links them.
+        assert why[title].startswith(f"among the closest papers to your saved “{saved_title}”"), why[title]
     assert errors == []
 
 

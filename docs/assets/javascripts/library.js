@@ -109,16 +109,19 @@
     const savedSet = new Set(saved);
     const found = new Map();
     const entry = (j) => {
-      if (!found.has(j)) found.set(j, { paper: j, links: 0, via: [], second: 0, shared: [] });
+      if (!found.has(j)) found.set(j, { paper: j, links: 0, via: [], close: [], second: 0, shared: [] });
       return found.get(j);
     };
-    for (const s of saved)
+    for (const s of saved) {
+      const listed = new Set(model.links[s].map(([j]) => j));
       for (const [j, strength] of linksOf(model, s, near)) {
         if (savedSet.has(j)) continue;
         const e = entry(j);
         e.links += linkWeight(strength);
-        e.via.push(s);
+        // Linked in the graph (one lists the other as related), or only among its closest.
+        (listed.has(j) ? e.via : e.close).push(s);
       }
+    }
     for (const [j, e] of [...found]) {
       const weight = e.links / saved.length;
       for (const [k, strength] of model.links[j]) if (!savedSet.has(k) && k !== j) entry(k).second += hop * linkWeight(strength) * weight;
@@ -318,10 +321,10 @@
       const paper = await paperAt(model, rec.paper);
       if (!paper || readSet.has(paper.slug)) continue;
       const why = [];
-      if (rec.via.length) {
-        const names = rec.via.slice(0, 3).map((s) => `“${bySlug.get(s)?.title}”`).join(", ");
-        why.push(`related to ${rec.via.length} of your saved papers: ${names}${rec.via.length > 3 ? ", …" : ""}`);
-      } else why.push("related to papers related to your saved ones");
+      const named = (papers) => papers.slice(0, 3).map((s) => `“${bySlug.get(s)?.title}”`).join(", ") + (papers.length > 3 ? ", …" : "");
+      if (rec.via.length) why.push(`related to ${rec.via.length} of your saved papers: ${named(rec.via)}`);
+      if (rec.close.length) why.push(`among the closest papers to ${rec.close.length === 1 ? "your saved" : `${rec.close.length} of your saved papers:`} ${named(rec.close)}`);
+      if (!rec.via.length && !rec.close.length) why.push("related to papers related to your saved ones");
       if (rec.shared.length) why.push(`shares ${rec.shared.slice(0, 3).join(", ")}`);
       const item = savedItem(paper);
       item.append(el("br"), el("span", { className: "library-why", textContent: why.join("; ") }));
