@@ -23,9 +23,16 @@
       const style = document.createElement("link");
       style.rel = "stylesheet";
       style.href = new URL("assets/katex/katex.min.css", __md_scope).href;
+      // Its rules place the math and declare KaTeX's fonts: typeset before it is in, the math
+      // would change when it comes, after the blocks are shown, and document.fonts would not
+      // know the fonts to wait for (a loaded machine showed that shift).
+      const styled = new Promise((resolve) => {
+        style.onload = resolve;
+        style.onerror = resolve; // the math is still typeset, unstyled
+      });
       document.head.append(style);
-      loading = script("assets/katex/katex.min.js")
-        .then(() => script("assets/katex/contrib/auto-render.min.js"))
+      const scripts = script("assets/katex/katex.min.js").then(() => script("assets/katex/contrib/auto-render.min.js"));
+      loading = Promise.all([styled, scripts])
         .catch((error) => {
           loading = null; // a later page may try again
           throw error;
@@ -62,9 +69,11 @@
           });
         }
         // Two frames: the math is laid out and painted hidden, so the fonts it needs are loading.
-        const painted = new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+        // Two more once they are in: the text is laid out again in them while still hidden (shown
+        // in the frame the fonts arrived in, the text they moved counted as layout shift).
+        const frames = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
         const late = new Promise((resolve) => setTimeout(resolve, 3000));
-        return Promise.race([painted.then(() => document.fonts.ready), late]);
+        return Promise.race([frames().then(() => document.fonts.ready).then(frames), late]);
       })
       .finally(() => shown(blocks));
   });
