@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from generator.output.downloads import DOWNLOADS
+from generator.rebuild import MANIFEST
 from generator.site.pages import url_of
-from tests.conftest import build_site
+from tests.conftest import ROOT, build_site
 from tests.test_serve import (
     CHANGE_TIMEOUT,
     COMPLETE,
@@ -186,3 +192,53 @@ def test_a_new_dump_is_shown_first_and_the_rest_follows_in_a_second_rebuild(dirt
     assert "written first" in first and RELOADED not in first
     assert "paper pages and papers.json" in rest and "removed" in rest and rest.count(RELOADED) == 2
     assert "shown first" not in rest
+
+
+def test_a_server_killed_after_its_first_step_leaves_nothing_a_build_takes_for_done(
+    dirty: Served, tmp_path: Path
+) -> None:
+    """The first step writes only the new dump's pages and saves no manifest: killed then (or
+    at any moment of the second step), the server leaves a generated folder that the next
+    ``mkdocs build`` with the same settings must not reuse as complete. That build's site is
+    a clean build's, byte for byte (but the map's points, whose layout the serve kept)."""
+    mark = len(dirty.output())
+    whole = dirty.dumps.parent / NEW_DUMP
+    whole.write_text(COMPLETE, encoding="utf-8")
+    whole.replace(dirty.dumps / NEW_DUMP)
+    deadline = time.monotonic() + CHANGE_TIMEOUT
+    while SHOWN_FIRST not in dirty.output()[mark:] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert SHOWN_FIRST in dirty.output()[mark:], dirty.output()[-3000:]
+    os.killpg(dirty.process.pid, signal.SIGKILL)
+    dirty.process.wait(timeout=15)
+    complete = (tmp_path / "generated" / MANIFEST).exists()  # only if the second step had ended
+
+    config = tmp_path / "same.yml"  # the server's config and address: the same settings
+    config.write_text(
+        config_for(tmp_path).read_text(encoding="utf-8") + f"site_url: {dirty.url}\n", encoding="utf-8"
+    )
+    after = tmp_path / "after"
+    env = dict(
+        os.environ,
+        PAPERS_DUMPS_DIR=str(dirty.dumps),
+        PAPERS_GENERATED_DIR=str(tmp_path / "generated"),
+        NO_MKDOCS_2_WARNING="1",
+    )
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(after)]
+    rebuilt = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    if not complete:
+        assert "papers: inputs: changed" in rebuilt.stderr, rebuilt.stderr
+    clean = build_site(dirty.dumps, tmp_path / "clean", "-f", str(config))
+    assert clean.returncode == 0, clean.stderr
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {
+            path: p.read_bytes()
+            for p in site.rglob("*")
+            if p.is_file() and not (path := p.relative_to(site).as_posix()).startswith(NOT_COMPARED)
+        }
+
+    built, shown = files(tmp_path / "clean"), files(after)
+    assert sorted(shown.keys() ^ built.keys()) == []
+    assert [path for path in sorted(built) if built[path] != shown[path]] == []
