@@ -232,3 +232,27 @@ def test_corpus_sample_smoke() -> None:
     rows = np.arange(0, len(docs), 3)
     exact, fast = top_neighbours(matrix, 8, rows), nearest_papers(matrix, 8, rows)
     assert mean_overlap(exact, fast) >= 0.8
+
+
+def test_a_title_counts_more_than_the_abstract() -> None:
+    """Two papers named alike in their titles are closer than a paper whose title is the first
+    one's abstract and whose abstract uses its name (``documents.TITLE_WEIGHT``); with each
+    title read once, the order flips."""
+    fillers = [
+        "Orchard irrigation yields", "Violin bow tension", "Glacier melt rates", "Bakery sourdough timing",
+        "Harbor crane logistics", "Chess opening books", "Lighthouse lens grinding", "Beekeeping hive health",
+        "Marathon pacing plans", "Origami crease patterns", "Volcano ash plumes", "Tram network delays",
+    ]  # fmt: skip
+    papers = [
+        ("named", "Quokka Sampling", "We study lattice heron gradients."),
+        ("named-again", "Quokka Sampling Revisited", "We study marmot tundra kernels."),
+        ("using-it", "Lattice Heron Gradients", "We also use quokka sampling."),
+        *((f"filler-{i}", title, f"We study {title.lower()} in depth.") for i, title in enumerate(fillers)),
+    ]
+
+    def closest(text) -> list[str]:  # type: ignore[no-untyped-def]
+        related = related_papers([(slug, text(title, abstract)) for slug, title, abstract in papers])
+        return [entry.slug for entry in related["named"]]
+
+    assert closest(paper_text) == ["named-again", "using-it"]
+    assert closest(lambda title, abstract: f"{title}\n{abstract}") == ["using-it", "named-again"]
