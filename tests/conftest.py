@@ -38,9 +38,13 @@ def build_date_kept_to_its_test() -> Iterator[None]:
         os.environ["SOURCE_DATE_EPOCH"] = before
 
 
-def build_site(dumps: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """``mkdocs build`` of ``dumps`` into ``out``, as a user runs it, with its own generated folder."""
-    env = dict(os.environ, PAPERS_DUMPS_DIR=str(dumps), PAPERS_GENERATED_DIR=str(out) + "-generated")
+def build_site(
+    dumps: Path, out: Path, *extra: str, generated: Path | None = None, quiet: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build`` of ``dumps`` into ``out``, as a user runs it, with its own generated
+    folder unless given one (``generated``); ``quiet``: warnings and errors only in stderr."""
+    generated = generated or Path(str(out) + "-generated")
+    env = dict(os.environ, PAPERS_DUMPS_DIR=str(dumps), PAPERS_GENERATED_DIR=str(generated))
     return subprocess.run(
         [
             sys.executable,
@@ -48,7 +52,7 @@ def build_site(dumps: Path, out: Path, *extra: str) -> subprocess.CompletedProce
             "mkdocs",
             "build",
             "--strict",
-            "-q",
+            *(["-q"] if quiet else []),
             "-f",
             str(ROOT / "mkdocs.yml"),
             "-d",

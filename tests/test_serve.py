@@ -64,12 +64,12 @@ def fetch(url: str) -> tuple[int, str]:
         return 0, ""
 
 
-def wait_for(check, timeout: float, what: str, log: Path) -> None:  # type: ignore[no-untyped-def]
+def wait_for(check, timeout: float, what: str, log: Path, every: float = 0.5) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             return
-        time.sleep(0.5)
+        time.sleep(every)
     pytest.fail(f"timed out after {timeout} s waiting for {what}; server output:\n{log.read_text()[-3000:]}")
 
 

@@ -12,10 +12,7 @@ import json
 import os
 import re
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,7 +20,7 @@ import pytest
 from generator.output.downloads import DOWNLOADS
 from generator.rebuild import MANIFEST
 from generator.site.pages import url_of
-from tests.conftest import ROOT, build_site
+from tests.conftest import build_site
 from tests.test_serve import (
     CHANGE_TIMEOUT,
     COMPLETE,
@@ -60,14 +57,41 @@ def written(site: Path) -> dict[str, int]:
     return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*.html")}
 
 
+def save_new_dump(served: Served) -> None:
+    """Write the new dump as an editor saves it: whole, then moved in."""
+    whole = served.dumps.parent / NEW_DUMP
+    whole.write_text(COMPLETE, encoding="utf-8")
+    whole.replace(served.dumps / NEW_DUMP)
+
+
+def served_settings(served: Served, tmp_path: Path) -> Path:
+    """The server's config with its address as ``site_url``, as serve sets it: a build with
+    the same settings as the server's rebuilds."""
+    config = tmp_path / "served.yml"
+    config.write_text(
+        config_for(tmp_path).read_text(encoding="utf-8") + f"site_url: {served.url}\n", encoding="utf-8"
+    )
+    return config
+
+
+def site_files(site: Path, leave_out: Collection[str] = ()) -> dict[str, bytes]:
+    """A built site's files by path, but those a serve and a build may differ in by design
+    (``NOT_COMPARED``) and ``leave_out``."""
+    return {
+        path: p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file()
+        and (path := p.relative_to(site).as_posix()) not in leave_out
+        and not path.startswith(NOT_COMPARED)
+    }
+
+
 def add_dump(served: Served) -> None:
     """Write the new dump as an editor saves it (whole, then moved in); wait for the rebuild,
     and for the second when the first showed only the new dump (``SHOWN_FIRST``). Counted by
     the server's reloads: MkDocs logs "Documentation built in 0.18 seconds" once a session."""
     mark, before = len(served.output()), served.output().count(RELOADED)
-    whole = served.dumps.parent / NEW_DUMP
-    whole.write_text(COMPLETE, encoding="utf-8")
-    whole.replace(served.dumps / NEW_DUMP)
+    save_new_dump(served)
     wait_for(lambda: served.output().count(RELOADED) > before, CHANGE_TIMEOUT, "the rebuild", served.log)
     if SHOWN_FIRST in served.output()[mark:]:
         wait_for(lambda: served.output().count(RELOADED) > before + 1, CHANGE_TIMEOUT, "the rest", served.log)
@@ -156,24 +180,10 @@ def test_the_served_site_after_a_new_dump_is_a_clean_build_of_the_same_dumps(
 ) -> None:
     add_dump(dirty)
     (served,) = (tmp_path / "tmp").glob("mkdocs_*")
-    config = tmp_path / "clean.yml"  # the build's config with the server's address, as serve sets it
-    config.write_text(
-        config_for(tmp_path).read_text(encoding="utf-8") + f"site_url: {dirty.url}\n", encoding="utf-8"
-    )
     clean = tmp_path / "clean"
-    result = build_site(dirty.dumps, clean, "-f", str(config))
+    result = build_site(dirty.dumps, clean, "-f", str(served_settings(dirty, tmp_path)))
     assert result.returncode == 0, result.stderr
-
-    def files(site: Path) -> dict[str, bytes]:
-        return {
-            path: p.read_bytes()
-            for p in site.rglob("*")
-            if p.is_file()
-            and (path := p.relative_to(site).as_posix()) not in SERVE_ONLY
-            and not path.startswith(NOT_COMPARED)
-        }
-
-    built, shown = files(clean), files(served)
+    built, shown = site_files(clean, SERVE_ONLY), site_files(served, SERVE_ONLY)
     assert sorted(shown.keys() - built.keys()) == [] and sorted(built.keys() - shown.keys()) == []
     differ = [
         path for path in sorted(built) if comparable(path, built[path]) != comparable(path, shown[path])
@@ -202,43 +212,23 @@ def test_a_server_killed_after_its_first_step_leaves_nothing_a_build_takes_for_d
     ``mkdocs build`` with the same settings must not reuse as complete. That build's site is
     a clean build's, byte for byte (but the map's points, whose layout the serve kept)."""
     mark = len(dirty.output())
-    whole = dirty.dumps.parent / NEW_DUMP
-    whole.write_text(COMPLETE, encoding="utf-8")
-    whole.replace(dirty.dumps / NEW_DUMP)
-    deadline = time.monotonic() + CHANGE_TIMEOUT
-    while SHOWN_FIRST not in dirty.output()[mark:] and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert SHOWN_FIRST in dirty.output()[mark:], dirty.output()[-3000:]
+    save_new_dump(dirty)
+    # Polled often, so the server is killed before the second step starts.
+    wait_for(
+        lambda: SHOWN_FIRST in dirty.output()[mark:], CHANGE_TIMEOUT, "the first step", dirty.log, every=0.02
+    )
     os.killpg(dirty.process.pid, signal.SIGKILL)
     dirty.process.wait(timeout=15)
     complete = (tmp_path / "generated" / MANIFEST).exists()  # only if the second step had ended
 
-    config = tmp_path / "same.yml"  # the server's config and address: the same settings
-    config.write_text(
-        config_for(tmp_path).read_text(encoding="utf-8") + f"site_url: {dirty.url}\n", encoding="utf-8"
-    )
-    after = tmp_path / "after"
-    env = dict(
-        os.environ,
-        PAPERS_DUMPS_DIR=str(dirty.dumps),
-        PAPERS_GENERATED_DIR=str(tmp_path / "generated"),
-        NO_MKDOCS_2_WARNING="1",
-    )
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(after)]
-    rebuilt = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    config = served_settings(dirty, tmp_path)  # the server's settings: its fingerprint
+    after, clean = tmp_path / "after", tmp_path / "clean"
+    rebuilt = build_site(dirty.dumps, after, "-f", str(config), generated=tmp_path / "generated", quiet=False)
     assert rebuilt.returncode == 0, rebuilt.stderr
     if not complete:
         assert "papers: inputs: changed" in rebuilt.stderr, rebuilt.stderr
-    clean = build_site(dirty.dumps, tmp_path / "clean", "-f", str(config))
-    assert clean.returncode == 0, clean.stderr
-
-    def files(site: Path) -> dict[str, bytes]:
-        return {
-            path: p.read_bytes()
-            for p in site.rglob("*")
-            if p.is_file() and not (path := p.relative_to(site).as_posix()).startswith(NOT_COMPARED)
-        }
-
-    built, shown = files(tmp_path / "clean"), files(after)
+    result = build_site(dirty.dumps, clean, "-f", str(config))
+    assert result.returncode == 0, result.stderr
+    built, shown = site_files(clean), site_files(after)
     assert sorted(shown.keys() ^ built.keys()) == []
     assert [path for path in sorted(built) if built[path] != shown[path]] == []
