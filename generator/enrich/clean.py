@@ -14,6 +14,7 @@ Every function that returns HTML escapes all input text; the only elements it cr
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -194,6 +195,8 @@ def clean_tex(text: str) -> str:
     TeX marks them (a backslash, braces, a digit glued to them, or a following ``_``/``^``);
     an unknown ``\\command`` stays as written.
     """
+    if _normalise_space(text) == text:  # as the other forms read it: their clean-up, kept
+        return "".join(part for _, part in _cleaned(text))
     segments = split_math(_unwrap_math(text))
     return "".join(part if is_math else _clean_prose(part) for is_math, part in segments)
 
@@ -325,16 +328,35 @@ def _normalise_space(text: str) -> str:
 
 def title_text(title: str) -> str:
     """A title as plain text: remnants cleaned, math kept as ``$...$`` source, one line."""
-    return _normalise_space(clean_tex(_normalise_space(title)))
+    return _normalise_space("".join(part for _, part in _segments(title)))
 
 
-def _segments(text: str) -> list[tuple[bool, str]]:
-    return split_math(_unwrap_math(_normalise_space(text)))
+def _segments(text: str) -> tuple[tuple[bool, str], ...]:
+    """``text``'s math and its prose with the TeX remnants cleaned (``_cleaned``), its space
+    normalised first."""
+    return _cleaned(_normalise_space(text))
+
+
+CLEANED_KEPT = 1 << 17
+"""Texts whose clean-up is kept (``_cleaned``): more than the titles and abstracts of three
+times the corpus."""
+
+
+@functools.lru_cache(maxsize=CLEANED_KEPT)
+def _cleaned(text: str) -> tuple[tuple[bool, str], ...]:
+    """``(is_math, segment)`` pairs of ``text`` (space already normalised), prose cleaned,
+    math as written. Each abstract is read four ways (plain text for search, HTML, TeX-clean
+    text for mentions and for links): the clean-up, most of each, is done once per text."""
+    return tuple(
+        (is_math, part if is_math else _clean_prose(part)) for is_math, part in split_math(_unwrap_math(text))
+    )
 
 
 def extract_links(text: str) -> tuple[Link, ...]:
     """Every distinct http(s) URL of an abstract, in order, with a kind and a short label."""
-    cleaned = clean_tex(_normalise_space(text))
+    cleaned = "".join(part for _, part in _segments(text))
+    if "://" not in cleaned:  # no URL: most abstracts
+        return ()
     by_key: dict[str, Link] = {}
     for start, end in links.find_urls(cleaned):
         url = cleaned[start:end]
@@ -344,9 +366,7 @@ def extract_links(text: str) -> tuple[Link, ...]:
 
 def plain_text(text: str) -> str:
     """Cleaned text with math as bare TeX source, for search, feeds and meta tags (not escaped)."""
-    parts = []
-    for is_math, part in _segments(text):
-        parts.append(_math_parts(part)[0] if is_math else _clean_prose(part))
+    parts = [_math_parts(part)[0] if is_math else part for is_math, part in _segments(text)]
     return _normalise_space("".join(parts))
 
 
@@ -361,12 +381,9 @@ def title_html(title: str) -> str:
 
 
 def _html(text: str, *, link: bool) -> str:
-    parts = []
-    for is_math, part in _segments(text):
-        if is_math:
-            parts.append(_math_html(part))
-        else:
-            parts.append(_prose_html(_clean_prose(part), link=link))
+    parts = [
+        _math_html(part) if is_math else _prose_html(part, link=link) for is_math, part in _segments(text)
+    ]
     return "".join(parts)
 
 
