@@ -22,18 +22,37 @@ took 3,282 mentions to 2,486; of 40 dropped links read, 36 were wrong.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import re
+import runpy
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from pathlib import Path
 
 import ahocorasick
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from generator.model import Mention
 
 MIN_CHARS = 4
 MAX_WORDS = 5
 LOWER_CASE_SHARE = 0.25
+
+
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, read from their own module: importing scikit-learn
+    for one list cost the build's process a second (its worker, which needs the library,
+    loads it there). The library's import is the fallback, should the module move."""
+    spec = importlib.util.find_spec("sklearn")  # finds, does not import
+    for folder in (spec and spec.submodule_search_locations) or ():
+        module = Path(folder) / "feature_extraction" / "_stop_words.py"
+        if module.is_file():
+            return frozenset(runpy.run_path(str(module))["ENGLISH_STOP_WORDS"])
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+ENGLISH_STOP_WORDS = english_stop_words()
 
 # Words of machine-learning titles that name a field, a kind of model or a kind of paper,
 # not one method. A name made only of these (and English stop words) is generic.
