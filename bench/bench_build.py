@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,31 +114,71 @@ PROPORTIONAL_EVERY = 10
 """Reading ``smaps_rollup`` every 0.2 s made the 3x build about 6 % slower (185 and 188 s
 against 174 and 176 s unsampled, alternated); every 2 s its cost is lost in the noise, and
 Pagefind's peak lasts tens of seconds."""
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def timed(
-    command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT
-) -> tuple[float, int, str, tuple[int, int]]:
-    """Wall seconds, peak resident memory (bytes, largest process), stderr of a command, and
-    the peaks of all its processes together: resident (``resident_bytes``, sampled every
-    ``SAMPLE_SECONDS``) and proportional (``proportional_bytes``, every ``PROPORTIONAL_EVERY``
-    samples). Pagefind and the worker run beside the build."""
-    wrapped = ["/usr/bin/time", "-f", "@@peak %M", *command]
+def process_kind(pid: int) -> str:
+    """What a process of the build is, from its command line: the build's own process
+    (MkDocs, generation), the worker (related lists, the map), Pagefind, or other."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return "other"
+    for kind, mark in (("search index", "pagefind"), ("worker", "multiprocessing"), ("build", "mkdocs")):
+        if mark in command:
+            return kind
+    return "other"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds ``pid`` has used so far, from ``/proc/<pid>/stat``."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+@dataclass
+class Run:
+    """One timed command: wall seconds, its stderr, peak memory, and CPU seconds.
+
+    ``peak`` is the largest process's resident peak; ``resident_all`` and ``proportional_all``
+    the peaks of all its processes together (``resident_bytes`` sampled every
+    ``SAMPLE_SECONDS``, ``proportional_bytes`` every ``PROPORTIONAL_EVERY`` samples).
+    ``cpu`` is every process's CPU together, exact (``/usr/bin/time``, which counts the
+    descendants waited for), and by ``process_kind``, sampled: a process's last 0.2 s may
+    be missed. On two cores, CPU rather than wall time shows what grows with the papers
+    when the machine's other load moves the wall clock."""
+
+    seconds: float
+    log: str
+    peak: int
+    resident_all: int = 0
+    proportional_all: int = 0
+    cpu: dict[str, float] = field(default_factory=dict)
+
+
+def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> Run:
+    """Runs ``command``, sampling its processes' memory and CPU (``Run``); Pagefind and the
+    worker run beside the build."""
+    wrapped = ["/usr/bin/time", "-f", "@@peak %M @@cpu %U %S", *command]
     start = time.perf_counter()
     process = subprocess.Popen(
         wrapped, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    together = (0, 0)
+    together = [0, 0]
+    used: dict[int, tuple[str, float]] = {}
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal together
         samples = 0
         while not done.wait(SAMPLE_SECONDS):
             pids = tree_pids(process.pid)
-            resident = resident_bytes(pids)
-            proportional = proportional_bytes(pids) if samples % PROPORTIONAL_EVERY == 0 else 0
-            together = (max(together[0], resident), max(together[1], proportional))
+            together[0] = max(together[0], resident_bytes(pids))
+            if samples % PROPORTIONAL_EVERY == 0:
+                together[1] = max(together[1], proportional_bytes(pids))
+            for pid in pids[1:]:  # not /usr/bin/time itself
+                with contextlib.suppress(OSError, IndexError, ValueError):
+                    kind = used[pid][0] if pid in used else process_kind(pid)
+                    used[pid] = (kind, cpu_seconds(pid))
             samples += 1
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -148,8 +189,11 @@ def timed(
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{stdout[-3000:]}\n{stderr[-3000:]}")
-    peak = int(re.search(r"@@peak (\d+)", stderr).group(1)) * 1024
-    return seconds, peak, stderr, together
+    figures = re.search(r"@@peak (\d+) @@cpu ([\d.]+) ([\d.]+)", stderr)
+    cpu = {"all": round(float(figures.group(2)) + float(figures.group(3)), 1)}
+    for kind, seconds_used in sorted(used.values()):
+        cpu[kind] = round(cpu.get(kind, 0.0) + seconds_used, 1)
+    return Run(seconds, stderr, int(figures.group(1)) * 1024, together[0], together[1], cpu)
 
 
 def site_figures(site: Path) -> dict[str, int]:
@@ -198,12 +242,13 @@ def build_ours(dumps: Path, work: Path, deploy: bool = True) -> dict:
         PAPERS_GENERATED_DIR=str(work / "ours-generated"),
         NO_MKDOCS_2_WARNING="1",
     )
-    seconds, peak, log, together = timed([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], env)
-    stages = {m.group("stage"): float(m.group("seconds")) for m in STAGE.finditer(log)}
-    search = SEARCH.search(log)
+    build = timed([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], env)
+    seconds = build.seconds
+    stages = {m.group("stage"): float(m.group("seconds")) for m in STAGE.finditer(build.log)}
+    search = SEARCH.search(build.log)
     generation = sum(stages.values())
     # A second build with nothing changed: what a no-op regeneration costs.
-    again, _, log2, _ = timed(
+    again = timed(
         [
             sys.executable,
             "-m",
@@ -215,9 +260,9 @@ def build_ours(dumps: Path, work: Path, deploy: bool = True) -> dict:
             str(work / "ours-generated"),
         ]
     )
-    reused = re.search(r"inputs: unchanged, (\d+) generated files reused", log2)
-    written = re.search(r"write: (\d+) written, (\d+) unchanged", log2)
-    noop = {"seconds": round(again, 2)}
+    reused = re.search(r"inputs: unchanged, (\d+) generated files reused", again.log)
+    written = re.search(r"write: (\d+) written, (\d+) unchanged", again.log)
+    noop = {"seconds": round(again.seconds, 2)}
     if reused:
         noop.update(written=0, unchanged=int(reused.group(1)), skipped_generation=True)
     elif written:
@@ -233,9 +278,10 @@ def build_ours(dumps: Path, work: Path, deploy: bool = True) -> dict:
             "after_mkdocs": float(search.group("after")) if search else None,
         },
         "mkdocs_seconds": round(seconds - generation - (float(search.group("after")) if search else 0.0), 2),
-        "peak_memory_bytes": peak,
-        "peak_memory_all_processes_bytes": together[0],
-        "peak_memory_all_processes_pss_bytes": together[1],
+        "cpu_seconds": build.cpu,
+        "peak_memory_bytes": build.peak,
+        "peak_memory_all_processes_bytes": build.resident_all,
+        "peak_memory_all_processes_pss_bytes": build.proportional_all,
         "noop_regeneration": noop,
         **({"deploy_build": deploy_build(env, work)} if deploy else {}),
         **site_figures(site),
@@ -252,12 +298,13 @@ def deploy_build(env: dict[str, str], work: Path) -> dict:
     generated = work / "ours-generated"
     shutil.rmtree(generated, ignore_errors=True)
     shutil.rmtree(search_dir(generated), ignore_errors=True)
-    seconds, peak, _, together = timed([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], env)
+    build = timed([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], env)
     shutil.rmtree(site, ignore_errors=True)
     return {
-        "seconds": round(seconds, 2),
-        "peak_memory_bytes": peak,
-        "peak_memory_all_processes_bytes": together[0],
+        "seconds": round(build.seconds, 2),
+        "cpu_seconds": build.cpu,
+        "peak_memory_bytes": build.peak,
+        "peak_memory_all_processes_bytes": build.resident_all,
     }
 
 
@@ -274,13 +321,12 @@ def build_peer(papers: list[tuple[str, str, str]], work: Path) -> dict:
     )
     site = project / "site"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    seconds, peak, _, _ = timed(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], env, cwd=project
-    )
+    build = timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], env, cwd=project)
     index = site / "search" / "search_index.json"
     return {
-        "seconds": round(seconds, 2),
-        "peak_memory_bytes": peak,
+        "seconds": round(build.seconds, 2),
+        "cpu_seconds": build.cpu,
+        "peak_memory_bytes": build.peak,
         "search_index_bytes": index.stat().st_size if index.exists() else 0,
         **site_figures(site),
     }
@@ -300,8 +346,12 @@ for slug, title, abstract in papers:
 def build_floor(papers: list[tuple[str, str, str]], work: Path) -> dict:
     data = work / "floor.json"
     data.write_text(json.dumps(papers))
-    seconds, peak, _, _ = timed([sys.executable, "-c", FLOOR, str(data), str(work / "floor-site")])
-    return {"seconds": round(seconds, 2), "peak_memory_bytes": peak, **site_figures(work / "floor-site")}
+    build = timed([sys.executable, "-c", FLOOR, str(data), str(work / "floor-site")])
+    return {
+        "seconds": round(build.seconds, 2),
+        "peak_memory_bytes": build.peak,
+        **site_figures(work / "floor-site"),
+    }
 
 
 def first_query_bytes(site: Path, query: str) -> dict:
@@ -409,6 +459,7 @@ def run_scale(args: argparse.Namespace, work: Path) -> tuple[dict, Path]:
     results["ratios"] = {
         "papers": round(many["papers"] / one["papers"], 3),
         "seconds": round(many["ours"]["seconds"] / one["ours"]["seconds"], 2),
+        "cpu_seconds": round(many["ours"]["cpu_seconds"]["all"] / one["ours"]["cpu_seconds"]["all"], 2),
         "peak_memory_all_processes": round(
             many["ours"]["peak_memory_all_processes_bytes"] / one["ours"]["peak_memory_all_processes_bytes"],
             2,
@@ -442,6 +493,7 @@ def run_peers(args: argparse.Namespace, work: Path) -> tuple[dict, Path]:
         print(f"floor: {floor['seconds']:.1f} s", flush=True)
         results["ratios"] = {
             "ours_to_peer_seconds": round(ours["seconds"] / peer["seconds"], 2),
+            "ours_to_peer_cpu_seconds": round(ours["cpu_seconds"]["all"] / peer["cpu_seconds"]["all"], 2),
             "ours_to_floor_seconds": round(ours["seconds"] / floor["seconds"], 2),
             "ours_to_peer_site_bytes": round(ours["site_bytes"] / peer["site_bytes"], 2),
             "deploy_build_to_peer_seconds": round(ours["deploy_build"]["seconds"] / peer["seconds"], 2),
