@@ -136,6 +136,8 @@ def generate(
     except BaseException:
         slow.close()
         raise
+    finally:
+        clean.forget_cleaned()  # the texts' clean-ups, kept for this generation's stages
     remember_complete(catalogue, memo)
     memo.end()
     return Generated(catalogue, problems, files, taxonomy.tags, timer.seconds, pending, taxonomy.topics)
