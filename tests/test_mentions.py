@@ -241,3 +241,14 @@ def test_the_benchmark_tag_the_mention_rules_read_is_in_the_taxonomy() -> None:
     from generator.enrich.taxonomy import default_path, load_taxonomy
 
     assert BENCHMARK_TAG in {tag.name for tag in load_taxonomy(default_path()).tags}
+
+
+def test_stop_words_read_from_their_file_are_scikit_learns() -> None:
+    """The build reads scikit-learn's stop words from their module rather than importing the
+    library; if the module moved or changed, names would be judged against another list."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as from_the_library
+
+    from generator.enrich.mentions import ENGLISH_STOP_WORDS as read_from_the_file
+
+    assert read_from_the_file == from_the_library
+    assert "the" in read_from_the_file
