@@ -119,7 +119,8 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 def process_kind(pid: int) -> str:
     """What a process of the build is, from its command line: the build's own process
-    (MkDocs, generation), the worker (related lists, the map), Pagefind, or other."""
+    (MkDocs, generation), the worker (related lists, the map), the search index (Pagefind
+    and the Python process that writes its documents and starts it), or other."""
     try:
         command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
@@ -243,7 +244,6 @@ def build_ours(dumps: Path, work: Path, deploy: bool = True) -> dict:
         NO_MKDOCS_2_WARNING="1",
     )
     build = timed([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], env)
-    seconds = build.seconds
     stages = {m.group("stage"): float(m.group("seconds")) for m in STAGE.finditer(build.log)}
     search = SEARCH.search(build.log)
     generation = sum(stages.values())
@@ -268,7 +268,7 @@ def build_ours(dumps: Path, work: Path, deploy: bool = True) -> dict:
     elif written:
         noop.update(written=int(written.group(1)), unchanged=int(written.group(2)), skipped_generation=False)
     return {
-        "seconds": round(seconds, 2),
+        "seconds": round(build.seconds, 2),
         "generation_seconds": round(generation, 2),
         "stages": stages,
         # Pagefind runs in its own process beside MkDocs; only what it takes after MkDocs is done
@@ -277,7 +277,9 @@ def build_ours(dumps: Path, work: Path, deploy: bool = True) -> dict:
             "beside_mkdocs": float(search.group("beside")) if search else None,
             "after_mkdocs": float(search.group("after")) if search else None,
         },
-        "mkdocs_seconds": round(seconds - generation - (float(search.group("after")) if search else 0.0), 2),
+        "mkdocs_seconds": round(
+            build.seconds - generation - (float(search.group("after")) if search else 0.0), 2
+        ),
         "cpu_seconds": build.cpu,
         "peak_memory_bytes": build.peak,
         "peak_memory_all_processes_bytes": build.resident_all,

@@ -105,10 +105,7 @@ def generate(
     taxonomy_path = taxonomy_path or default_path()
     memo = memo or NoMemo()
     memo.begin((settings, taxonomy_path.read_bytes()))
-    with timer.stage("parse") as note:
-        catalogue, problems = read_catalogue(dumps_dir, root, memo)
-        entries = sum(len(dump.entries) for dump in catalogue.dumps)
-        note.append(f"{len(catalogue.dumps)} dumps, {entries} entries, {len(catalogue.papers)} papers")
+    catalogue, problems = parsed(dumps_dir, root, timer, memo)
     taxonomy = memo.keep(
         "taxonomy", partial(load_taxonomy, taxonomy_path)
     )  # a TaxonomyError names file and key
@@ -145,6 +142,17 @@ def generate(
 
 COMPLETE_DUMPS = "complete dumps"
 """The memo's dumps as its last complete run read them, by name."""
+
+
+def parsed(
+    dumps_dir: Path, root: Path | None, timer: Timer, memo: NoMemo
+) -> tuple[Catalogue, tuple[Problem, ...]]:
+    """The parse stage: every dump read and merged (``read_catalogue``), timed and counted."""
+    with timer.stage("parse") as note:
+        catalogue, problems = read_catalogue(dumps_dir, root, memo)
+        entries = sum(len(dump.entries) for dump in catalogue.dumps)
+        note.append(f"{len(catalogue.dumps)} dumps, {entries} entries, {len(catalogue.papers)} papers")
+    return catalogue, problems
 
 
 def remember_complete(catalogue: Catalogue, memo: NoMemo) -> None:

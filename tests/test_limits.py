@@ -99,8 +99,8 @@ def test_an_abstract_read_four_ways_is_cleaned_once() -> None:
     """Search text, HTML, mentions' and links' text of one abstract share one clean-up."""
     abstract = SENTENCE * 3
     clean.forget_cleaned()
-    clean.plain_text(abstract), clean.abstract_html(abstract), clean.clean_tex(abstract)
-    clean.extract_links(abstract)
+    for read in (clean.plain_text, clean.abstract_html, clean.clean_tex, clean.extract_links):
+        read(abstract)
     assert clean._cleaned.cache_info().misses == 1
 
 

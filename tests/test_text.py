@@ -1,4 +1,4 @@
-"""generator.enrich.clean: TeX remnants, math splitting, safe HTML, URLs and links."""
+"""generator.enrich.clean and math_spans: TeX remnants, math splitting, safe HTML, URLs and links."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from generator.enrich.clean import (
     clean_tex,
     extract_links,
     plain_text,
-    split_math,
     title_html,
     title_text,
 )
+from generator.enrich.math_spans import split_math
 from generator.model import Link
 
 CORPUS = Path("/work/shared/corpus/dumps")

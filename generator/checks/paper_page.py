@@ -19,7 +19,7 @@ import lxml.html
 from lxml import etree
 
 from generator.checks.linkcheck import URL_SCHEME
-from generator.enrich import clean
+from generator.enrich.math_spans import split_math
 from generator.site.papers import PAPER_SECTIONS
 from generator.site.views import DESCRIPTION_MAX, abbreviate
 
@@ -161,7 +161,7 @@ def math_free_text(node: etree._Element, *, delimiters: bool) -> str:
 
 
 def without_math(value: str) -> str:
-    return normalise("".join(part for is_math, part in clean.split_math(value) if not is_math))
+    return normalise("".join(part for is_math, part in split_math(value) if not is_math))
 
 
 def text_without_math_spans(node: etree._Element) -> str:
