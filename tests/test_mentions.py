@@ -6,6 +6,7 @@ import pytest
 
 from generator.enrich.mentions import find_mentions, mentioned_by, method_name, method_names
 from generator.model import Mention
+from generator.site.markup import replace_names
 
 
 @pytest.mark.parametrize(
@@ -252,3 +253,36 @@ def test_stop_words_read_from_their_file_are_scikit_learns() -> None:
 
     assert read_from_the_file == from_the_library
     assert "the" in read_from_the_file
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "linked"),
+    [
+        ("GPT-4 beats GPT and GPT-4o.", ["GPT-4", "GPT"], "<GPT-4> beats <GPT> and GPT-4o."),
+        ("Foo Bar then Foo Bar Bar.", ["Foo Bar", "Bar"], "<Foo Bar> then Foo Bar <Bar>."),
+        ("LoRA_x, xLoRA, +LoRA, LoRA-2, LoRA.", ["LoRA"], "LoRA_x, xLoRA, +LoRA, LoRA-2, <LoRA>."),
+        ("éMamba and Mamba", ["Mamba"], "éMamba and <Mamba>"),
+        ("Mamba", ["Mamba"], "<Mamba>"),
+        ("nothing here", ["Mamba"], "nothing here"),
+    ],
+    ids=[
+        "longest-at-a-place",
+        "a-linked-name-used-again-hides-a-shorter-one",
+        "word-plus-and-hyphen-edges",
+        "unicode-letter-edge",
+        "whole-text",
+        "no-occurrence",
+    ],
+)
+def test_names_replaced_as_one_alternation_would(text: str, names: list[str], linked: str) -> None:
+    """``replace_names`` (no regex per paper) links as the alternation it replaced did:
+    first occurrence linked, later ones kept as text, longest name first at a place."""
+    done: set[str] = set()
+
+    def link(name: str) -> str:
+        if name in done:
+            return name
+        done.add(name)
+        return f"<{name}>"
+
+    assert replace_names(text, sorted(names, key=len, reverse=True), link) == linked

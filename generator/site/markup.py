@@ -34,11 +34,9 @@ def link_mentions(html: str, mentions: Sequence[Mention], href: Callable[[str], 
     if not targets:
         return html
     names = sorted(targets, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w+-])(" + "|".join(re.escape(name) for name in names) + r")(?![\w+-])")
     done: set[str] = set()
 
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
+    def link(name: str) -> str:
         if name in done:
             return name
         done.add(name)
@@ -53,5 +51,38 @@ def link_mentions(html: str, mentions: Sequence[Mention], href: Callable[[str], 
             elif part.startswith(("</a", "</span")):
                 depth -= 1
         elif depth == 0 and part:
-            parts[index] = pattern.sub(replace, part)
+            parts[index] = replace_names(part, names, link)
     return "".join(parts)
+
+
+def _is_name_edge(character: str) -> bool:
+    """Whether a name may not end or begin beside ``character``: a word character (as the
+    ``re`` module's ``\\w``), ``+`` or ``-``."""
+    return character.isalnum() or character in "_+-"
+
+
+def replace_names(text: str, names: Sequence[str], replace: Callable[[str], str]) -> str:
+    """``text`` with each whole-word occurrence of ``names`` (longest first at a place)
+    replaced, scanning left to right as one alternation regex would, without compiling one:
+    each paper's set of names is its own, and ``re`` would compile a pattern per paper."""
+    places = sorted({at for name in names for at in _occurrences(text, name)})
+    pieces: list[str] = []
+    done = 0
+    for at in places:
+        if at < done or (at and _is_name_edge(text[at - 1])):
+            continue
+        for name in names:
+            end = at + len(name)
+            if text.startswith(name, at) and (end == len(text) or not _is_name_edge(text[end])):
+                pieces += (text[done:at], replace(name))
+                done = end
+                break
+    return "".join(pieces) + text[done:] if pieces else text
+
+
+def _occurrences(text: str, name: str) -> list[int]:
+    found, at = [], text.find(name)
+    while at != -1:
+        found.append(at)
+        at = text.find(name, at + 1)
+    return found
