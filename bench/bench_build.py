@@ -21,8 +21,10 @@ then on a synthetic corpus S times its size (``scale_corpus.py``), and writes
 ``bench/results/build-<N>-x<S>.json``: each build's figures, the site's bytes by folder and file
 type, and how the larger build compares (time, memory, bytes per paper).
 
-No timed build follows a deletion (``NO_DELETION``): each builds into folders of its own, and
-the work folder is removed at the end.
+No timed build follows a deletion: each builds into folders of its own, and the work folder
+is removed at the end. On ext4 without a journal (this machine's disk) a file created soon
+after others were deleted costs a pass over the freed inodes, so a build right after a
+removal would pay for the removal too (README, "Performance", the disk).
 """
 
 from __future__ import annotations
@@ -59,15 +61,6 @@ CORPUS = (
     / "dumps"
 )
 RESULTS = ROOT / "bench" / "results"
-NO_DELETION = "no timed build follows a deletion"
-"""Why each timed build writes into folders of its own, with nothing removed just before.
-
-On ext4 without a journal (this machine's disk: no jbd2), allocating an inode skips every
-inode of its group freed in the last 60 s (300 s more while the freed inode's block is
-unwritten), one block lookup each (the kernel's ``recently_deleted``). A build that creates
-90,000 files right after 90,000 were removed pays for each pair: ``perf`` showed 15 % of a
-1x build's CPU there, and the 3x build followed the removal of the 1x build's folders. Builds
-on journalled disks (CI's, most machines') never pay it (README, "Performance")."""
 QUERY = "diffusion"
 """The headline first query: the corpus's most common topic word."""
 MORE_QUERIES = ("mamba", "gaussian splatting", "reinforcement learning agents", "language model")
@@ -309,7 +302,7 @@ def deploy_build(env: dict[str, str], work: Path) -> dict:
     (the deploy workflow restores ``build/generated-map`` from GitHub's cache; the papers of
     a new dump are placed into it, which ``bench_map.py`` times). Seconds and peak memory."""
     site = work / "ours-deploy-site"
-    generated = work / "ours-deploy-generated"  # NO_DELETION
+    generated = work / "ours-deploy-generated"  # its own: nothing removed before a timed build
     shutil.copytree(map_dir(Path(env["PAPERS_GENERATED_DIR"])), map_dir(generated))
     env = dict(env, PAPERS_GENERATED_DIR=str(generated))
     build = timed([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], env)

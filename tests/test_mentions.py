@@ -6,7 +6,7 @@ import pytest
 
 from generator.enrich.mentions import find_mentions, mentioned_by, method_name, method_names
 from generator.model import Mention
-from generator.site.markup import replace_names
+from generator.site.markup import link_mentions
 
 
 @pytest.mark.parametrize(
@@ -255,14 +255,30 @@ def test_stop_words_read_from_their_file_are_scikit_learns() -> None:
     assert "the" in read_from_the_file
 
 
+def _linked(name: str) -> str:
+    return f'<a class="paper-mention" href="/{name}/">{name}</a>'
+
+
 @pytest.mark.parametrize(
     ("text", "names", "linked"),
     [
-        ("GPT-4 beats GPT and GPT-4o.", ["GPT-4", "GPT"], "<GPT-4> beats <GPT> and GPT-4o."),
-        ("Foo Bar then Foo Bar Bar.", ["Foo Bar", "Bar"], "<Foo Bar> then Foo Bar <Bar>."),
-        ("LoRA_x, xLoRA, +LoRA, LoRA-2, LoRA.", ["LoRA"], "LoRA_x, xLoRA, +LoRA, LoRA-2, <LoRA>."),
-        ("éMamba and Mamba", ["Mamba"], "éMamba and <Mamba>"),
-        ("Mamba", ["Mamba"], "<Mamba>"),
+        (
+            "GPT-4 beats GPT and GPT-4o.",
+            ["GPT", "GPT-4"],
+            f"{_linked('GPT-4')} beats {_linked('GPT')} and GPT-4o.",
+        ),
+        (
+            "Foo Bar then Foo Bar Bar.",
+            ["Bar", "Foo Bar"],
+            f"{_linked('Foo Bar')} then Foo Bar {_linked('Bar')}.",
+        ),
+        (
+            "LoRA_x, xLoRA, +LoRA, LoRA-2, LoRA.",
+            ["LoRA"],
+            f"LoRA_x, xLoRA, +LoRA, LoRA-2, {_linked('LoRA')}.",
+        ),
+        ("éMamba and Mamba", ["Mamba"], f"éMamba and {_linked('Mamba')}"),
+        ("Mamba", ["Mamba"], _linked("Mamba")),
         ("nothing here", ["Mamba"], "nothing here"),
     ],
     ids=[
@@ -274,15 +290,9 @@ def test_stop_words_read_from_their_file_are_scikit_learns() -> None:
         "no-occurrence",
     ],
 )
-def test_names_replaced_as_one_alternation_would(text: str, names: list[str], linked: str) -> None:
-    """``replace_names`` (no regex per paper) links as the alternation it replaced did:
-    first occurrence linked, later ones kept as text, longest name first at a place."""
-    done: set[str] = set()
-
-    def link(name: str) -> str:
-        if name in done:
-            return name
-        done.add(name)
-        return f"<{name}>"
-
-    assert replace_names(text, sorted(names, key=len, reverse=True), link) == linked
+def test_names_linked_as_one_alternation_would(text: str, names: list[str], linked: str) -> None:
+    """Method names are linked without a regex per paper (``markup.replace_names``), as the
+    alternation it replaced did: first occurrence linked, later ones kept as text, the
+    longest name first at a place, whole words only."""
+    mentions = [Mention(name, name, 0, 0) for name in names]
+    assert link_mentions(text, mentions, lambda slug: f"/{slug}/") == linked
