@@ -27,6 +27,12 @@ cluster's nearest 32 of about sqrt(papers). On the synthetic corpus three times 
 one, the map's neighbour agreement is 0.420 rather than exact search's 0.422, in a sixth of
 the time (README, "Read this first")."""
 
+TRAINED_PER_CLUSTER = 64
+"""k-means is fitted on this many rows per cluster, then every row goes to its nearest centre,
+as Faiss trains its inverted files on a sample. Fitted on every row, it grew as rows times
+clusters, faster than the catalogue: 7.0 s of the worker at three times the corpus, 1.2 s at
+its size; the neighbours found agree with exact search as often less 0.004 (README)."""
+
 # -- nearest neighbours ---------------------------------------------------------------------------
 
 
@@ -88,15 +94,17 @@ def clustered_neighbours(data: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarr
     """Each unit row's ``k`` nearest other rows (indices, cosine distances), searched among the
     rows of the ``PROBED`` clusters (k-means, about sqrt(rows) of them) nearest its own: an
     inverted-file search, as Faiss's ``IndexIVFFlat``, on scikit-learn's k-means. Rows of one
-    cluster are searched together, so the cost grows as rows times sqrt(rows)."""
+    cluster are searched together, so the search grows as rows times sqrt(rows); the
+    clustering, fitted on a sample (``trained_rows``), as rows."""
     from sklearn.cluster import KMeans
     from sklearn.preprocessing import normalize
 
     clusters = max(1, round(len(data) ** 0.5))
-    kmeans = KMeans(n_clusters=clusters, n_init=1, max_iter=20, random_state=SEED).fit(data)
+    kmeans = KMeans(n_clusters=clusters, n_init=1, max_iter=20, random_state=SEED)
+    labels = kmeans.fit(data[trained_rows(len(data), clusters)]).predict(data)
     centres = normalize(kmeans.cluster_centers_).astype(np.float32)
     probed = np.argsort(-(centres @ centres.T), axis=1, kind="stable")[:, :PROBED]
-    members = [np.flatnonzero(kmeans.labels_ == c) for c in range(clusters)]
+    members = [np.flatnonzero(labels == c) for c in range(clusters)]
     indices = np.empty((len(data), k), dtype=np.int64)
     distances = np.empty((len(data), k), dtype=np.float64)
     for cluster, rows in enumerate(members):
@@ -113,6 +121,15 @@ def clustered_neighbours(data: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarr
             indices[rows[part]] = candidates[found]
             distances[rows[part]] = np.clip(1.0 - sims, 0.0, None)
     return indices, distances
+
+
+def trained_rows(rows: int, clusters: int) -> np.ndarray:
+    """The rows k-means is fitted on: ``TRAINED_PER_CLUSTER`` per cluster, drawn with the
+    seed, in order (all rows when there are fewer)."""
+    wanted = TRAINED_PER_CLUSTER * clusters
+    if rows <= wanted:
+        return np.arange(rows)
+    return np.sort(np.random.default_rng(SEED).permutation(rows)[:wanted])
 
 
 class ReferenceAffinities(affinity.PerplexityBasedNN):
