@@ -153,7 +153,8 @@ class Run:
     the peaks of all its processes together (``resident_bytes`` sampled every
     ``SAMPLE_SECONDS``, ``proportional_bytes`` every ``PROPORTIONAL_EVERY`` samples).
     ``cpu`` is every process's CPU together, exact (``/usr/bin/time``, which counts the
-    descendants waited for), and by ``process_kind``, sampled: a process's last 0.2 s may
+    descendants waited for), also as user and system time (the system time is most of what
+    moves between runs here), and by ``process_kind``, sampled: a process's last 0.2 s may
     be missed. On two cores, CPU rather than wall time shows what grows with the papers
     when the machine's other load moves the wall clock."""
 
@@ -199,7 +200,8 @@ def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROO
     if process.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{stdout[-3000:]}\n{stderr[-3000:]}")
     figures = re.search(r"@@peak (\d+) @@cpu ([\d.]+) ([\d.]+)", stderr)
-    cpu = {"all": round(float(figures.group(2)) + float(figures.group(3)), 1)}
+    user, system = float(figures.group(2)), float(figures.group(3))
+    cpu = {"all": round(user + system, 1), "user": round(user, 1), "system": round(system, 1)}
     for kind, seconds_used in sorted(used.values()):
         cpu[kind] = round(cpu.get(kind, 0.0) + seconds_used, 1)
     return Run(seconds, stderr, int(figures.group(1)) * 1024, together[0], together[1], cpu)
@@ -448,8 +450,9 @@ def measure_ours(dumps: Path, work: Path, browser: bool, deploy: bool = True) ->
     return ours
 
 
-def build_seconds(dumps: Path, work: Path) -> tuple[float, float]:
-    """Wall and CPU seconds of one ``mkdocs build`` of ``dumps`` into fresh folders in ``work``."""
+def build_seconds(dumps: Path, work: Path) -> tuple[float, dict[str, float]]:
+    """Wall and CPU seconds (``Run.cpu``) of one ``mkdocs build`` of ``dumps`` into fresh
+    folders in ``work``."""
     env = dict(
         os.environ,
         PAPERS_DUMPS_DIR=str(dumps),
@@ -457,18 +460,21 @@ def build_seconds(dumps: Path, work: Path) -> tuple[float, float]:
         NO_MKDOCS_2_WARNING="1",
     )
     build = timed([sys.executable, "-m", "mkdocs", "build", "-d", str(work / "ours-site")], env)
-    return round(build.seconds, 2), build.cpu["all"]
+    return round(build.seconds, 2), build.cpu
 
 
 def rebuilt(folders: dict[str, Path], work: Path, repeats: int) -> dict[str, dict[str, list[float]]]:
     """Each scale built ``repeats - 1`` more times, the scales taking turns (1x, Sx, 1x, Sx,
     ...), so that a slow spell of the machine weighs on both: the builds' seconds and CPU."""
-    times: dict[str, dict[str, list[float]]] = {label: {"seconds": [], "cpu": []} for label in folders}
+    times: dict[str, dict[str, list[float]]] = {
+        label: {"seconds": [], "cpu": [], "user": []} for label in folders
+    }
     for repeat in range(2, repeats + 1):
         for label, dumps in folders.items():
             seconds, cpu = build_seconds(dumps, work / label / f"repeat-{repeat}")
             times[label]["seconds"].append(seconds)
-            times[label]["cpu"].append(cpu)
+            times[label]["cpu"].append(cpu["all"])
+            times[label]["user"].append(cpu["user"])
             print(f"{label}, build {repeat}: {seconds:.1f} s", flush=True)
     return times
 
@@ -477,9 +483,12 @@ def with_repeats(ours: dict, times: dict[str, list[float]]) -> dict:
     """The first build's figures, with every build's seconds and CPU and their medians."""
     seconds = [ours["seconds"], *times["seconds"]]
     cpu = [ours["cpu_seconds"]["all"], *times["cpu"]]
+    user = [ours["cpu_seconds"]["user"], *times["user"]]
     ours["builds"] = {
         "seconds": seconds,
         "cpu_seconds": cpu,
+        "user_cpu_seconds": user,
+        "median_user_cpu_seconds": round(statistics.median(user), 1),
         "median_seconds": round(statistics.median(seconds), 2),
         "median_cpu_seconds": round(statistics.median(cpu), 1),
     }
@@ -513,6 +522,11 @@ def run_scale(args: argparse.Namespace, work: Path) -> tuple[dict, Path]:
         ),
         "cpu_seconds": round(
             many["ours"]["builds"]["median_cpu_seconds"] / one["ours"]["builds"]["median_cpu_seconds"], 2
+        ),
+        "user_cpu_seconds": round(
+            many["ours"]["builds"]["median_user_cpu_seconds"]
+            / one["ours"]["builds"]["median_user_cpu_seconds"],
+            2,
         ),
         "seconds_first_builds": round(many["ours"]["seconds"] / one["ours"]["seconds"], 2),
         "peak_memory_all_processes": round(
