@@ -13,6 +13,9 @@ other on the same machine:
   each paper a plain page (title and abstract), out of the nav;
 - floor: python-markdown rendering each paper's title and abstract to one HTML file, no theme.
 
+Then ours and the peer are built again, taking turns, until each has ``--repeats`` builds (3 by
+default); the time ratio is that of the medians (one pair gave 0.79 to 1.34 here).
+
 Prints a table and writes ``bench/results/build-<N>.json``. The machines are shared and
 noisy: compare the ratios of one run, not seconds across runs.
 
@@ -44,6 +47,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -463,15 +467,32 @@ def build_seconds(dumps: Path, work: Path) -> tuple[float, dict[str, float]]:
     return round(build.seconds, 2), build.cpu
 
 
-def rebuilt(folders: dict[str, Path], work: Path, repeats: int) -> dict[str, dict[str, list[float]]]:
-    """Each scale built ``repeats - 1`` more times, the scales taking turns (1x, Sx, 1x, Sx,
-    ...), so that a slow spell of the machine weighs on both: the builds' seconds and CPU."""
+Builder = Callable[[Path], tuple[float, dict[str, float]]]
+"""One timed build into fresh folders in the given one: its wall seconds and ``Run.cpu``."""
+
+
+def ours_builder(dumps: Path) -> Builder:
+    return lambda work: build_seconds(dumps, work)
+
+
+def peer_builder(papers: list[tuple[str, str, str]]) -> Builder:
+    def build(work: Path) -> tuple[float, dict[str, float]]:
+        figures = build_peer(papers, work)
+        return figures["seconds"], figures["cpu_seconds"]
+
+    return build
+
+
+def rebuilt(builders: dict[str, Builder], work: Path, repeats: int) -> dict[str, dict[str, list[float]]]:
+    """Each build made ``repeats - 1`` more times, the builds taking turns (1x, Sx, 1x, Sx,
+    ..., or ours, peer, ...), so that a slow spell of the machine weighs on both: their
+    seconds, CPU and user CPU."""
     times: dict[str, dict[str, list[float]]] = {
-        label: {"seconds": [], "cpu": [], "user": []} for label in folders
+        label: {"seconds": [], "cpu": [], "user": []} for label in builders
     }
     for repeat in range(2, repeats + 1):
-        for label, dumps in folders.items():
-            seconds, cpu = build_seconds(dumps, work / label / f"repeat-{repeat}")
+        for label, build in builders.items():
+            seconds, cpu = build(work / label / f"repeat-{repeat}")
             times[label]["seconds"].append(seconds)
             times[label]["cpu"].append(cpu["all"])
             times[label]["user"].append(cpu["user"])
@@ -511,7 +532,8 @@ def run_scale(args: argparse.Namespace, work: Path) -> tuple[dict, Path]:
         results[label]["ours"] = measure_ours(folder, work / label, not args.skip_browser, deploy=False)
         print(f"{label}: {results[label]['ours']['seconds']:.1f} s", flush=True)
     labels = ("1x", f"{args.scale}x")
-    times = rebuilt(dict(zip(labels, (base, scaled), strict=True)), work, args.repeats)
+    builders = {label: ours_builder(folder) for label, folder in zip(labels, (base, scaled), strict=True)}
+    times = rebuilt(builders, work, args.repeats)
     for label in labels:
         with_repeats(results[label]["ours"], times[label])
     one, many = results["1x"], results[f"{args.scale}x"]
@@ -560,9 +582,20 @@ def run_peers(args: argparse.Namespace, work: Path) -> tuple[dict, Path]:
         print(f"peer:  {peer['seconds']:.1f} s", flush=True)
         results["floor"] = floor = build_floor(papers, work)
         print(f"floor: {floor['seconds']:.1f} s", flush=True)
+        times = rebuilt({"ours": ours_builder(dumps), "peer": peer_builder(papers)}, work, args.repeats)
+        with_repeats(ours, times["ours"])
+        with_repeats(peer, times["peer"])
         results["ratios"] = {
-            "ours_to_peer_seconds": round(ours["seconds"] / peer["seconds"], 2),
-            "ours_to_peer_cpu_seconds": round(ours["cpu_seconds"]["all"] / peer["cpu_seconds"]["all"], 2),
+            "ours_to_peer_seconds": round(
+                ours["builds"]["median_seconds"] / peer["builds"]["median_seconds"], 2
+            ),
+            "ours_to_peer_cpu_seconds": round(
+                ours["builds"]["median_cpu_seconds"] / peer["builds"]["median_cpu_seconds"], 2
+            ),
+            "ours_to_peer_user_cpu_seconds": round(
+                ours["builds"]["median_user_cpu_seconds"] / peer["builds"]["median_user_cpu_seconds"], 2
+            ),
+            "ours_to_peer_seconds_first_builds": round(ours["seconds"] / peer["seconds"], 2),
             "ours_to_floor_seconds": round(ours["seconds"] / floor["seconds"], 2),
             "ours_to_peer_site_bytes": round(ours["site_bytes"] / peer["site_bytes"], 2),
             "deploy_build_to_peer_seconds": round(ours["deploy_build"]["seconds"] / peer["seconds"], 2),
@@ -576,7 +609,10 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0, help="first N dumps only (0: all)")
     parser.add_argument("--scale", type=int, default=1, help="also build a corpus SCALE times the size")
     parser.add_argument(
-        "--repeats", type=int, default=3, help="with --scale: builds of each scale, taking turns (median)"
+        "--repeats",
+        type=int,
+        default=3,
+        help="builds of each scale, or of ours and the peer, in turns (median)",
     )
     parser.add_argument("--skip-peer", action="store_true")
     parser.add_argument("--skip-browser", action="store_true")
