@@ -63,11 +63,13 @@ check-corpus: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python bench/check_corpus.py
 
 # Builds the corpus (or its first N dumps: make bench N=50) ours, the vanilla-Material peer and a
-# python-markdown floor in one run; prints and writes bench/results/build-<N>.json. Then serves
-# all but the last dump as make serve does, saves the last and times until its paper is served
+# python-markdown floor in one run, then ours and the peer twice more each, in turns (the time
+# ratio is the medians'); prints and writes bench/results/build-<N>.json. Then serves all but
+# the last dump as make serve does, saves the last and times until its paper is served
 # (bench/results/serve-<N>.json).
 # make bench SCALE=3: ours on the corpus, then on a synthetic corpus three times its size
-# (bench/scale_corpus.py), in one run; writes bench/results/build-414-x3.json (no serve run).
+# (bench/scale_corpus.py), then each twice more, in turns, in one run; writes
+# bench/results/build-414-x3.json (no serve run).
 .PHONY: bench
 N ?= 0
 SCALE ?= 1
