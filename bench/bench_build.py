@@ -14,7 +14,8 @@ other on the same machine:
 - floor: python-markdown rendering each paper's title and abstract to one HTML file, no theme.
 
 Then ours and the peer are built again, taking turns, until each has ``--repeats`` builds (3 by
-default); the time ratio is that of the medians (one pair gave 0.79 to 1.34 here).
+default); the time ratio is that of the medians (one pair gave 0.79 to 1.34 here), and each
+build's seconds, CPU and peak memory are kept with their medians (``builds``).
 
 Prints a table and writes ``bench/results/build-<N>.json``. The machines are shared and
 noisy: compare the ratios of one run, not seconds across runs.
@@ -23,8 +24,8 @@ With ``--scale S`` (``make bench SCALE=3``) it builds ours twice instead: on the
 then on a synthetic corpus S times its size (``scale_corpus.py``), then builds both again,
 taking turns, until each has ``--repeats`` builds (3 by default), and writes
 ``bench/results/build-<N>-x<S>.json``: each build's figures, the site's bytes by folder and file
-type, and how the larger build compares (memory, bytes per paper, and time as the ratio of
-the medians: on this machine one pair of builds gave 2.60 to 3.58 for nearly the same code).
+type, and how the larger build compares (bytes per paper, and time and memory as the ratios
+of the medians: on this machine one pair of builds gave 2.60 to 3.58 for nearly the same code).
 
 No timed build follows a deletion: each builds into folders of its own, and the work folder
 is removed at the end. On ext4 without a journal (this machine's disk) a file created soon
@@ -36,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import platform
@@ -342,6 +344,7 @@ def build_peer(papers: list[tuple[str, str, str]], work: Path) -> dict:
         "seconds": round(build.seconds, 2),
         "cpu_seconds": build.cpu,
         "peak_memory_bytes": build.peak,
+        "peak_memory_all_processes_bytes": build.resident_all,
         "search_index_bytes": index.stat().st_size if index.exists() else 0,
         **site_figures(site),
     }
@@ -454,9 +457,9 @@ def measure_ours(dumps: Path, work: Path, browser: bool, deploy: bool = True) ->
     return ours
 
 
-def build_seconds(dumps: Path, work: Path) -> tuple[float, dict[str, float]]:
-    """Wall and CPU seconds (``Run.cpu``) of one ``mkdocs build`` of ``dumps`` into fresh
-    folders in ``work``."""
+def build_figures(dumps: Path, work: Path) -> dict:
+    """Seconds, CPU (``Run.cpu``) and peak memory of all processes of one ``mkdocs build`` of
+    ``dumps`` into fresh folders in ``work``."""
     env = dict(
         os.environ,
         PAPERS_DUMPS_DIR=str(dumps),
@@ -464,56 +467,41 @@ def build_seconds(dumps: Path, work: Path) -> tuple[float, dict[str, float]]:
         NO_MKDOCS_2_WARNING="1",
     )
     build = timed([sys.executable, "-m", "mkdocs", "build", "-d", str(work / "ours-site")], env)
-    return round(build.seconds, 2), build.cpu
-
-
-Builder = Callable[[Path], tuple[float, dict[str, float]]]
-"""One timed build into fresh folders in the given one: its wall seconds and ``Run.cpu``."""
-
-
-def ours_builder(dumps: Path) -> Builder:
-    return lambda work: build_seconds(dumps, work)
-
-
-def peer_builder(papers: list[tuple[str, str, str]]) -> Builder:
-    def build(work: Path) -> tuple[float, dict[str, float]]:
-        figures = build_peer(papers, work)
-        return figures["seconds"], figures["cpu_seconds"]
-
-    return build
-
-
-def rebuilt(builders: dict[str, Builder], work: Path, repeats: int) -> dict[str, dict[str, list[float]]]:
-    """Each build made ``repeats - 1`` more times, the builds taking turns (1x, Sx, 1x, Sx,
-    ..., or ours, peer, ...), so that a slow spell of the machine weighs on both: their
-    seconds, CPU and user CPU."""
-    times: dict[str, dict[str, list[float]]] = {
-        label: {"seconds": [], "cpu": [], "user": []} for label in builders
+    return {
+        "seconds": round(build.seconds, 2),
+        "cpu_seconds": build.cpu,
+        "peak_memory_all_processes_bytes": build.resident_all,
     }
+
+
+Builder = Callable[[Path], dict]
+"""One timed build into fresh folders in the given one: at least ``build_figures``' figures."""
+
+
+def rebuilt(builders: dict[str, Builder], work: Path, repeats: int) -> dict[str, list[dict]]:
+    """Each build made ``repeats - 1`` more times, the builds taking turns (1x, Sx, 1x, Sx,
+    ..., or ours, peer, ...), so that a slow spell of the machine weighs on both."""
+    runs: dict[str, list[dict]] = {label: [] for label in builders}
     for repeat in range(2, repeats + 1):
         for label, build in builders.items():
-            seconds, cpu = build(work / label / f"repeat-{repeat}")
-            times[label]["seconds"].append(seconds)
-            times[label]["cpu"].append(cpu["all"])
-            times[label]["user"].append(cpu["user"])
-            print(f"{label}, build {repeat}: {seconds:.1f} s", flush=True)
-    return times
+            runs[label].append(build(work / label / f"repeat-{repeat}"))
+            print(f"{label}, build {repeat}: {runs[label][-1]['seconds']:.1f} s", flush=True)
+    return runs
 
 
-def with_repeats(ours: dict, times: dict[str, list[float]]) -> dict:
-    """The first build's figures, with every build's seconds and CPU and their medians."""
-    seconds = [ours["seconds"], *times["seconds"]]
-    cpu = [ours["cpu_seconds"]["all"], *times["cpu"]]
-    user = [ours["cpu_seconds"]["user"], *times["user"]]
-    ours["builds"] = {
-        "seconds": seconds,
-        "cpu_seconds": cpu,
-        "user_cpu_seconds": user,
-        "median_user_cpu_seconds": round(statistics.median(user), 1),
-        "median_seconds": round(statistics.median(seconds), 2),
-        "median_cpu_seconds": round(statistics.median(cpu), 1),
+def with_repeats(first: dict, more: list[dict]) -> dict:
+    """The first build's figures, with every build's seconds, CPU, user CPU and peak memory
+    (``builds``) and their medians."""
+    runs = [first, *more]
+    series = {
+        "seconds": [run["seconds"] for run in runs],
+        "cpu_seconds": [run["cpu_seconds"]["all"] for run in runs],
+        "user_cpu_seconds": [run["cpu_seconds"]["user"] for run in runs],
+        "peak_memory_all_processes_bytes": [run["peak_memory_all_processes_bytes"] for run in runs],
     }
-    return ours
+    medians = {f"median_{name}": round(statistics.median(values), 2) for name, values in series.items()}
+    first["builds"] = {**series, **medians}
+    return first
 
 
 def run_scale(args: argparse.Namespace, work: Path) -> tuple[dict, Path]:
@@ -532,7 +520,10 @@ def run_scale(args: argparse.Namespace, work: Path) -> tuple[dict, Path]:
         results[label]["ours"] = measure_ours(folder, work / label, not args.skip_browser, deploy=False)
         print(f"{label}: {results[label]['ours']['seconds']:.1f} s", flush=True)
     labels = ("1x", f"{args.scale}x")
-    builders = {label: ours_builder(folder) for label, folder in zip(labels, (base, scaled), strict=True)}
+    builders = {
+        label: functools.partial(build_figures, folder)
+        for label, folder in zip(labels, (base, scaled), strict=True)
+    }
     times = rebuilt(builders, work, args.repeats)
     for label in labels:
         with_repeats(results[label]["ours"], times[label])
@@ -552,7 +543,8 @@ def run_scale(args: argparse.Namespace, work: Path) -> tuple[dict, Path]:
         ),
         "seconds_first_builds": round(many["ours"]["seconds"] / one["ours"]["seconds"], 2),
         "peak_memory_all_processes": round(
-            many["ours"]["peak_memory_all_processes_bytes"] / one["ours"]["peak_memory_all_processes_bytes"],
+            many["ours"]["builds"]["median_peak_memory_all_processes_bytes"]
+            / one["ours"]["builds"]["median_peak_memory_all_processes_bytes"],
             2,
         ),
         "site_bytes": round(many["ours"]["site_bytes"] / one["ours"]["site_bytes"], 2),
@@ -582,7 +574,11 @@ def run_peers(args: argparse.Namespace, work: Path) -> tuple[dict, Path]:
         print(f"peer:  {peer['seconds']:.1f} s", flush=True)
         results["floor"] = floor = build_floor(papers, work)
         print(f"floor: {floor['seconds']:.1f} s", flush=True)
-        times = rebuilt({"ours": ours_builder(dumps), "peer": peer_builder(papers)}, work, args.repeats)
+        builders = {
+            "ours": functools.partial(build_figures, dumps),
+            "peer": functools.partial(build_peer, papers),
+        }
+        times = rebuilt(builders, work, args.repeats)
         with_repeats(ours, times["ours"])
         with_repeats(peer, times["peer"])
         results["ratios"] = {
