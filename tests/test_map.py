@@ -134,13 +134,17 @@ def unit_rows_in_groups(groups: int, per_group: int, dims: int = 20) -> np.ndarr
     return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
 
 
-def test_large_catalogues_find_nearly_all_exact_neighbours_by_clusters(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("trained_per_cluster", [64, 20], ids=["clusters fitted on every row", "on a third"])
+def test_large_catalogues_find_nearly_all_exact_neighbours_by_clusters(
+    monkeypatch, trained_per_cluster
+) -> None:  # type: ignore[no-untyped-def]
     from generator.enrich import embedding
 
-    rows = unit_rows_in_groups(groups=30, per_group=120)
+    rows = unit_rows_in_groups(groups=30, per_group=120)  # 60 clusters
     exact, _ = embedding.CosineNeighbours(rows, k=15, metric="cosine").build()
     monkeypatch.setattr(embedding, "EXACT_NEIGHBOURS_MOST", 1000)
     monkeypatch.setattr(embedding, "PROBED", 8)
+    monkeypatch.setattr(embedding, "TRAINED_PER_CLUSTER", trained_per_cluster)
     clustered, distances = embedding.CosineNeighbours(rows, k=15, metric="cosine").build()
     again, _ = embedding.CosineNeighbours(rows, k=15, metric="cosine").build()
     assert np.array_equal(clustered, again)  # deterministic
@@ -148,6 +152,17 @@ def test_large_catalogues_find_nearly_all_exact_neighbours_by_clusters(monkeypat
     assert (np.diff(distances, axis=1) >= 0).all()  # nearest first
     found = np.mean([len(set(a) & set(b)) / 15 for a, b in zip(clustered, exact, strict=True)])
     assert found > 0.95
+
+
+def test_k_means_is_fitted_on_the_same_sample_of_rows_each_time(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from generator.enrich import embedding
+
+    monkeypatch.setattr(embedding, "TRAINED_PER_CLUSTER", 20)
+    sample = embedding.trained_rows(3600, 60)
+    assert len(sample) == 1200 and len(set(sample.tolist())) == 1200
+    assert (np.diff(sample) > 0).all() and sample[0] >= 0 and sample[-1] < 3600
+    assert np.array_equal(sample, embedding.trained_rows(3600, 60))
+    assert np.array_equal(embedding.trained_rows(1000, 60), np.arange(1000))  # fewer rows: all
 
 
 def test_terms_of_too_few_papers_take_no_part_in_the_svd(monkeypatch) -> None:  # type: ignore[no-untyped-def]
