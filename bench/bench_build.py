@@ -159,8 +159,8 @@ class Run:
     the peaks of all its processes together (``resident_bytes`` sampled every
     ``SAMPLE_SECONDS``, ``proportional_bytes`` every ``PROPORTIONAL_EVERY`` samples).
     ``cpu`` is every process's CPU together, exact (``/usr/bin/time``, which counts the
-    descendants waited for), also as user and system time (the system time is most of what
-    moves between runs here), and by ``process_kind``, sampled: a process's last 0.2 s may
+    descendants waited for), also as user and system time (both move between runs here,
+    the system time most), and by ``process_kind``, sampled: a process's last 0.2 s may
     be missed. On two cores, CPU rather than wall time shows what grows with the papers
     when the machine's other load moves the wall clock."""
 
@@ -251,14 +251,19 @@ def largest_page(site: Path) -> str:
     return str(max(site.rglob("*.html"), key=lambda p: p.stat().st_size).relative_to(site))
 
 
-def build_ours(dumps: Path, work: Path, deploy: bool = True) -> dict:
-    site = work / "ours-site"
-    env = dict(
+def ours_env(dumps: Path, work: Path) -> dict[str, str]:
+    """The environment of our ``mkdocs build`` of ``dumps``, its generated folder in ``work``."""
+    return dict(
         os.environ,
         PAPERS_DUMPS_DIR=str(dumps),
         PAPERS_GENERATED_DIR=str(work / "ours-generated"),
         NO_MKDOCS_2_WARNING="1",
     )
+
+
+def build_ours(dumps: Path, work: Path, deploy: bool = True) -> dict:
+    site = work / "ours-site"
+    env = ours_env(dumps, work)
     build = timed([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], env)
     stages = {m.group("stage"): float(m.group("seconds")) for m in STAGE.finditer(build.log)}
     search = SEARCH.search(build.log)
@@ -460,13 +465,9 @@ def measure_ours(dumps: Path, work: Path, browser: bool, deploy: bool = True) ->
 def build_figures(dumps: Path, work: Path) -> dict:
     """Seconds, CPU (``Run.cpu``) and peak memory of all processes of one ``mkdocs build`` of
     ``dumps`` into fresh folders in ``work``."""
-    env = dict(
-        os.environ,
-        PAPERS_DUMPS_DIR=str(dumps),
-        PAPERS_GENERATED_DIR=str(work / "ours-generated"),
-        NO_MKDOCS_2_WARNING="1",
+    build = timed(
+        [sys.executable, "-m", "mkdocs", "build", "-d", str(work / "ours-site")], ours_env(dumps, work)
     )
-    build = timed([sys.executable, "-m", "mkdocs", "build", "-d", str(work / "ours-site")], env)
     return {
         "seconds": round(build.seconds, 2),
         "cpu_seconds": build.cpu,
@@ -489,8 +490,8 @@ def rebuilt(builders: dict[str, Builder], work: Path, repeats: int) -> dict[str,
     return runs
 
 
-def with_repeats(first: dict, more: list[dict]) -> dict:
-    """The first build's figures, with every build's seconds, CPU, user CPU and peak memory
+def with_repeats(first: dict, more: list[dict]) -> None:
+    """Adds to the first build's figures every build's seconds, CPU, user CPU and peak memory
     (``builds``) and their medians."""
     runs = [first, *more]
     series = {
@@ -501,7 +502,6 @@ def with_repeats(first: dict, more: list[dict]) -> dict:
     }
     medians = {f"median_{name}": round(statistics.median(values), 2) for name, values in series.items()}
     first["builds"] = {**series, **medians}
-    return first
 
 
 def run_scale(args: argparse.Namespace, work: Path) -> tuple[dict, Path]:

@@ -243,17 +243,18 @@ _NAMING = re.compile(r"\b(?:called|dubbed|named|termed|coined)\s+(?:as\s+)?$")
 _SPELLED_OUT = re.compile(r"s?\s*[),;]")
 
 
-def _occurrences(text: str, name: str) -> Iterable[int]:
+def whole_word_occurrences(text: str, name: str) -> Iterable[int]:
+    """Where ``name`` starts in ``text`` as a whole name (``on_boundaries``), left to right."""
     start = text.find(name)
     while start != -1:
-        if _on_boundaries(text, start, start + len(name)):
+        if on_boundaries(text, start, start + len(name)):
             yield start
         start = text.find(name, start + 1)
 
 
 def _introduces(text: str, name: str) -> bool:
     """ "we propose NAME, a ...", "we present NAME (...)", "a framework called NAME"."""
-    for start in _occurrences(text, name):
+    for start in whole_word_occurrences(text, name):
         before = max(0, start - 60)
         if _NAMING.search(text, before, start):
             return True
@@ -268,7 +269,7 @@ def _spells_out_otherwise(text: str, name: str, target_title: str) -> bool:
     after its colon ("MUSIC: MUlti-Step Instruction Contrast ..."). "Segment Anything Model
     2 (SAM 2)" against "SAM 2: Segment Anything in Images and Videos" is the same paper."""
     letters = "".join(char.lower() for char in name if char.isalpha())
-    for start in _occurrences(text, name):
+    for start in whole_word_occurrences(text, name):
         opening = text[max(0, start - 300) : start].rstrip()
         if not letters or not opening.endswith("(") or not _SPELLED_OUT.match(text, start + len(name)):
             continue
@@ -312,7 +313,7 @@ def _used_as_benchmark(text: str, start: int, end: int) -> bool:
 def _matches(automaton: ahocorasick.Automaton, text: str) -> Iterable[tuple[int, int, str]]:
     for last, key in automaton.iter(text):
         start, end = last + 1 - len(key), last + 1
-        if _on_boundaries(text, start, end):
+        if on_boundaries(text, start, end):
             yield start, end, key
 
 
@@ -337,7 +338,9 @@ def _plain_words_in_use(found: list[list[tuple[int, int, str]]], lowered: dict[s
     }
 
 
-def _on_boundaries(text: str, start: int, end: int) -> bool:
+def on_boundaries(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a whole name: no name character (``_is_word_char``) on
+    either side."""
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
     return not _is_word_char(before) and not _is_word_char(after)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from markupsafe import Markup
 
 from generator.enrich import clean
+from generator.enrich.mentions import on_boundaries, whole_word_occurrences
 from generator.model import Mention, Paper
 
 
@@ -55,34 +56,17 @@ def link_mentions(html: str, mentions: Sequence[Mention], href: Callable[[str], 
     return "".join(parts)
 
 
-def _is_name_edge(character: str) -> bool:
-    """Whether a name may not end or begin beside ``character``: a word character (as the
-    ``re`` module's ``\\w``), ``+`` or ``-``."""
-    return character.isalnum() or character in "_+-"
-
-
 def replace_names(text: str, names: Sequence[str], replace: Callable[[str], str]) -> str:
     """``text`` with each whole-word occurrence of ``names`` (longest first at a place)
     replaced, scanning left to right as one alternation regex would, without compiling one:
     each paper's set of names is its own, and ``re`` would compile a pattern per paper."""
-    places = sorted({at for name in names for at in _occurrences(text, name)})
+    places = sorted({at for name in names for at in whole_word_occurrences(text, name)})
     pieces: list[str] = []
     done = 0
     for at in places:
-        if at < done or (at and _is_name_edge(text[at - 1])):
+        if at < done:
             continue
-        for name in names:
-            end = at + len(name)
-            if text.startswith(name, at) and (end == len(text) or not _is_name_edge(text[end])):
-                pieces += (text[done:at], replace(name))
-                done = end
-                break
+        name = next(n for n in names if text.startswith(n, at) and on_boundaries(text, at, at + len(n)))
+        pieces += (text[done:at], replace(name))
+        done = at + len(name)
     return "".join(pieces) + text[done:] if pieces else text
-
-
-def _occurrences(text: str, name: str) -> list[int]:
-    found, at = [], text.find(name)
-    while at != -1:
-        found.append(at)
-        at = text.find(name, at + 1)
-    return found
