@@ -123,10 +123,18 @@ def test_a_phone_opens_the_menu_of_a_paper_page_and_reaches_a_listing(browser, s
     visit(page, base + types["paper"])
     tags_link = page.get_by_role("link", name="Tags", exact=True)
     assert not tags_link.is_visible()
+    # The header is a listing's: the menu button where the theme hides the logo.
+    assert not page.locator(".md-header__button.md-logo").is_visible()
     page.get_by_role("button", name="Menu").click()
     tags_link.click()
     page.wait_for_url(base + "tags/")
     assert page.title().startswith("Tags")
+    context.close()
+    # Without JavaScript there is no menu button: the logo is the way home.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + types["paper"])
+    assert page.locator(".md-header__button.md-logo").is_visible()
     context.close()
 
 
@@ -138,7 +146,11 @@ def test_a_wide_paper_page_shows_the_tabs_to_every_listing(browser, seed_pages) 
     tabs = "() => [...document.querySelectorAll('nav.md-tabs a.md-tabs__link')].map(a => [a.textContent.trim(), a.href])"
     visit(page, base + types["tag"])
     listing_tabs = page.evaluate(tabs)
+    # No menu button where the tabs and sidebars show everything it would open.
+    assert page.locator(".md-header__button.md-logo").is_visible()
+    assert page.get_by_role("button", name="Menu").is_hidden()
     visit(page, base + types["paper"])
+    assert page.get_by_role("button", name="Menu").is_hidden()
     assert page.evaluate(tabs) == listing_tabs
     assert listing_tabs[:3] == [["Home", base], ["Papers A to Z", base + "a-z/"], ["Dumps", base + "dumps/"]]
     assert page.locator("nav.md-tabs a.md-tabs__link").nth(2).is_visible()

@@ -128,7 +128,7 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("label.md-header__button[for=__drawer]").forEach(function (label) {
     var button = document.createElement("button");
     button.type = "button";
-    button.className = label.className;
+    button.className = label.className + " drawer-button";
     button.innerHTML = label.innerHTML;
     button.setAttribute("aria-label", "Menu");
     button.addEventListener("click", function () {
