@@ -143,12 +143,13 @@ def test_a_one_paper_site_reads_right(growing: dict[str, Path]) -> None:
 def test_the_tags_index_lists_every_tag_and_links_those_with_papers(growing: dict[str, Path]) -> None:
     index = soup(growing["one"], "tags")
     assert index.select("article p")[1].get_text() == (
-        "Every tag of the taxonomy is listed here. 1 of 55 has papers and a page of its own; a tag "
+        "Every tag of the taxonomy is listed here, with its topics that have papers, most papers "
+        "first. 1 of 55 has papers and a page of its own; a tag "
         "without papers gets its page, at the address it will always have, with its first paper."
     )
     rows = {row.select("td")[0].get_text(): row for row in index.select("table.tag-table tbody tr")}
     assert len(rows) == 55
-    assert [a["href"] for a in index.select("table.tag-table a")] == [f"../tags/{SPEECH}/"]
+    assert [a["href"] for a in index.select("table.tag-table td:first-child a")] == [f"../tags/{SPEECH}/"]
     robotics = rows["Robotics & embodied AI"]
     assert [td.get_text() for td in robotics.select("td")] == [
         "Robotics & embodied AI",

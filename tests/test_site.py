@@ -148,8 +148,35 @@ def test_tag_pages_count_their_papers(seed_site: Path) -> None:
         assert link["href"].startswith("../tags/"), link["href"]
         listed = page(seed_site, link["href"].removeprefix("../").rstrip("/")).select("ol.paper-list li")
         assert len(listed) == count, link.get_text()
-    linked = {a["href"].split("/")[-2] for a in index.select("table.tag-table a")}
+    linked = {a["href"].split("/")[-2] for a in index.select("table.tag-table td:first-child a")}
     assert linked == {path.parent.name for path in (seed_site / "tags").glob("*/index.html")}
+
+
+def test_the_tags_index_lists_every_topic_with_papers_under_its_area(seed_site: Path) -> None:
+    """The whole taxonomy a reader can browse on one page: each area's topics with their
+    counts, most papers first, each linked to its page, which lists that many papers."""
+    index = page(seed_site, "tags")
+    topic_pages = {
+        f"tags/{p.parent.parent.name}/{p.parent.name}" for p in (seed_site / "tags").glob("*/*/index.html")
+    }
+    topic_pages -= {p for p in topic_pages if p.rsplit("/", 1)[1].isdigit()}  # an area's later pages
+    listed: set[str] = set()
+    for row in index.select("table.tag-table tbody tr"):
+        topics = row.select_one(".tag-table-topics")
+        if topics is None:
+            continue
+        area = row.select_one("td a")["href"].removeprefix("../").rstrip("/")
+        links = topics.select("a")
+        counts = [int(a.find_next_sibling("span").get_text()) for a in links]
+        assert topics.get_text().startswith(f"{len(links)} topic"), topics.get_text()
+        assert counts == sorted(counts, reverse=True)
+        for link, count in zip(links, counts, strict=True):
+            path = link["href"].removeprefix("../").rstrip("/")
+            assert path.startswith(area + "/"), (area, path)
+            shown = page(seed_site, path).select("ol.paper-list li")
+            assert len(shown) == count, path
+            listed.add(path)
+    assert listed and listed == topic_pages
 
 
 def test_strict_build_fails_on_a_broken_dump_with_the_validate_message(tmp_path: Path) -> None:

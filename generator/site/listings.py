@@ -219,8 +219,10 @@ class Listings:
 
     def tag_pages(self) -> dict[str, bytes]:
         """A page (or pages) for each tag with papers, and the tags index: every tag of the
-        taxonomy with its description and count, linked where it has a page."""
+        taxonomy with its description and count, linked where it has a page, and its topics
+        with papers (the whole taxonomy a reader can browse, on one page)."""
         index, coverage = self.index, self.index.coverage
+        topics = {tag.name: topic_pages.area_topics(index, tag.name) for tag in coverage.shown}
         pages: dict[str, bytes] = {}
         for tag in coverage.shown:
             slugs = coverage.papers[tag.name]
@@ -233,7 +235,7 @@ class Listings:
             first = {
                 "count": len(slugs),
                 "often_with": often_with,
-                "topics": topic_pages.area_topics(index, tag.name),
+                "topics": topics[tag.name],
             }
             pages.update(
                 self.paginated(
@@ -246,7 +248,10 @@ class Listings:
             "tags_index.md.j2",
             meta={"title": "Tags"},
             root=root,
-            tags=[(tag, coverage.count(tag.name), coverage.href(tag, root)) for tag in coverage.entries],
+            tags=[
+                (tag, coverage.count(tag.name), coverage.href(tag, root), topics.get(tag.name, []))
+                for tag in coverage.entries
+            ],
             used=len(coverage.shown),
             total=len(index.catalogue.papers),
             untagged=sum(1 for paper in index.catalogue.papers if not paper.tags),
