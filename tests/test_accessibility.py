@@ -184,6 +184,28 @@ def test_a_keyboard_opens_the_menu_on_a_narrow_screen(browser, seed_pages) -> No
 
 
 @pytest.mark.browser
+def test_the_stats_charts_take_the_palette_and_stay_legible_on_a_phone(browser, seed_pages) -> None:  # type: ignore[no-untyped-def]
+    """stats.css (the stats page's own) colours the bars per scheme; on a phone a chart keeps
+    560 px, its text 9 px or more, and scrolls sideways in its figure."""
+    base, types = seed_pages
+    bar = "getComputedStyle(document.querySelector('svg.chart rect[style]')).fill"
+    for scheme, colour in (("light", "rgb(64, 81, 181)"), ("dark", "rgb(121, 134, 203)")):
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        assert visit(page, base + types["stats"]) == []
+        assert page.evaluate(bar) == colour, scheme
+        context.close()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    visit(page, base + types["stats"])
+    figure = page.locator("figure.stats-figure").first
+    sizes = figure.evaluate("f => [f.clientWidth, f.scrollWidth, f.querySelector('svg').getBoundingClientRect().width]")
+    assert sizes[0] < 390 and sizes[1] == sizes[2] == 560, sizes
+    assert figure.get_attribute("tabindex") == "0"
+    context.close()
+
+
+@pytest.mark.browser
 def test_keyboard_focus_is_always_visible(browser, seed_pages) -> None:  # type: ignore[no-untyped-def]
     """Tab through the start of a paper page: whatever has focus shows an outline."""
     base, types = seed_pages
