@@ -34,6 +34,26 @@ def test_header_search_finds_light_schrodinger_bridge(browser, seed_server: str)
     page.close()
 
 
+def test_search_opened_by_key_on_a_narrow_screen_keeps_the_page_its_width(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    """Below 960 px the theme locks the page's scrolling while search is open (its overlay is
+    scaled to cover the screen and would widen the page); "/" and Escape tell it, as a tap on
+    the search button does, and the page scrolls back where it was."""
+    page = browser.new_page(viewport={"width": 800, "height": 700})
+    page.goto(seed_server)
+    page.wait_for_load_state("networkidle")
+    page.mouse.wheel(0, 300)
+    page.wait_for_function("scrollY === 300")
+    page.keyboard.press("/")
+    page.keyboard.type("diffusion")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    page.wait_for_function("document.body.hasAttribute('data-md-scrolllock')", timeout=5_000)
+    assert page.evaluate("document.documentElement.scrollWidth") == 800
+    page.keyboard.press("Escape")
+    page.wait_for_function("!document.body.hasAttribute('data-md-scrolllock')", timeout=5_000)
+    assert page.evaluate("scrollY") == 300
+    page.close()
+
+
 def first_results(page, query: str) -> list[str]:  # type: ignore[no-untyped-def]
     """The titles the header search shows for ``query``, pasted into the box, in order."""
     page.locator("[data-pagefind-query]").fill(query)

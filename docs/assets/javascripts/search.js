@@ -346,13 +346,23 @@
     return tagsLoading;
   }
 
+  // The theme follows the toggle's change event (below 960 px it locks the page's scrolling
+  // while search is open, so the dialog's overlay does not widen the page): flip it as a
+  // click on its label would, as the theme's own "/" does.
+  function setOpen(on) {
+    const box = toggle();
+    if (!box || box.checked === on) return;
+    box.checked = on;
+    box.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
   function open() {
-    toggle().checked = true;
+    setOpen(true);
     input().focus();
   }
 
   function close() {
-    toggle().checked = false;
+    setOpen(false);
     input()?.blur();
   }
 
@@ -399,9 +409,7 @@
       clearTimeout(timer);
       timer = setTimeout(search, 120);
     });
-    input().addEventListener("focus", () => {
-      toggle().checked = true;
-    });
+    input().addEventListener("focus", () => setOpen(true));
     // The tag list is Pagefind's filter index (about 150 KB at 28,000 papers): fetched only
     // when a reader reaches for it, so a first query stays small.
     for (const select of filterSelects()) {
