@@ -410,6 +410,12 @@
       timer = setTimeout(search, 120);
     });
     input().addEventListener("focus", () => setOpen(true));
+    // A tap on the header's search button (a label of the toggle) opens the dialog: its field
+    // takes focus then, so a phone shows its keyboard at once, as the theme's own search does.
+    toggle().addEventListener("change", () => {
+      if (toggle().checked) input().focus();
+      else input().blur();
+    });
     // The tag list is Pagefind's filter index (about 150 KB at 28,000 papers): fetched only
     // when a reader reaches for it, so a first query stays small.
     for (const select of filterSelects()) {
