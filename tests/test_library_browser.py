@@ -117,12 +117,20 @@ def test_a_saved_papers_closest_papers_beyond_the_graph_are_recommended(context,
 
 def test_opening_a_paper_marks_it_read_in_listings_and_by_hand(context, seed_server: str) -> None:  # type: ignore[no-untyped-def]
     page, _ = open_page(context, f"{seed_server}papers/{LIGHT_SB}/")
+    # The paper's bar says so beside "Save", in the same kind of button.
+    mark = page.locator(".shelf-bar .shelf-read.md-button")
+    assert mark.text_content() == "✓ Read: Light Schrödinger Bridge"  # the title for screen readers only
+    assert mark.get_attribute("aria-pressed") == "true"
+    assert mark.bounding_box()["height"] == page.locator(".shelf-bar .shelf-star").bounding_box()["height"]
     page.goto(f"{seed_server}tags/diffusion-flow-models/")
     row = page.locator(f"ol.paper-list > li:has(a[href$='papers/{LIGHT_SB}/'])")
     assert "shelf-is-read" in row.get_attribute("class")
     row.locator(".shelf-read").click()
     assert "shelf-is-read" not in row.get_attribute("class")
     assert library(page)["read"] == []
+    page.goto(f"{seed_server}papers/{LIGHT_SB}/")
+    page.locator(".shelf-bar .shelf-read").click()  # opened again, marked read again: unmark
+    assert mark.text_content() == "Mark read: Light Schrödinger Bridge"
 
 
 def test_mark_this_dump_read(context, seed_server: str, seed_site: Path) -> None:  # type: ignore[no-untyped-def]

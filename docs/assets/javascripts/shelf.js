@@ -191,7 +191,9 @@
     return button;
   }
 
-  function readButton(paper, row) {
+  // A paper's read mark; ``words`` are its text when read and when not (a listing's row says
+  // "read" and "mark read", a paper page's bar "Read" and "Mark read", beside "Save").
+  function readButton(paper, row, words = ["read", "mark read"]) {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "shelf-read";
@@ -206,7 +208,7 @@
       const which = document.createElement("span");
       which.className = "shelf-sr";
       which.textContent = `: ${paper.title}`;
-      button.replaceChildren(mark, read ? "read" : "mark read", which);
+      button.replaceChildren(mark, read ? words[0] : words[1], which);
       button.title = read ? "Marked read: press to mark unread" : "Mark read";
     };
     button.addEventListener("click", (event) => {
@@ -464,7 +466,9 @@
     watch(label, showLabel);
     star.append(label);
     star.classList.add("md-button");
-    bar.append(star, readButton(paper, null));
+    const read = readButton(paper, null, ["Read", "Mark read"]);
+    read.classList.add("md-button");
+    bar.append(star, read);
     bar.append(listsControl(slug));
     title.after(bar);
   }
