@@ -144,6 +144,10 @@ PLANTED = {
         '<div class="paper-abstract"><p><a class="paper-mention" href="../no-such-paper/">X</a> ',
     ),
     "lost abstract": ('<div class="paper-abstract"><p>', '<div class="paper-abstract"><p hidden>'),
+    "repository shown, elsewhere linked": (
+        '<div class="paper-abstract"><p>',
+        '<div class="paper-abstract"><p><a href="https://e.x/github.com/o/r" rel="nofollow">github.com/o/r</a>',
+    ),
 }
 
 
@@ -189,6 +193,24 @@ def test_feeds_hold_text_and_the_checker_finds_html_in_them(hostile_site: Path, 
     )
     assert [str(v) for v in check_feed(site)] == ["feed.xml: a <summary> holds a <img> element"]
     assert check_feed(hostile_site) == []
+
+
+def test_a_repository_written_without_its_scheme_is_linked_as_written(
+    hostile_site: Path, tmp_path: Path
+) -> None:
+    """``github.com/o/r`` in an abstract links ``https://github.com/o/r`` and shows as written:
+    the checker takes it as a URL of its text."""
+    site = tmp_path / "site"
+    shutil.copytree(hostile_site, site)
+    slug = slugs_of(site, "crlf_and_trailing_spaces.txt")[0]
+    path = site / "papers" / slug / "index.html"
+    html = path.read_text(encoding="utf-8")
+    link = clean.abstract_html("Code: github.com/o/r.")
+    assert link == 'Code: <a href="https://github.com/o/r" rel="nofollow">github.com/o/r</a>.'
+    path.write_text(
+        html.replace('<div class="paper-abstract"><p>', '<div class="paper-abstract"><p>' + link, 1)
+    )
+    assert check_site(site, slugs=[slug]) == []
 
 
 def test_a_mention_link_to_a_paper_of_the_site_is_the_generator_s_own(

@@ -200,6 +200,11 @@ def test_split_math(raw: str, expected: list[tuple[bool, str]]) -> None:
             '<a href="https://x.io/" rel="nofollow">https://x.io/</a>&#34;onmouseover=&#34;alert(1)',
         ),
         case("javascript_url_is_text", "javascript:alert(1)", "javascript:alert(1)"),
+        case(
+            "repository_without_its_scheme_shows_as_written",
+            "Code: github.com/o/r.",
+            'Code: <a href="https://github.com/o/r" rel="nofollow">github.com/o/r</a>.',
+        ),
         case("newlines_collapse", "a\n\nb\r\n c", "a b c"),
         case("control_characters_dropped", "x\x02wzxhzdk:0\x03y", "xwzxhzdk:0y"),
     ],
@@ -388,6 +393,17 @@ def test_title_text(raw: str, expected: str) -> None:
             Link("https://a.io", "project", "Project page: a.io"),
         )),
         case("only_http_and_https", "ftp://x.io javascript:alert(1) www.x.io", ()),
+        case(
+            "repository_written_without_its_scheme",
+            "Code: github.com/KingdalfGoodman/BPDQ. Also www.gitlab.com/o/r and https://x.io/github.com/a/b",
+            (
+                Link("https://github.com/KingdalfGoodman/BPDQ", "code", "Code: KingdalfGoodman/BPDQ"),
+                Link("https://www.gitlab.com/o/r", "code", "Code: o/r"),
+                Link("https://x.io/github.com/a/b", "project", "Project page: x.io/github.com/a/b"),
+            ),
+        ),
+        case("a_code_host_without_a_repository_is_no_url", "see github.com/someone or github.com.", ()),
+        case("an_address_on_a_code_host_is_no_url", "mail me@github.com/x/y", ()),
     ],
 )  # fmt: skip
 def test_extract_links(raw: str, expected: tuple[Link, ...]) -> None:

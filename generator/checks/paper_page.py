@@ -19,6 +19,7 @@ import lxml.html
 from lxml import etree
 
 from generator.checks.linkcheck import URL_SCHEME
+from generator.enrich import links
 from generator.enrich.math_spans import split_math
 from generator.site.papers import PAPER_SECTIONS
 from generator.site.views import DESCRIPTION_MAX, abbreviate
@@ -223,7 +224,8 @@ def only_children(
             href = child.get("href") or ""
             rel = (child.get("rel") or "").split()
             scheme = urlsplit(href).scheme
-            if scheme in SAFE_SCHEMES and "nofollow" in rel and len(child) == 0 and child.text == href:
+            shows_its_url = child.text is not None and links.url_of(child.text) == href
+            if scheme in SAFE_SCHEMES and "nofollow" in rel and len(child) == 0 and shows_its_url:
                 continue
             mention = _MENTION.fullmatch(href)
             if (

@@ -264,13 +264,13 @@ def forget_cleaned() -> None:
 
 
 def extract_links(text: str) -> tuple[Link, ...]:
-    """Every distinct http(s) URL of an abstract, in order, with a kind and a short label."""
+    """Every distinct URL of an abstract (``links.find_urls``), in order, with a kind and a short label."""
     cleaned = "".join(part for _, part in _segments(text))
-    if "://" not in cleaned:  # no URL: most abstracts
+    if "://" not in cleaned and ".com/" not in cleaned:  # no URL: most abstracts
         return ()
     by_key: dict[str, Link] = {}
     for start, end in links.find_urls(cleaned):
-        url = cleaned[start:end]
+        url = links.url_of(cleaned[start:end])
         by_key.setdefault(links.url_key(url), links.link(url))
     return tuple(by_key.values())
 
@@ -318,8 +318,11 @@ def _prose_html(text: str, *, link: bool) -> str:
         return _escape(text)
     parts, last = [], 0
     for start, end in links.find_urls(text):
-        url = _escape(text[start:end])
-        parts += [_escape(text[last:start]), f'<a href="{url}" rel="nofollow">{url}</a>']
+        shown = text[start:end]
+        parts += [
+            _escape(text[last:start]),
+            f'<a href="{_escape(links.url_of(shown))}" rel="nofollow">{_escape(shown)}</a>',
+        ]
         last = end
     parts.append(_escape(text[last:]))
     return "".join(parts)

@@ -14,13 +14,19 @@ from urllib.parse import urlsplit
 
 from generator.model import Link
 
-_URL = re.compile(r"https?://[A-Za-z0-9][^\s<>\"'`{}|\\^$]*")
-_TRAILING = ".,;:!?'\"]}*”’"
 _CODE_HOSTS = ("github.com", "gitlab.com")
+# An http(s) URL, or a code host's repository written without its scheme ("Code:
+# github.com/owner/name", 38 abstracts of the corpus): nothing else without a scheme is a URL.
+_URL = re.compile(
+    r"https?://[A-Za-z0-9][^\s<>\"'`{}|\\^$]*"
+    r"|(?<![\w.@/:-])(?:www\.)?(?:github|gitlab)\.com/[A-Za-z0-9][\w.-]*/[A-Za-z0-9][^\s<>\"'`{}|\\^$]*",
+    re.IGNORECASE,
+)
+_TRAILING = ".,;:!?'\"]}*”’"
 
 
 def find_urls(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each http(s) URL, trailing punctuation left outside."""
+    """``(start, end)`` of each URL (``url_of`` gives its address), trailing punctuation left outside."""
     spans = []
     for match in _URL.finditer(text):
         url = match[0]
@@ -30,9 +36,15 @@ def find_urls(text: str) -> list[tuple[int, int]]:
                 url = url[:-1]
             else:
                 break
-        if urlsplit(url).hostname:
+        if urlsplit(url_of(url)).hostname:
             spans.append((match.start(), match.start() + len(url)))
     return spans
+
+
+def url_of(found: str) -> str:
+    """The address of a URL ``find_urls`` found: as written, or with ``https://`` before a
+    repository written without its scheme."""
+    return found if "://" in found else "https://" + found
 
 
 def url_key(url: str) -> str:
