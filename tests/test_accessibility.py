@@ -199,7 +199,9 @@ def test_the_stats_charts_take_the_palette_and_stay_legible_on_a_phone(browser, 
     page = context.new_page()
     visit(page, base + types["stats"])
     figure = page.locator("figure.stats-figure").first
-    sizes = figure.evaluate("f => [f.clientWidth, f.scrollWidth, f.querySelector('svg').getBoundingClientRect().width]")
+    sizes = figure.evaluate(
+        "f => [f.clientWidth, f.scrollWidth, f.querySelector('svg').getBoundingClientRect().width]"
+    )
     assert sizes[0] < 390 and sizes[1] == sizes[2] == 560, sizes
     assert figure.get_attribute("tabindex") == "0"
     context.close()

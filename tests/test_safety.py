@@ -69,6 +69,16 @@ def test_script_tags_from_a_title_are_visible_text(hostile_site: Path) -> None:
     assert not [s for s in tree.iter("script") if "alert" in (s.text or "")]
 
 
+def test_a_tab_and_a_feed_show_a_titles_math_in_unicode(hostile_site: Path) -> None:
+    """No KaTeX draws a tab's title or a feed reader's: "$O(n^2)$" reads "O(n²)" there, as
+    text (the "<" escaped), while papers.json keeps the source."""
+    readable = "Scaling O(n²) Attention to α < β with Bold TeX"
+    tree = page(hostile_site, "Scaling $O(n^2)$ Attention")
+    assert tree.xpath("//head/title")[0].text == f"{readable} - HF Papers Atlas"
+    feed = (hostile_site / "feed.xml").read_text(encoding="utf-8")
+    assert "<title>Scaling O(n²) Attention to α &lt; β with Bold TeX</title>" in feed
+
+
 def test_breaking_out_of_the_title_element_fails(hostile_site: Path) -> None:
     tree = page(hostile_site, "</title><script>")
     (title,) = tree.xpath("//head/title")

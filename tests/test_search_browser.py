@@ -34,7 +34,9 @@ def test_header_search_finds_light_schrodinger_bridge(browser, seed_server: str)
     page.close()
 
 
-def test_a_tap_on_the_search_button_of_a_phone_puts_the_cursor_in_the_field(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_tap_on_the_search_button_of_a_phone_puts_the_cursor_in_the_field(
+    browser, seed_server: str
+) -> None:  # type: ignore[no-untyped-def]
     """The keyboard comes up with the dialog: no second tap on the field, on a listing or a
     paper page; the back arrow closes it and the page keeps its width throughout."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
@@ -45,7 +47,9 @@ def test_a_tap_on_the_search_button_of_a_phone_puts_the_cursor_in_the_field(brow
         page.locator(".md-header__button[for=__search]").tap()
         assert page.evaluate("document.activeElement.matches('[data-pagefind-query]')"), path
         page.keyboard.type("Schrödinger")
-        page.locator(".md-search-result__item h1", has_text="Light Schrödinger Bridge").wait_for(timeout=15_000)
+        page.locator(".md-search-result__item h1", has_text="Light Schrödinger Bridge").wait_for(
+            timeout=15_000
+        )
         assert page.evaluate("document.documentElement.scrollWidth") == 390
         page.locator(".md-search__inner label.md-search__icon[for=__search]").tap()
         assert not page.locator("#__search").is_checked()

@@ -14,6 +14,7 @@ from generator.enrich.clean import (
     clean_tex,
     extract_links,
     plain_text,
+    readable_text,
     title_html,
     title_text,
 )
@@ -341,6 +342,28 @@ def test_plain_text(raw: str, expected: str) -> None:
 )
 def test_title_text(raw: str, expected: str) -> None:
     assert title_text(raw) == expected
+
+
+# --- readable_text ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        case(
+            "superscript", "PT$^2$-LLM: Post-Training Ternarization", "PT²-LLM: Post-Training Ternarization"
+        ),
+        case("braced_superscript_and_subscript", "Co$^{3}$Gesture and CaO$_2$", "Co³Gesture and CaO₂"),
+        case("greek_and_relations", "Scaling $O(n^2)$ to $\\alpha < \\beta$", "Scaling O(n²) to α < β"),
+        case("text_commands_keep_their_words", "$\\texttt{BluePrint}$: A Dataset", "BluePrint: A Dataset"),
+        case("what_unicode_cannot_write_stays_source", "H$_\\infty$ Control", "H$_\\infty$ Control"),
+        case("prices_stay_text", "Serving on $60 GPUs", "Serving on $60 GPUs"),
+        case("no_math", "Attention Is All You Need", "Attention Is All You Need"),
+        case("tex_outside_math_is_cleaned_as_in_title_text", "\\textbf{Bold} $k$-means", "Bold k-means"),
+    ],
+)
+def test_readable_text(raw: str, expected: str) -> None:
+    assert readable_text(raw) == expected
 
 
 # --- extract_links ------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import lxml.html
 from lxml import etree
 
 from generator.checks.linkcheck import URL_SCHEME
-from generator.enrich import links
+from generator.enrich import clean, links
 from generator.enrich.math_spans import split_math
 from generator.site.papers import PAPER_SECTIONS
 from generator.site.views import DESCRIPTION_MAX, abbreviate
@@ -126,7 +126,7 @@ def head_problems(tree: etree._Element, paper: Expected) -> Iterator[str]:
         node = titles[0]
         if len(node):
             yield "<title> holds elements"
-        if not (node.text or "").startswith(paper.title + " - "):
+        if not (node.text or "").startswith(clean.readable_text(paper.title) + " - "):
             yield f"<title> is {normalise(node.text or '')[:80]!r}, not the paper's title"
     metas = tree.xpath("//meta[@name='description']")
     want = abbreviate(paper.abstract, DESCRIPTION_MAX)
@@ -135,7 +135,7 @@ def head_problems(tree: etree._Element, paper: Expected) -> Iterator[str]:
     elif metas[0].get("content") != want:
         yield f"meta description is {metas[0].get('content', '')[:80]!r}, not the abstract's start"
     topics = tree.xpath("//*[@data-md-component='header-topic']/span")
-    if topics and (len(topics[0]) or normalise(topics[0].text or "") != paper.title):
+    if topics and (len(topics[0]) or normalise(topics[0].text or "") != clean.readable_text(paper.title)):
         yield "header topic is not the paper's title as text"
 
 

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+import unicodeit
 from markupsafe import escape
 
 from generator.enrich import links
@@ -236,6 +237,27 @@ def _normalise_space(text: str) -> str:
 def title_text(title: str) -> str:
     """A title as plain text: remnants cleaned, math kept as ``$...$`` source, one line."""
     return _normalise_space("".join(part for _, part in _segments(title)))
+
+
+def readable_text(text: str) -> str:
+    """A title as plain text for places no KaTeX draws (a tab's title, the Library, the map,
+    feeds): ``title_text`` with each math span written in Unicode where unicodeit writes all of
+    it (``PT$^2$`` reads ``PT²``), else kept as its ``$...$`` source (97 titles of the corpus
+    hold math; 7 keep some source)."""
+    parts = [_readable_math(part) if is_math else part for is_math, part in _segments(text)]
+    return _normalise_space("".join(parts))
+
+
+# Text inside math: its words, for unicodeit, which writes symbols, Greek, sub- and superscripts.
+_TEXT_IN_MATH = re.compile(
+    r"\\(?:text|textit|textbf|texttt|textrm|textsf|mathrm|mathit|mathsf|mathtt|mbox)\s*\{([^{}]*)\}"
+)
+_TEX_LEFT = re.compile(r"[\\{}^_]")
+
+
+def _readable_math(segment: str) -> str:
+    shown = unicodeit.replace(_TEXT_IN_MATH.sub(r"\1", math_parts(segment)[0]))
+    return segment if _TEX_LEFT.search(shown) else shown
 
 
 def _segments(text: str) -> tuple[tuple[bool, str], ...]:

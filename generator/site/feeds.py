@@ -136,7 +136,7 @@ class FeedWriter:
     def new_entry(self, paper: Paper, path: str) -> FeedEntry:
         entry = FeedEntry()
         entry.id(self.paper_id(paper))
-        entry.title(_xml(clean.title_text(paper.title)))
+        entry.title(_xml(clean.readable_text(paper.title)))
         entry.link(href=self.href(paper.url, path), rel="alternate", type="text/html")
         entry.summary(_xml(clean.plain_text(paper.abstract)), type="text")
         entry.published(self.dates[paper.sources[0].dump])

@@ -263,7 +263,7 @@ def title_files(catalogue: Catalogue, index: SiteIndex, memo: NoMemo | None = No
     of the site a file, which at three times the corpus is 10 MB of GitHub Pages' 1 GB. With a
     memo, a file is made again only when one of its rows changed."""
     memo = memo or NoMemo()
-    rows = tuple((paper.slug, index.views[paper.slug].title) for paper in catalogue.papers)
+    rows = tuple((paper.slug, index.views[paper.slug].readable_title) for paper in catalogue.papers)
     files = {}
     for k in range(0, len(rows), TITLE_CHUNK):
         chunk = rows[k : k + TITLE_CHUNK]

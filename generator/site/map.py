@@ -69,7 +69,7 @@ def titles_json(index: SiteIndex) -> str:
     searches (at 28,228 papers they are about four times the size of the points)."""
     papers = index.catalogue.papers
     return compact_json(
-        {"slugs": [p.slug for p in papers], "titles": [index.views[p.slug].title for p in papers]}
+        {"slugs": [p.slug for p in papers], "titles": [index.views[p.slug].readable_title for p in papers]}
     )
 
 

@@ -23,7 +23,7 @@ PAPER_SECTIONS = {"related-papers": "Related papers", "mentioned-by": "Mentioned
 def paper_meta(view: PaperView) -> dict:
     """A paper page's front matter; values are escaped where the theme prints them raw."""
     return {
-        "title": html_text(view.title),
+        "title": html_text(view.readable_title),
         "description": html_text(view.description),
         "tags": list(view.paper.tags),
         "topics": list(view.paper.topics),

@@ -69,7 +69,16 @@ class PaperView:
 
     @property
     def title(self) -> str:
+        """The title as plain text, math as its ``$...$`` source: what is searched, exported
+        and compared."""
         return self._views.texts[self.paper.slug][0]
+
+    @property
+    def readable_title(self) -> str:
+        """The title where no KaTeX draws its math (a tab's title, the Library, the map): the
+        math in Unicode where it can be (``clean.readable_text``)."""
+        title = self.title
+        return clean.readable_text(self.paper.title) if "$" in title or "\\" in title else title
 
     @property
     def abstract(self) -> str:
