@@ -637,3 +637,36 @@ def test_the_page_reads_the_graph_the_build_wrote(context, seed_server: str, see
     assert page.evaluate("(slugs) => slugs.map(paperLibrary.slugHash)", slugs) == [
         slug_hash(s) for s in slugs
     ]
+
+
+def test_recommendations_are_spread_over_papers_saved_on_several_subjects(context, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    """Two saved papers, the first with eight close papers ranked above the second's four: each
+    gets at most half of the ten places while the other has candidates, ranks keep their order,
+    and a paper not shown (read) takes no place of its saved paper's share."""
+    page, errors = open_library(context, seed_server)
+    order = page.evaluate(
+        """() => {
+          const rec = (name, source, how = "via") => ({ name, via: how === "via" ? [source] : [], close: how === "close" ? [source] : [] });
+          const ranked = [
+            ...[1, 2, 3, 4, 5, 6, 7, 8].map((k) => rec(`a${k}`, 0, k % 2 ? "via" : "close")),
+            ...[1, 2, 3, 4].map((k) => rec(`b${k}`, 1)),
+          ];
+          const run = (unread) => {
+            const order = paperLibrary.spread(ranked, 2, 10);
+            const shown = [];
+            let ok = false;
+            while (shown.length < 10) {
+              const next = order.next(ok);
+              if (next.done) break;
+              ok = unread(next.value.name);
+              if (ok) shown.push(next.value.name);
+            }
+            return shown;
+          };
+          return [run(() => true), run((name) => name !== "a2"), [...paperLibrary.spread(ranked, 1, 10)].map((r) => r.name)];
+        }"""
+    )
+    assert order[0] == ["a1", "a2", "a3", "a4", "a5", "b1", "b2", "b3", "b4", "a6"]
+    assert order[1] == ["a1", "a3", "a4", "a5", "a6", "b1", "b2", "b3", "b4", "a7"]
+    assert order[2] == [f"a{k}" for k in range(1, 9)] + [f"b{k}" for k in range(1, 5)]  # one saved: as ranked
+    assert errors == []

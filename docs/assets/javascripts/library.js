@@ -146,7 +146,24 @@
     return out.slice(0, top);
   }
 
-  window.paperLibrary = { decode, recommend, slugHash, dumpOf };
+  // Recommendations drawn across the saved papers: with papers saved on several subjects, one
+  // saved paper with many close neighbours would otherwise fill the list. Each saved paper (the
+  // first a recommendation is linked to, or among the closest to) gets at most its share of the
+  // `top` places while the others have candidates; ranks keep their order, and what waited
+  // fills the places left. A generator: the page fetches titles only for what it shows.
+  function* spread(ranked, savedCount, top = TOP) {
+    const cap = savedCount > 1 ? Math.ceil(top / savedCount) : Infinity;
+    const taken = new Map();
+    const waiting = [];
+    for (const rec of ranked) {
+      const source = rec.via[0] ?? rec.close[0] ?? -1;
+      if ((taken.get(source) ?? 0) >= cap) waiting.push(rec);
+      else if (yield rec) taken.set(source, (taken.get(source) ?? 0) + 1);
+    }
+    yield* waiting;
+  }
+
+  window.paperLibrary = { decode, recommend, spread, slugHash, dumpOf };
 
   const box = document.querySelector(".library[data-library]");
   if (!box) return; // loaded by the benchmark, not the page
@@ -316,10 +333,15 @@
     // Read papers are left out by slug once their titles are known: ask for more than TOP.
     const ranked = recommend(model, saved, { exclude, top: TOP * 3, near: await nearOf(model, saved) });
     const items = [];
-    for (const rec of ranked) {
-      if (items.length >= TOP) break;
+    const order = spread(ranked, saved.length);
+    let shown = false;
+    while (items.length < TOP) {
+      const next = order.next(shown); // tells spread whether the last one was shown
+      if (next.done) break;
+      const rec = next.value;
       const paper = await paperAt(model, rec.paper);
-      if (!paper || readSet.has(paper.slug)) continue;
+      shown = Boolean(paper) && !readSet.has(paper.slug);
+      if (!shown) continue;
       const why = [];
       const named = (papers) => papers.slice(0, 3).map((s) => `“${bySlug.get(s)?.title}”`).join(", ") + (papers.length > 3 ? ", …" : "");
       if (rec.via.length) why.push(`related to ${rec.via.length} of your saved papers: ${named(rec.via)}`);
