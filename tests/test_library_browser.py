@@ -4,6 +4,7 @@ Library page's recommendations, export and import, a store it cannot read."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -283,7 +284,8 @@ def test_a_topic_hidden_before_its_page_was_kept_is_found_and_hidden(
     context, seed_server: str, seed_site: Path
 ) -> None:  # type: ignore[no-untyped-def]
     """A library stored by the first release names hidden topics without their pages: the
-    listing finds the page from the tags index and the area pages, and keeps it."""
+    listing finds the page in the tags index, which lists every topic (no area page fetched),
+    and keeps it."""
     fast = topic_papers(seed_site, FAST_SAMPLERS)
     page, _ = open_page(context, f"{seed_server}contributing/")
     older = {
@@ -295,8 +297,12 @@ def test_a_topic_hidden_before_its_page_was_kept_is_found_and_hidden(
     page.evaluate("([key, value]) => localStorage.setItem(key, value)", [KEY, json.dumps(older)])
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url.removeprefix(seed_server)))
     assert_topic_hidden(page, seed_server, f"dumps/{DUMP_WITH_3D}/", fast, FAST_SAMPLERS)
     assert library(page)["hidden"]["topicPages"] == {FAST_SAMPLERS: FAST_SAMPLERS_PAGE}
+    assert "tags/" in fetched
+    assert not [url for url in fetched if re.fullmatch(r"tags/[a-z0-9-]+/", url)]
     assert errors == []
 
 

@@ -379,13 +379,19 @@
     return slugs;
   }
 
-  // A topic's page, found among the topics its area's page lists (or, without an area, every
-  // area's page, from the tags index): for a library stored before pages were kept.
+  // A topic's page, found among the topics its area's page lists (or, without an area, the
+  // tags index's, which lists every topic under its area; failing that, every area's page):
+  // for a library stored before pages were kept.
   async function findTopicPage(name, areaPage = null) {
     let areas = areaPage ? [areaPage] : [];
     if (!areaPage) {
       const index = new URL("tags/", root).href;
       const doc = await fetchPage(index);
+      for (const link of doc.querySelectorAll(".tag-table-topics a[href]"))
+        if (link.textContent.trim() === name) {
+          const page = sitePath(link.getAttribute("href"), index);
+          if (TOPIC_PAGE.test(page ?? "")) return page;
+        }
       areas = [...doc.querySelectorAll(".md-content a[href]")].map((a) => sitePath(a.getAttribute("href"), index)).filter((path) => /^tags\/[a-z0-9-]+\/$/.test(path ?? ""));
     }
     for (const area of new Set(areas)) {
