@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -303,6 +304,63 @@ def test_zoom_search_and_legend(browser, seed_server: str, seed_site: Path) -> N
     page.click(".paper-map__reset")
     assert page.locator(".paper-map__count").inner_text() == ""
     assert errors == []
+    context.close()
+
+
+@pytest.mark.browser
+def test_a_phone_zooms_the_map_with_its_buttons_and_two_fingers(
+    browser, seed_server: str, seed_site: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A touch screen has no wheel: the + and − buttons zoom around the centre, and two fingers
+    spreading apart zoom in (real touch events, through Chromium's DevTools protocol) without
+    opening the paper under a finger."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(seed_server + "map/")
+    page.wait_for_function("() => window.paperMap && window.paperMap.xy")
+    scale = "() => window.paperMap.view.scale"
+    page.get_by_role("button", name="Zoom in").tap()
+    assert page.evaluate(scale) == pytest.approx(1.6)
+    page.get_by_role("button", name="Zoom out").tap()
+    assert page.evaluate(scale) == pytest.approx(1.0)
+    page.locator(".paper-map__canvas").scroll_into_view_if_needed()
+    box = page.locator(".paper-map__canvas").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    cdp = context.new_cdp_session(page)
+
+    def touch(kind: str, gap: float) -> None:
+        points = [{"x": cx - gap / 2, "y": cy, "id": 1}, {"x": cx + gap / 2, "y": cy, "id": 2}]
+        cdp.send(
+            "Input.dispatchTouchEvent", {"type": kind, "touchPoints": [] if kind == "touchEnd" else points}
+        )
+
+    touch("touchStart", 40)
+    for gap in (60, 80, 100, 120):
+        touch("touchMove", gap)
+    touch("touchEnd", 0)
+    assert page.evaluate(scale) == pytest.approx(3.0, rel=0.05)
+    assert page.url == seed_server + "map/"
+    assert errors == []
+    context.close()
+
+
+@pytest.mark.browser
+def test_without_javascript_the_map_page_has_no_dead_control(
+    browser, seed_server: str, seed_site: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """No script, no map: the page says so, shows the legend's tags and counts as text, and
+    no search field, button or empty frame."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(seed_server + "map/")
+    assert page.locator(".paper-map button:visible, .paper-map input:visible").count() == 0
+    assert not page.locator(".paper-map__frame").is_visible()
+    assert not page.locator(".paper-map__bar").is_visible()
+    assert "The map needs JavaScript" in page.locator("article").inner_text()
+    legend = page.locator(".paper-map__legend li").all_inner_texts()
+    assert legend and all(re.search(r"\d+$", item) for item in legend)
     context.close()
 
 

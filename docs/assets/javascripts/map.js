@@ -23,6 +23,7 @@
   var HIT_PX = 7; // how close (in CSS pixels) the pointer must be to a point
   var TOPIC_ZOOM = 3; // from this zoom on, topic names replace area names (when papers have topics)
   var LABEL_PAD = 3; // CSS pixels kept free around a label's text
+  var ZOOM_STEP = 1.6; // the zoom buttons' factor
   var POINTS_PER_SLICE = 8000; // points painted a frame while the map first appears
   var ROUND_FROM = 2.5; // dots of this radius (CSS pixels) and larger are drawn round
   var current = null;
@@ -169,10 +170,57 @@
     });
   };
 
+  /* The controls only a script works: the legend's tags become buttons (without scripts the
+   * page shows them as text, map.css hides the bar and the canvas), and zoom buttons join the
+   * bar for touch screens and keyboards. */
+  PaperMap.prototype.makeControls = function () {
+    Array.prototype.forEach.call(this.root.querySelectorAll(".paper-map__legend li[data-tag]"), function (item) {
+      if (item.querySelector("button")) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.setAttribute("data-tag", item.getAttribute("data-tag"));
+      button.append.apply(button, Array.prototype.slice.call(item.childNodes));
+      item.append(button);
+    });
+    var reset = this.root.querySelector(".paper-map__reset");
+    if (this.root.querySelector(".paper-map__zoom")) return;
+    [["+", "Zoom in"], ["\u2212", "Zoom out"]].forEach(function (spec) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "paper-map__zoom md-button";
+      button.textContent = spec[0];
+      button.title = spec[1];
+      button.setAttribute("aria-label", spec[1]);
+      reset.before(button);
+    });
+  };
+
   PaperMap.prototype.attach = function () {
     var self = this;
     var canvas = this.canvas;
     var drag = null;
+    var pointers = new Map(); // the pointers down on the canvas: two are a pinch
+    var pinch = null; // the two pointers' distance and midpoint at the last move
+    var pinched = false; // until every pointer is up: a pinch opens no paper
+    var span = function () {
+      var p = Array.from(pointers.values());
+      return { d: Math.hypot(p[0].x - p[1].x, p[0].y - p[1].y), x: (p[0].x + p[1].x) / 2, y: (p[0].y + p[1].y) / 2 };
+    };
+    var lift = function (event) {
+      pointers.delete(event.pointerId);
+      if (!pinched) return false;
+      pinch = null;
+      drag = null;
+      if (!pointers.size) pinched = false;
+      return true;
+    };
+    this.makeControls();
+    Array.prototype.forEach.call(this.root.querySelectorAll(".paper-map__zoom"), function (button) {
+      var factor = button.getAttribute("aria-label") === "Zoom in" ? ZOOM_STEP : 1 / ZOOM_STEP;
+      self.listen(button, "click", function () {
+        self.zoomAt(self.width / 2, self.height / 2, factor);
+      });
+    });
     this.listen(window, "resize", function () {
       self.resize();
     });
@@ -182,11 +230,28 @@
       self.zoomAt(event.clientX - rect.left, event.clientY - rect.top, Math.exp(-event.deltaY * 0.0015));
     }, { passive: false });
     this.listen(canvas, "pointerdown", function (event) {
+      pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
+      if (pointers.size === 2) {
+        pinch = span();
+        pinched = true;
+        drag = null;
+        return;
+      }
       drag = { x: event.clientX, y: event.clientY, vx: self.view.x, vy: self.view.y, moved: false };
       canvas.setPointerCapture(event.pointerId);
     });
     this.listen(canvas, "pointermove", function (event) {
       var rect = canvas.getBoundingClientRect();
+      if (pointers.has(event.pointerId)) pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
+      if (pinch && pointers.size === 2) {
+        var now = span();
+        if (pinch.d > 0) self.zoomView(now.x - rect.left, now.y - rect.top, now.d / pinch.d);
+        self.view.x += now.x - pinch.x;
+        self.view.y += now.y - pinch.y;
+        pinch = now;
+        self.draw();
+        return;
+      }
       if (drag) {
         var dx = event.clientX - drag.x;
         var dy = event.clientY - drag.y;
@@ -201,7 +266,9 @@
       self.loadTitles();
       self.setHover(self.pointAt(event.clientX - rect.left, event.clientY - rect.top));
     });
+    this.listen(canvas, "pointercancel", lift);
     this.listen(canvas, "pointerup", function (event) {
+      if (lift(event)) return;
       var wasDrag = drag && drag.moved;
       drag = null;
       if (wasDrag) return;
@@ -295,12 +362,17 @@
 
   /* Zoom by factor, keeping the data under (sx, sy) where it is. */
   PaperMap.prototype.zoomAt = function (sx, sy, factor) {
+    this.zoomView(sx, sy, factor);
+    this.draw();
+  };
+
+  /* The view scaled by `factor` around the screen point (sx, sy), not drawn. */
+  PaperMap.prototype.zoomView = function (sx, sy, factor) {
     var v = this.view;
     var scale = Math.min(80, Math.max(0.5, v.scale * factor));
     v.x = sx - ((sx - v.x) * scale) / v.scale;
     v.y = sy - ((sy - v.y) * scale) / v.scale;
     v.scale = scale;
-    this.draw();
   };
 
   /* The nearest point within HIT_PX of (sx, sy), or -1; looks only at nearby grid cells. */
