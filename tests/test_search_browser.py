@@ -234,6 +234,21 @@ def test_search_results_show_hostile_text_as_text(browser, hostile_server: str) 
     page.close()
 
 
+def test_a_result_shows_a_titles_math_in_unicode_and_is_found_by_its_source(
+    browser, hostile_server: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Results are text, so "$O(n^2)$" would show as TeX: the result's title is the readable
+    one, as on the tab; the words around the math find it as before."""
+    page, errors = open_page(browser, hostile_server)
+    page.keyboard.press("/")
+    page.keyboard.type("Scaling Attention Bold")
+    first = page.locator(".md-search-result__item h1").first
+    first.wait_for(timeout=15_000)
+    assert first.inner_text() == "Scaling O(n²) Attention to α < β with Bold TeX"
+    assert errors == []
+    page.close()
+
+
 def test_math_renders_and_only_pages_with_math_fetch_katex(browser, hostile_server: str) -> None:  # type: ignore[no-untyped-def]
     """KaTeX (about 300 KB) is fetched by pages that hold math, and renders it there."""
     fetched: list[str] = []

@@ -40,7 +40,12 @@ def document_path(slug: str) -> str:
 
 
 def document(
-    title: str, abstract: str, tags: Sequence[str], year: int | None = None, topics: Sequence[str] = ()
+    title: str,
+    abstract: str,
+    tags: Sequence[str],
+    year: int | None = None,
+    topics: Sequence[str] = (),
+    shown_title: str = "",
 ) -> str:
     """What Pagefind indexes of a paper: title (its result's title), abstract, and as filters
     its areas (``tag``), the year it was first seen (when its dump's date has one) and its
@@ -48,12 +53,15 @@ def document(
 
     ``title`` and ``abstract`` are the clean plain texts (``text.title_text`` and
     ``text.plain_text``: math as its TeX source), escaped here; the page's links, related
-    papers and sources are not searched.
+    papers and sources are not searched. ``shown_title``, where it differs (a title's math in
+    Unicode: ``PaperView.readable_title``), is the result's title; the source is searched.
     """
     filters = "".join(f'<span data-pagefind-filter="tag">{escape(name)}</span>' for name in tags)
     if year is not None:
         filters += f'<span data-pagefind-filter="year">{year}</span>'
     filters += "".join(f'<span data-pagefind-filter="topic">{escape(name)}</span>' for name in topics)
+    if shown_title and shown_title != title:
+        filters += f'<span data-pagefind-meta="title">{escape(shown_title)}</span>'
     title_html = escape(title)
     return (
         f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{title_html}</title></head>'

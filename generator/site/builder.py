@@ -34,7 +34,12 @@ def search_documents(
     views = PaperViews(catalogue.papers, {tag.name: tag for tag in tags}, texts)
     return {
         pagefind.document_path(view.slug): pagefind.document(
-            view.title, view.abstract, view.paper.tags, view.paper.year, view.paper.topics
+            view.title,
+            view.abstract,
+            view.paper.tags,
+            view.paper.year,
+            view.paper.topics,
+            view.readable_title,
         )
         for view in views
     }
