@@ -116,8 +116,9 @@ def test_a_one_paper_site_reads_right(growing: dict[str, Path]) -> None:
     assert [div.get_text(" ", strip=True) for div in home.select(".home-counts > div")] == [
         "1 paper",
         "1 dump",
-        "1 tag",
+        "1 tag , 1 topic",
     ]
+    assert home.select_one(".home-counts a")["href"] == "tags/"
     assert "code/" not in {a["href"] for a in home.select("article a[href]")}
     assert soup(site, "a-z").select_one("article p").get_text() == "The one paper by title. Pick a letter:"
     assert soup(site, "dumps/0001_2025-05-28").select_one("p.dump-facts").get_text() == (

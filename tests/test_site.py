@@ -109,6 +109,11 @@ def test_home_page_counts_and_newest_dump(seed_site: Path) -> None:
     soup = page(seed_site, ".")
     counts = [div.get_text(" ", strip=True) for div in soup.select(".home-counts div")]
     assert counts[:2] == ["84 papers", "2 dumps"]
+    tags = len(list((seed_site / "tags").glob("*/index.html")))
+    topics = sum(
+        not p.parent.name.isdigit() for p in (seed_site / "tags").glob("*/*/index.html")
+    )  # not later pages
+    assert counts[2] == f"{tags} tags , {topics} topics"  # the tags index's link, then the topics
     assert counts[3].endswith("papers with code")
     assert "Newest dump: Mar 11" in soup.get_text()
     assert len(soup.select("ol.paper-list li")) == 43

@@ -313,6 +313,7 @@ class Listings:
             papers=len(papers),
             dumps=len(index.catalogue.dumps),
             tags=len(counts),
+            topics=len(index.topic_papers),
             with_code=sum(1 for listed in index.listed.values() if listed.has_code),
             newest=newest,
             newest_listing=self.listing("index.md", PaperList(index.dump_papers[newest.name]))
