@@ -53,6 +53,11 @@ def test_a_tap_on_the_search_button_of_a_phone_puts_the_cursor_in_the_field(
         # The theme locks the page 400 ms after search opens; from then its overlay widens nothing.
         page.wait_for_function("document.body.hasAttribute('data-md-scrolllock')", timeout=5_000)
         assert page.evaluate("document.documentElement.scrollWidth") == 390
+        # The filters and a result's star line up with the result's title (the theme's indent here).
+        left = "sel => Math.round(document.querySelector(sel).getBoundingClientRect().left)"
+        title = page.evaluate(left, ".md-search-result__item h1")
+        assert page.evaluate(left, ".md-search-result__item .shelf-star") == title == 16
+        assert page.evaluate(left, ".pf-filter label") == title
         page.locator(".md-search__inner label.md-search__icon[for=__search]").tap()
         assert not page.locator("#__search").is_checked()
         assert not page.evaluate("document.activeElement.matches('[data-pagefind-query]')")
