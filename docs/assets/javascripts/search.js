@@ -200,8 +200,9 @@
   }
 
   // Pagefind's index keeps only a word's letters and digits ("D$^2$GS" is indexed as "d2gs"), but
-  // its query parser drops only punctuation, so symbols and "_" are taken out of the query here.
-  const asIndexed = (query) => query.replace(/[\p{S}\p{Pc}]/gu, "");
+  // its query parser drops only punctuation, so symbols and "_" are taken out of the query here,
+  // after compatibility forms are made plain: "D²GS", as titles show it, is "D2GS".
+  const asIndexed = (query) => query.normalize("NFKC").replace(/[\p{S}\p{Pc}]/gu, "");
 
   // Pagefind matches stems and word beginnings, and cannot tell a paper named by the query from
   // one whose title merely shares its stem or starts like it: "BOND" also finds "Why Bonds Fail",
@@ -209,7 +210,7 @@
   // them anyway), a title that is the query comes first, then titles that start with it as whole
   // words ("BOND: Aligning LLMs..."), then titles that hold it as whole words; each group keeps
   // Pagefind's order. Later pages follow Pagefind's order.
-  const words = (text) => asIndexed(text || "").normalize("NFKC").toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
+  const words = (text) => asIndexed(text || "").toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
 
   function titleMatch(query, title) {
     const wanted = words(query);
@@ -356,15 +357,9 @@
     box.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
-  function open() {
-    setOpen(true);
-    input().focus();
-  }
-
-  function close() {
-    setOpen(false);
-    input()?.blur();
-  }
+  // The field takes focus and gives it up with the toggle (its change listener, in bind).
+  const open = () => setOpen(true);
+  const close = () => setOpen(false);
 
   function links() {
     return [...list().querySelectorAll(".md-search-result__link")];
