@@ -676,3 +676,22 @@ def test_recommendations_are_spread_over_papers_saved_on_several_subjects(contex
     assert order[1] == ["a1", "a3", "a4", "a5", "a6", "b1", "b2", "b3", "b4", "a7"]
     assert order[2] == [f"a{k}" for k in range(1, 9)] + [f"b{k}" for k in range(1, 5)]  # one saved: as ranked
     assert errors == []
+
+
+def test_a_title_with_math_is_saved_as_written_and_shown_in_unicode(context, hostile_server: str) -> None:  # type: ignore[no-untyped-def]
+    """A listing's math is typeset by KaTeX, whose text holds each formula twice: the star
+    saves the title as the dump writes it, and the Library shows its math in Unicode (as the
+    tab does); a title whose dollars are not math stays as it is."""
+    page, errors = open_page(context, f"{hostile_server}dumps/tex_and_dollars/")
+    page.locator("li .katex").first.wait_for()
+    for row in page.locator("li:has(a[href*='papers/'])").all():
+        row.locator(".shelf-star").click()
+    saved = {paper["slug"]: paper["title"] for paper in library(page)["saved"]}
+    assert saved == {
+        "scaling-o-n-2-attention-to-alpha-beta-with-textbf-bold-tex": r"Scaling $O(n^2)$ Attention to $\alpha < \beta$ with Bold TeX",
+        "unbalanced-dollars-and-delimiters": r"Unbalanced $ Dollars and \( Delimiters",
+    }
+    page, more = open_library(context, hostile_server)
+    shown = page.locator("#saved ~ ul a[href*='papers/']").all_inner_texts()
+    assert sorted(set(shown)) == ["Scaling O(n²) Attention to α < β with Bold TeX", r"Unbalanced $ Dollars and \( Delimiters"]
+    assert errors + more == []

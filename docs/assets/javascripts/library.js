@@ -240,7 +240,17 @@
     b.addEventListener("click", onClick);
     return b;
   };
-  const paperLink = (paper) => el("a", { href: new URL(`papers/${paper.slug}/`, rootUrl).href, textContent: paper.title });
+  let readable = new Map(); // slug -> title with its math in Unicode, for saved titles holding TeX
+  const paperLink = (paper) => el("a", { href: new URL(`papers/${paper.slug}/`, rootUrl).href, textContent: readable.get(paper.slug) ?? paper.title });
+
+  // A star saves a title's math as the dumps write it ($TeX$, shelf.js titleText): shown here
+  // as the site's tabs and feeds show it, in Unicode, from the titles' files (one per 32 papers,
+  // fetched only for the saved titles that hold TeX).
+  async function readableTitles(saved, numbers) {
+    const math = saved.filter((paper) => /[$\\]/.test(paper.title) && numbers.has(paper.slug));
+    const found = await Promise.all(math.map((paper) => paperAt(model, numbers.get(paper.slug))));
+    return new Map(found.filter(Boolean).map((paper) => [paper.slug, paper.title]));
+  }
 
   let model = null;
   let modelError = null;
@@ -585,6 +595,7 @@
   async function renderNow() {
     const state = shelf().state;
     const numbers = model ? await resolve(model, state.saved) : new Map();
+    readable = model ? await readableTitles(state.saved, numbers) : new Map();
     const parts = [];
     parts.push(...keptSection());
     if (message) parts.push(el("p", { className: "library-message", role: message.kind, textContent: message.text }));

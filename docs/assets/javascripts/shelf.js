@@ -220,6 +220,19 @@
     return button;
   }
 
+  // A title as the dumps write it, its math as $TeX$, whether KaTeX has typeset it yet or not
+  // (typeset, an element's text holds each formula twice over). The Library page shows such
+  // titles with their math in Unicode, from the titles' files (library.js, readableTitles).
+  function titleText(element) {
+    const copy = element.cloneNode(true);
+    for (const math of copy.querySelectorAll(".arithmatex")) {
+      const source = math.querySelector('annotation[encoding="application/x-tex"]')?.textContent;
+      const tex = source ?? math.textContent.trim().replace(/^\\[([]|\\[)\]]$/g, "");
+      math.replaceWith(`$${tex.trim()}$`);
+    }
+    return copy.textContent.trim().replace(/\s+/g, " ");
+  }
+
   // A row of a listing: <li><a href=".../papers/<slug>/">title</a> <a class="paper-tag">...</a></li>,
   // or <li data-a="3 17"> where the list names its areas by number in data-areas (listings.py).
   function rowPaper(row, pageArea, table = []) {
@@ -230,7 +243,7 @@
     for (const number of (row.dataset.a ?? "").split(" ")) if (table[number]) areas.push(table[number]);
     if (pageArea && !areas.includes(pageArea)) areas.push(pageArea);
     const topics = [...row.querySelectorAll("a.paper-topic")].map((a) => a.textContent.trim());
-    return { slug, title: link.textContent.trim(), areas, topics };
+    return { slug, title: titleText(link), areas, topics };
   }
 
   // The tag page's own tag (its rows leave it out), or null on other pages.
@@ -460,7 +473,7 @@
     const slug = slugOf(location.href);
     if (!slug) return;
     const areas = [...document.querySelectorAll(".md-content .md-tags .md-tag")].map((a) => a.textContent.trim());
-    const paper = { slug, title: title.textContent.trim(), areas, topics: [] };
+    const paper = { slug, title: titleText(title), areas, topics: [] };
     if (!isRead(slug)) setRead([slug], true); // opened: read
     const bar = document.createElement("div");
     bar.className = "shelf-bar";
