@@ -342,6 +342,13 @@ def test_a_phone_zooms_the_map_with_its_buttons_and_two_fingers(
     touch("touchEnd", 0)
     assert page.evaluate(scale) == pytest.approx(3.0, rel=0.05)
     assert page.url == seed_server + "map/"
+    # A touch the browser takes over (cancelled) leaves no drag behind for the next move.
+    where = "() => [window.paperMap.view.x, window.paperMap.view.y]"
+    before = page.evaluate(where)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": cx, "y": cy, "id": 3}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchCancel", "touchPoints": []})
+    page.mouse.move(cx + 60, cy + 40)
+    assert page.evaluate(where) == before
     assert errors == []
     context.close()
 

@@ -266,7 +266,9 @@
       self.loadTitles();
       self.setHover(self.pointAt(event.clientX - rect.left, event.clientY - rect.top));
     });
-    this.listen(canvas, "pointercancel", lift);
+    this.listen(canvas, "pointercancel", function (event) {
+      if (!lift(event)) drag = null; // the browser took the touch (a scroll): no drag goes on
+    });
     this.listen(canvas, "pointerup", function (event) {
       if (lift(event)) return;
       var wasDrag = drag && drag.moved;
