@@ -118,6 +118,19 @@ def test_a_name_written_in_tex_is_found_by_its_source(browser, hostile_server: s
     page.close()
 
 
+@pytest.mark.parametrize("query", ["Ne₃Mo", "XᴺNet", "Ne$_3$Mo", "X$^\\text{N}$Net"])
+def test_a_name_with_math_inside_it_is_found_as_a_result_shows_it_and_by_its_source(
+    browser, hostile_server: str, query: str
+) -> None:  # type: ignore[no-untyped-def]
+    """A title copied from a result or a tab holds its math in Unicode. Pagefind made the
+    source's words otherwise ("Ne$_3$Mo" is not "ne3mo"), so "Ne₃Mo" found nothing; the
+    readable title is searched too, as the query is made plain."""
+    page, errors = open_page(browser, hostile_server)
+    assert first_results(page, query)[0] == "Ne₃Mo and XᴺNet: Math Inside a Name"
+    assert errors == []
+    page.close()
+
+
 def test_search_narrows_to_a_tag(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
     page, errors = open_page(browser, seed_server)
     page.locator("[data-pagefind-query]").click()

@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import time
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,19 +55,22 @@ def document(
     ``title`` and ``abstract`` are the clean plain texts (``text.title_text`` and
     ``text.plain_text``: math as its TeX source), escaped here; the page's links, related
     papers and sources are not searched. ``shown_title``, where it differs (a title's math in
-    Unicode: ``PaperView.readable_title``), is the result's title; the source is searched.
+    Unicode: ``PaperView.readable_title``), is the result's title, and is searched too as
+    ``search.js`` makes a query plain (NFKC: "CaO₂" is "CaO2"), so a title copied from a result
+    or a tab finds its paper: Pagefind makes other words of the source ("CaO$_2$", "M$^2$LLM").
     """
     filters = "".join(f'<span data-pagefind-filter="tag">{escape(name)}</span>' for name in tags)
     if year is not None:
         filters += f'<span data-pagefind-filter="year">{year}</span>'
     filters += "".join(f'<span data-pagefind-filter="topic">{escape(name)}</span>' for name in topics)
+    headings = f"<h1>{escape(title)}</h1>\n"
     if shown_title and shown_title != title:
         filters += f'<span data-pagefind-meta="title">{escape(shown_title)}</span>'
-    title_html = escape(title)
+        headings += f"<h1>{escape(unicodedata.normalize('NFKC', shown_title))}</h1>\n"
     return (
-        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{title_html}</title></head>'
+        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title></head>'
         f"<body><div data-pagefind-body>\n<nav hidden>{filters}</nav>\n"
-        f"<h1>{title_html}</h1>\n<p>{escape(abstract)}</p>\n</div></body></html>\n"
+        f"{headings}<p>{escape(abstract)}</p>\n</div></body></html>\n"
     )
 
 
