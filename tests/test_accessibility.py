@@ -258,3 +258,22 @@ def test_the_nu_html_checker_finds_no_error_on_any_page_type(request, site: str)
         pytest.fail("the Nu checker needs node_modules (npm ci --ignore-scripts) and Java: run `make test`")
     root = request.getfixturevalue(site)
     assert nu_errors([page_file(root, path) for path in page_types(root).values()]) == []
+
+
+@pytest.mark.browser
+def test_a_phone_reads_a_tags_description_and_topics_across_the_screen(browser, seed_pages) -> None:  # type: ignore[no-untyped-def]
+    """The tags index's About column was a fifth of a phone's width, its topic lists a column
+    of two words a line: on a phone each tag's description and topics take the row's width,
+    under its name and count, and the table is still a table to a screen reader."""
+    base, types = seed_pages
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    visit(page, base + types["tag index"])
+    table = page.locator("table.tag-table")
+    cells = table.locator("tbody tr").first.locator("td")
+    name, count, about = (cells.nth(n).bounding_box() for n in range(3))
+    assert about["width"] >= 0.95 * table.bounding_box()["width"]
+    assert about["y"] >= name["y"] + name["height"] - 1
+    assert count["y"] == name["y"]
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    assert page.get_by_role("columnheader", name="About").count() == 1
+    page.close()
