@@ -225,3 +225,30 @@ def test_csv_leaves_ordinary_titles_alone() -> None:
     catalogue = build_catalogue([Dump("001_x.txt", "dumps/001_x.txt", DumpDate(2024, 5, 28), (entry,))])
     (row,) = list(csv.DictReader(io.StringIO(papers_csv(PaperViews(catalogue.papers, {})), newline="")))
     assert row["title"] == title
+
+
+def test_counts_of_thousands_read_with_their_thousands_grouped() -> None:
+    """The corpus's home page said "28228 papers" and its charts "9227": a reader counts digits."""
+    home = (
+        environment()
+        .get_template("home.md.j2")
+        .render(
+            meta={},
+            root="",
+            site_name="Atlas",
+            papers=28228,
+            dumps=414,
+            tags=55,
+            topics=1200,
+            with_code=4053,
+            newest=None,
+            newest_listing="",
+            top_tags=[],
+        )
+    )
+    assert "<strong>28,228</strong> papers" in home
+    assert '<strong>4,053</strong> <a href="code/">papers with code</a>' in home
+    assert "1,200 topics" in home
+    bars = svg_tree(charts.horizontal_bars("c", "Papers by tag", [("Large language models", 9227)]))
+    assert [t.text for t in bars.iter(f"{SVG}text")] == ["Large language models", "9,227"]
+    assert bars.find(f"{SVG}g/{SVG}title").text == "Large language models: 9,227"

@@ -108,7 +108,7 @@ def y_axis(svg: Svg, plot: Plot, top: float, step: float, percent: bool = False)
         value = i * step
         y = plot.bottom - plot.height * value / top
         svg.line(plot.left, y, plot.right, y)
-        label = f"{value:.0%}" if percent else f"{value:g}"
+        label = f"{value:.0%}" if percent else f"{value:,g}"
         svg.text(plot.left - 6, y + 4, label, "end")
 
 
@@ -185,10 +185,10 @@ def horizontal_bars(ident: str, title: str, items: Sequence[tuple[str, int]]) ->
     for index, (label, value) in enumerate(items):
         y = plot.top + index * row
         width = plot.width * value / top
-        svg.add(f"<g><title>{text_xml(f'{label}: {value}')}</title>")
+        svg.add(f"<g><title>{text_xml(f'{label}: {value:,}')}</title>")
         svg.text(plot.left - 8, y + 15, label, "end")
         svg.rect(plot.left, y + 3, max(width, 1), row - 6, BAR)
-        svg.text(plot.left + width + 6, y + 15, f"{value}")
+        svg.text(plot.left + width + 6, y + 15, f"{value:,}")
         svg.add("</g>")
     return svg.render()
 

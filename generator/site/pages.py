@@ -37,6 +37,7 @@ def environment() -> Environment:
     )
     env.filters["front_matter"] = front_matter
     env.filters["counted"] = counted
+    env.filters["figure"] = figure
     env.globals["quote_plus"] = quote_plus
     return env
 
@@ -91,9 +92,14 @@ def read_front_matter(source: str) -> tuple[dict, str] | None:
     return meta, body.lstrip("\n")
 
 
+def figure(number: int) -> str:
+    """``28,228``: a count as readers read it, its thousands grouped."""
+    return f"{number:,}"
+
+
 def counted(number: int, noun: str) -> str:
     """``1 paper``, ``2 papers``: a count and its noun (the site's nouns take an ``s``)."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+    return f"{number} {noun}" if number == 1 else f"{figure(number)} {noun}s"
 
 
 def html_text(value: str) -> str:

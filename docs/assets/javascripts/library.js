@@ -373,7 +373,7 @@
     if (!since) return [...out, el("p", { textContent: "This is your first visit to this page in this browser: from now on, papers of the dumps added since your last visit are listed here." })];
     const fresh = model.dumps.filter((dump) => dump.stem > since);
     if (!fresh.length) return [...out, el("p", { textContent: "No dump was added since your last visit." })];
-    out.push(el("p", { textContent: `${fresh.length} dump${fresh.length === 1 ? "" : "s"} added since your last visit, ${fresh.reduce((n, dump) => n + dump.count, 0)} new papers:` }));
+    out.push(el("p", { textContent: `${fresh.length} dump${fresh.length === 1 ? "" : "s"} added since your last visit, ${shelf().figure(fresh.reduce((n, dump) => n + dump.count, 0))} new papers:` }));
     const saved = state.saved.map((paper) => numbers.get(paper.slug)).filter((i) => i !== undefined);
     const hidden = new Set(state.hidden.areas);
     const list = el("ul");
@@ -432,7 +432,7 @@
   function readSection(state) {
     return [
       el("h2", { id: "read", textContent: "Read" }),
-      el("p", { className: "library-actions" }, `${state.read.length} paper${state.read.length === 1 ? "" : "s"} marked read (opened, or marked by hand). `, state.read.length ? button("Forget all read marks", "forget-read", () => shelf().setRead([...state.read], false)) : null),
+      el("p", { className: "library-actions" }, `${shelf().figure(state.read.length)} paper${state.read.length === 1 ? "" : "s"} marked read (opened, or marked by hand). `, state.read.length ? button("Forget all read marks", "forget-read", () => shelf().setRead([...state.read], false)) : null),
     ];
   }
 
@@ -575,7 +575,7 @@
         el(
           "div",
           { className: "library-message", role: "alert" },
-          el("p", { textContent: `A library stored in this browser could not be read, so it was kept as it was, under the storage key “${key}” (${raw.length} characters), and nothing was deleted. Download it to repair it or import it once it is repaired.` }),
+          el("p", { textContent: `A library stored in this browser could not be read, so it was kept as it was, under the storage key “${key}” (${shelf().figure(raw.length)} characters), and nothing was deleted. Download it to repair it or import it once it is repaired.` }),
           el("p", { className: "library-actions" }, button("Download the unreadable copy", `kept-get:${key}`, () => download("library-unreadable.json", "application/json", raw)), button("Delete the unreadable copy", `kept-drop:${key}`, () => {
             localStorage.removeItem(key);
             render();

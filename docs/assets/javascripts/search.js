@@ -202,6 +202,9 @@
   // Pagefind's index keeps only a word's letters and digits ("D$^2$GS" is indexed as "d2gs"), but
   // its query parser drops only punctuation, so symbols and "_" are taken out of the query here,
   // after compatibility forms are made plain: "D²GS", as titles show it, is "D2GS".
+  // A count as the pages write it (generator/site/pages.py, figure): "5,210 matching papers".
+  const figure = (count) => count.toLocaleString("en");
+
   const asIndexed = (query) => query.normalize("NFKC").replace(/[\p{S}\p{Pc}]/gu, "");
 
   // Pagefind matches stems and word beginnings, and cannot tell a paper named by the query from
@@ -270,7 +273,7 @@
     if (!count) return;
     const hidden = window.paperShelf.state.hidden;
     const names = [...hidden.areas, ...hidden.topics].join(", ");
-    note.append(`${count} ${count === 1 ? "paper" : "papers"} ${showHidden ? "shown although hidden" : "hidden"} (not interested: ${names}). `);
+    note.append(`${figure(count)} ${count === 1 ? "paper" : "papers"} ${showHidden ? "shown although hidden" : "hidden"} (not interested: ${names}). `);
     const toggle = document.createElement("button");
     toggle.type = "button";
     toggle.className = "shelf-link";
@@ -314,7 +317,7 @@
     list().replaceChildren();
     const count = response.results.length;
     metaLine().textContent =
-      count === 0 ? "No matching papers" : count === 1 ? "1 matching paper" : `${count} matching papers`;
+      count === 0 ? "No matching papers" : count === 1 ? "1 matching paper" : `${figure(count)} matching papers`;
     await showMore();
   }
 
@@ -329,11 +332,11 @@
         const tags = byCount("tag");
         const topics = byCount("topic");
         for (const into of [select, notSelect()]) {
-          for (const [name, count] of tags) into.append(new Option(`${name} (${count})`, name));
+          for (const [name, count] of tags) into.append(new Option(`${name} (${figure(count)})`, name));
           if (topics.length) {
             const group = document.createElement("optgroup");
             group.label = "Topics";
-            for (const [name, count] of topics) group.append(new Option(`${name} (${count})`, `topic:${name}`));
+            for (const [name, count] of topics) group.append(new Option(`${name} (${figure(count)})`, `topic:${name}`));
             into.append(group);
           }
         }

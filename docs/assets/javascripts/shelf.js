@@ -169,6 +169,9 @@
 
   // -- buttons --------------------------------------------------------------------------------
 
+  // A count as the pages write it (generator/site/pages.py, figure), "1,204": for library.js too.
+  const figure = (count) => count.toLocaleString("en");
+
   const slugOf = (href) => new URL(href, location.href).pathname.match(/\/papers\/([^/]+)\/$/)?.[1] ?? null;
 
   function starButton(paper) {
@@ -309,7 +312,7 @@
       if (!count) return;
       const which = [...names].sort().join(", ");
       note.append(
-        `${count} paper${count === 1 ? "" : "s"} ${showing ? "shown although hidden" : "hidden"} (not interested: ${which}). `,
+        `${figure(count)} paper${count === 1 ? "" : "s"} ${showing ? "shown although hidden" : "hidden"} (not interested: ${which}). `,
       );
       const toggle = document.createElement("button");
       toggle.type = "button";
@@ -585,6 +588,7 @@
   }
 
   window.paperShelf = {
+    figure,
     FORMAT,
     VERSION,
     KEY,
