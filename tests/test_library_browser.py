@@ -693,5 +693,8 @@ def test_a_title_with_math_is_saved_as_written_and_shown_in_unicode(context, hos
     }
     page, more = open_library(context, hostile_server)
     shown = page.locator("#saved ~ ul a[href*='papers/']").all_inner_texts()
-    assert sorted(set(shown)) == ["Scaling O(n²) Attention to α < β with Bold TeX", r"Unbalanced $ Dollars and \( Delimiters"]
+    assert sorted(set(shown)) == [
+        "Scaling O(n²) Attention to α < β with Bold TeX",
+        r"Unbalanced $ Dollars and \( Delimiters",
+    ]
     assert errors + more == []
