@@ -19,7 +19,7 @@ from jinja2 import ChainableUndefined, Environment, FileSystemLoader
 
 from generator.checks.audit import MISSING_PAGE, VNU, nu_errors, page_file, page_types, site_prefix
 from generator.checks.pages_server import pages_served
-from generator.site.pages import TEMPLATES, Pagination
+from generator.site.pages import TEMPLATES, Pagination, environment
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.0, 2.1 and 2.2, levels A and AA, and axe's best practices (Lighthouse scores some:
@@ -245,7 +245,7 @@ def test_keyboard_focus_is_always_visible(browser, seed_pages) -> None:  # type:
 def test_a_listing_of_several_pages_names_its_two_pagers_apart(template: str) -> None:
     """The pager above and the one below a list are two landmarks: each has its own name."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=ChainableUndefined)
-    env.filters["front_matter"] = lambda meta: ""
+    env.filters.update(environment().filters, front_matter=lambda meta: "")
     markdown = env.get_template(template).render(pagination=Pagination(2, 3, "tags/x"), count=900)
     labels = [nav["aria-label"] for nav in BeautifulSoup(markdown, "html.parser").select("nav.pager")]
     assert labels == ["Pages", "Pages, after the list"]

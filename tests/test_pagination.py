@@ -114,6 +114,6 @@ def rendered(template: str, number: int, pages: int, **first: object) -> str:
 
 def test_a_tag_shows_its_count_on_its_first_page_and_not_on_the_older_ones() -> None:
     assert rendered("tag.md.j2", 1, 3, count=1200, often_with=[], topics=[]) == (
-        "Tools. 1200 papers, newest first, numbered from the oldest. Page 1 of 3."
+        "Tools. 1,200 papers, newest first, numbered from the oldest. Page 1 of 3."
     )
     assert rendered("tag.md.j2", 2, 3) == "Tools. Older papers, newest first. Page 2 of 3."
