@@ -11,7 +11,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from generator.enrich.documents import paper_text
+from generator.enrich.documents import as_written, paper_text
 from generator.enrich.related import NEAREST, nearest_papers, related_model, related_papers, top_neighbours
 from generator.enrich.terms import MAX_DF, STOP_WORDS, TOKEN_PATTERN, _first_seen, _preprocess, tfidf_matrix
 from generator.ingest.catalogue import build_catalogue
@@ -256,3 +256,50 @@ def test_a_title_counts_more_than_the_abstract() -> None:
 
     assert closest(paper_text) == ["named-again", "using-it"]
     assert closest(lambda title, abstract: f"{title}\n{abstract}") == ["using-it", "named-again"]
+
+
+@pytest.mark.parametrize(
+    ("terms", "title", "abstract", "shown"),
+    [
+        pytest.param(
+            ("3dgs", "gaussian"),
+            "A title",
+            "Gaussian splatting (3DGS) renders.",
+            ("3DGS", "Gaussian"),
+            id="as-the-abstract-writes-them",
+        ),
+        pytest.param(
+            ("synthesis nvs", "view synthesis"),
+            "A title",
+            "Novel view synthesis (NVS) is hard.",
+            ("view synthesis",),
+            id="a-bigram-across-punctuation-is-left-out",
+        ),
+        pytest.param(
+            ("learning robots",),
+            "A title",
+            "Learning for robots.",
+            (),
+            id="a-bigram-across-a-stop-word-is-left-out",
+        ),
+        pytest.param(
+            ("splat",),
+            "Splat Fast",
+            "We splatter points.",
+            ("Splat",),
+            id="from-the-title-when-the-abstract-has-no-whole-word",
+        ),
+        pytest.param(
+            ("bridge",), "LIGHT BRIDGE", "A bridges solver.", ("bridge",), id="not-from-a-title-in-capitals"
+        ),
+        pytest.param(
+            ("kv cache",),
+            "A title",
+            "The KV  cache grows.",
+            (),
+            id="words-apart-by-two-spaces-are-not-the-bigram",
+        ),
+    ],
+)
+def test_shared_terms_are_shown_as_the_paper_writes_them(terms, title, abstract, shown) -> None:  # type: ignore[no-untyped-def]
+    assert as_written(terms, title, abstract) == shown

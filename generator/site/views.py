@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.enrich import clean
+from generator.enrich.documents import as_written
 from generator.enrich.taxonomy import Tag
 from generator.model import Link, Paper, Source
 from generator.site.markup import link_mentions, paper_markup
@@ -126,8 +127,11 @@ class PaperView:
     @property
     def related(self) -> tuple[LinkedPaper, ...]:
         views = self._views.by_slug
+        title, abstract = self._views.texts[self.paper.slug]
         return tuple(
-            LinkedPaper(rel.slug, views[rel.slug].title_html, ", ".join(rel.shared))
+            LinkedPaper(
+                rel.slug, views[rel.slug].title_html, ", ".join(as_written(rel.shared, title, abstract))
+            )
             for rel in self.paper.related
             if rel.slug in views
         )
