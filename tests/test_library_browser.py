@@ -698,3 +698,13 @@ def test_a_title_with_math_is_saved_as_written_and_shown_in_unicode(context, hos
         r"Unbalanced $ Dollars and \( Delimiters",
     ]
     assert errors + more == []
+
+
+def test_the_library_page_fits_a_phone(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    """The select of tags to hide was as wide as its longest topic's name, wider than a phone."""
+    context = browser.new_context(viewport={"width": 320, "height": 700}, is_mobile=True, has_touch=True)
+    page, errors = open_library(context, seed_server)
+    page.locator(".library select").first.wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") == 320
+    assert errors == []
+    context.close()
