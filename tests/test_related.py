@@ -299,6 +299,13 @@ def test_a_title_counts_more_than_the_abstract() -> None:
             (),
             id="words-apart-by-two-spaces-are-not-the-bigram",
         ),
+        pytest.param(
+            ("sparse-view", "sparse view", "views"),
+            "A title",
+            "Sparse-view input, sparse view.",
+            ("Sparse-view", "views"),
+            id="a-term-read-the-same-but-for-a-hyphen-is-shown-once",
+        ),
     ],
 )
 def test_shared_terms_are_shown_as_the_paper_writes_them(terms, title, abstract, shown) -> None:  # type: ignore[no-untyped-def]

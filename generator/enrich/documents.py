@@ -22,12 +22,17 @@ def as_written(terms: Sequence[str], title: str, abstract: str) -> tuple[str, ..
     reader: as its abstract writes them, else its title (not a title in capitals). A bigram
     the paper never writes as such is left out: the counting joins words across punctuation
     and dropped stop words ("synthesis nvs" of "view synthesis (NVS)"). A word not found
-    whole (``terms._preprocess`` read it otherwise) is shown as counted."""
+    whole (``terms._preprocess`` read it otherwise) is shown as counted; a term that reads as
+    one shown before but for a hyphen ("sparse view" after "sparse-view") is not shown twice."""
     texts = [abstract] if title.isupper() else [abstract, title]
     # (text, lower case) where the two are as long, so a position in one is one in the other
     texts = [(text, lowered) for text in texts if len(lowered := text.lower()) == len(text)]
     shown = []
+    seen = set()
     for term in terms:
+        if (read := term.replace("-", " ")) in seen:
+            continue
+        seen.add(read)
         found = next(
             (
                 text[at : at + len(term)]
