@@ -692,6 +692,10 @@ def test_a_title_with_math_is_saved_as_written_and_shown_in_unicode(context, hos
         "unbalanced-dollars-and-delimiters": r"Unbalanced $ Dollars and \( Delimiters",
     }
     page, more = open_library(context, hostile_server)
+    readable = "Scaling O(n²) Attention to α < β with Bold TeX"
+    assert page.get_by_role("button", name=f"Saved: {readable}").count() >= 1
+    why = " ".join(page.locator(".library-why").all_inner_texts())
+    assert f"“{readable}”" in why and "$O(n^2)$" not in why
     shown = page.locator("#saved ~ ul a[href*='papers/']").all_inner_texts()
     assert sorted(set(shown)) == [
         "Scaling O(n²) Attention to α < β with Bold TeX",

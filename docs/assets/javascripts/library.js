@@ -241,7 +241,8 @@
     return b;
   };
   let readable = new Map(); // slug -> title with its math in Unicode, for saved titles holding TeX
-  const paperLink = (paper) => el("a", { href: new URL(`papers/${paper.slug}/`, rootUrl).href, textContent: readable.get(paper.slug) ?? paper.title });
+  const titleOf = (paper) => readable.get(paper.slug) ?? paper.title;
+  const paperLink = (paper) => el("a", { href: new URL(`papers/${paper.slug}/`, rootUrl).href, textContent: titleOf(paper) });
 
   // A star saves a title's math as the dumps write it ($TeX$, shelf.js titleText): shown here
   // as the site's tabs and feeds show it, in Unicode, from the titles' files (one per 32 papers,
@@ -261,7 +262,8 @@
     message = { text, kind };
   }
 
-  function savedItem(paper) {
+  function savedItem(saved) {
+    const paper = { ...saved, title: titleOf(saved) }; // the buttons' names say it too
     const star = shelf().starButton(paper);
     const read = shelf().readButton(paper, null);
     star.dataset.key = `star:${paper.slug}`;
@@ -291,7 +293,7 @@
     if (unfiled.length) out.push(el("h4", { textContent: `In no list (${unfiled.length})` }), el("ul", {}, ...unfiled.map((paper) => {
       const item = savedItem(paper);
       if (state.lists.length) {
-        const select = el("select", { ariaLabel: `Add “${paper.title}” to a list` }, el("option", { value: "", textContent: "Add to list…" }), ...state.lists.map((name) => el("option", { value: name, textContent: name })));
+        const select = el("select", { ariaLabel: `Add “${titleOf(paper)}” to a list` }, el("option", { value: "", textContent: "Add to list…" }), ...state.lists.map((name) => el("option", { value: name, textContent: name })));
         select.dataset.key = `file:${paper.slug}`;
         select.addEventListener("change", () => select.value && shelf().fileIn(paper.slug, select.value, true));
         item.append(" ", select);
@@ -353,7 +355,7 @@
       shown = Boolean(paper) && !readSet.has(paper.slug);
       if (!shown) continue;
       const why = [];
-      const named = (papers) => papers.slice(0, 3).map((s) => `“${bySlug.get(s)?.title}”`).join(", ") + (papers.length > 3 ? ", …" : "");
+      const named = (papers) => papers.slice(0, 3).map((s) => `“${titleOf(bySlug.get(s))}”`).join(", ") + (papers.length > 3 ? ", …" : "");
       if (rec.via.length) why.push(`related to ${rec.via.length} of your saved papers: ${named(rec.via)}`);
       if (rec.close.length) why.push(`among the closest papers to ${rec.close.length === 1 ? "your saved" : `${rec.close.length} of your saved papers:`} ${named(rec.close)}`);
       if (!rec.via.length && !rec.close.length) why.push("related to papers related to your saved ones");
