@@ -199,12 +199,12 @@
     return item;
   }
 
-  // Pagefind's index keeps only a word's letters and digits ("D$^2$GS" is indexed as "d2gs"), but
-  // its query parser drops only punctuation, so symbols and "_" are taken out of the query here,
-  // after compatibility forms are made plain: "D²GS", as titles show it, is "D2GS".
   // A count as the pages write it (generator/site/pages.py, figure): "5,210 matching papers".
   const figure = (count) => count.toLocaleString("en");
 
+  // Pagefind's index keeps only a word's letters and digits ("D$^2$GS" is indexed as "d2gs"), but
+  // its query parser drops only punctuation, so symbols and "_" are taken out of the query here,
+  // after compatibility forms are made plain: "D²GS", as titles show it, is "D2GS".
   const asIndexed = (query) => query.normalize("NFKC").replace(/[\p{S}\p{Pc}]/gu, "");
 
   // Pagefind matches stems and word beginnings, and cannot tell a paper named by the query from
