@@ -124,9 +124,11 @@ def test_a_name_with_math_inside_it_is_found_as_a_result_shows_it_and_by_its_sou
 ) -> None:  # type: ignore[no-untyped-def]
     """A title copied from a result or a tab holds its math in Unicode. Pagefind made the
     source's words otherwise ("Ne$_3$Mo" is not "ne3mo"), so "Ne₃Mo" found nothing; the
-    readable title is searched too, as the query is made plain."""
+    readable title is searched too, as the query is made plain; its excerpt does not show the
+    title twice over."""
     page, errors = open_page(browser, hostile_server)
     assert first_results(page, query)[0] == "Ne₃Mo and XᴺNet: Math Inside a Name"
+    assert page.locator(".md-search-result__item p").first.inner_text().count("Math Inside a Name") <= 1
     assert errors == []
     page.close()
 

@@ -63,14 +63,16 @@ def document(
     if year is not None:
         filters += f'<span data-pagefind-filter="year">{year}</span>'
     filters += "".join(f'<span data-pagefind-filter="topic">{escape(name)}</span>' for name in topics)
-    headings = f"<h1>{escape(title)}</h1>\n"
+    readable = ""
     if shown_title and shown_title != title:
         filters += f'<span data-pagefind-meta="title">{escape(shown_title)}</span>'
-        headings += f"<h1>{escape(unicodedata.normalize('NFKC', shown_title))}</h1>\n"
+        # After the abstract: an excerpt is a window of the text, and one at the start would show
+        # the title twice over ("Ne$_3$Mo: ... Ne3Mo: ...") above the abstract.
+        readable = f"<h1>{escape(unicodedata.normalize('NFKC', shown_title))}</h1>\n"
     return (
         f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title></head>'
         f"<body><div data-pagefind-body>\n<nav hidden>{filters}</nav>\n"
-        f"{headings}<p>{escape(abstract)}</p>\n</div></body></html>\n"
+        f"<h1>{escape(title)}</h1>\n<p>{escape(abstract)}</p>\n{readable}</div></body></html>\n"
     )
 
 
