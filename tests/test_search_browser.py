@@ -99,6 +99,9 @@ def test_a_paper_is_found_first_by_its_name_before_the_colon(browser, seed_serve
     titles = first_results(page, "Diffusion in Diffusion")
     assert titles[0] == named
     assert len(titles) > 1  # the others still follow
+    # Its excerpt is of the abstract: Pagefind's window began in the title, shown just above.
+    excerpt = page.locator(".md-search-result__item p").first.inner_text()
+    assert excerpt.startswith("Originating from the diffusion phenomenon in physics"), excerpt
     # Enter opens the first result: the paper named.
     page.keyboard.press("Enter")
     page.wait_for_url(f"{seed_server}papers/*/")

@@ -157,6 +157,27 @@
     return out;
   }
 
+  // Pagefind's excerpt is a window of the paper's text, which starts with its title (then ". ",
+  // or " " after a title's own "?" or "!"): a window from there repeated under the result the
+  // title it shows just above, highlighted. That part of the title is taken off the excerpt.
+  function withoutTitle(excerpt, title) {
+    const text = excerpt.textContent;
+    const ends = /[.?!]$/.test(title) ? " " : ". ";
+    let cut = 0;
+    for (let start = 0; start < title.length && !cut; start = title.indexOf(" ", start) + 1 || title.length) {
+      const tail = title.slice(start);
+      if (text.startsWith(tail + ends)) cut = tail.length + ends.length;
+    }
+    for (const node of [...excerpt.childNodes]) {
+      if (cut <= 0) break;
+      const length = node.textContent.length;
+      if (length <= cut) node.remove();
+      else node.textContent = node.textContent.slice(cut);
+      cut -= length;
+    }
+    return excerpt;
+  }
+
   function resultItem(data) {
     const item = document.createElement("li");
     item.className = "md-search-result__item";
@@ -169,7 +190,7 @@
     const title = document.createElement("h1");
     title.textContent = data.meta?.title || data.url;
     const excerpt = document.createElement("p");
-    excerpt.append(safeExcerpt(data.excerpt || ""));
+    excerpt.append(withoutTitle(safeExcerpt(data.excerpt || ""), title.textContent));
     article.append(title, excerpt);
     const tags = data.filters?.tag || [];
     if (tags.length) {
