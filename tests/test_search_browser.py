@@ -117,6 +117,9 @@ def test_a_name_written_in_tex_is_found_by_its_source(browser, hostile_server: s
     page, errors = open_page(browser, hostile_server)
     titles = first_results(page, "$O(n^2)$")
     assert titles[0] == "Scaling O(n²) Attention to α < β with Bold TeX"
+    # Its excerpt is of the abstract, not the title again in TeX.
+    excerpt = page.locator(".md-search-result__item p").first.inner_text()
+    assert excerpt.startswith("Math that carries markup must stay TeX"), excerpt
     assert errors == []
     page.close()
 

@@ -55,7 +55,8 @@ def document(
     ``title`` and ``abstract`` are the clean plain texts (``text.title_text`` and
     ``text.plain_text``: math as its TeX source), escaped here; the page's links, related
     papers and sources are not searched. ``shown_title``, where it differs (a title's math in
-    Unicode: ``PaperView.readable_title``), is the result's title, and is searched too as
+    Unicode: ``PaperView.readable_title``), is the result's title (the source is kept as the
+    meta ``source``, for ``search.js`` to know the title in an excerpt), and is searched too as
     ``search.js`` makes a query plain (NFKC: "CaO₂" is "CaO2"), so a title copied from a result
     or a tab finds its paper: Pagefind makes other words of the source ("CaO$_2$", "M$^2$LLM").
     """
@@ -66,6 +67,7 @@ def document(
     readable = ""
     if shown_title and shown_title != title:
         filters += f'<span data-pagefind-meta="title">{escape(shown_title)}</span>'
+        filters += f'<span data-pagefind-meta="source">{escape(title)}</span>'  # as the excerpt has it
         # After the abstract: an excerpt is a window of the text, and one at the start would show
         # the title twice over ("Ne$_3$Mo: ... Ne3Mo: ...") above the abstract.
         readable = f"<h1>{escape(unicodedata.normalize('NFKC', shown_title))}</h1>\n"

@@ -159,7 +159,8 @@
 
   // Pagefind's excerpt is a window of the paper's text, which starts with its title (then ". ",
   // or " " after a title's own "?" or "!"): a window from there repeated under the result the
-  // title it shows just above, highlighted. That part of the title is taken off the excerpt.
+  // title it shows just above, highlighted. That part of the title is taken off the excerpt
+  // (a title with math is in the text as its source, the meta "source": pagefind.py).
   function withoutTitle(excerpt, title) {
     const text = excerpt.textContent;
     const ends = /[.?!]$/.test(title) ? " " : ". ";
@@ -190,7 +191,7 @@
     const title = document.createElement("h1");
     title.textContent = data.meta?.title || data.url;
     const excerpt = document.createElement("p");
-    excerpt.append(withoutTitle(safeExcerpt(data.excerpt || ""), title.textContent));
+    excerpt.append(withoutTitle(safeExcerpt(data.excerpt || ""), data.meta?.source || title.textContent));
     article.append(title, excerpt);
     const tags = data.filters?.tag || [];
     if (tags.length) {
