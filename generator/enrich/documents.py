@@ -41,8 +41,10 @@ def as_written(terms: Sequence[str], title: str, abstract: str) -> tuple[str, ..
             ),
             None,
         )
-        if found is not None or " " not in term:
-            shown.append(found or term)
+        if found is not None:
+            shown.append(found)
+        elif " " not in term:
+            shown.append(term)
     return tuple(shown)
 
 

@@ -231,7 +231,7 @@
     for (const math of copy.querySelectorAll(".arithmatex")) {
       const source = math.querySelector('annotation[encoding="application/x-tex"]')?.textContent;
       const tex = source ?? math.textContent.trim().replace(/^\\[([]|\\[)\]]$/g, "");
-      math.replaceWith(`$${tex.trim()}$`);
+      math.replaceWith(`$${tex.trim()}$`); // KaTeX's annotation may hold spaces at its ends
     }
     return copy.textContent.trim().replace(/\s+/g, " ");
   }
