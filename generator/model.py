@@ -74,6 +74,12 @@ class Dump:
     def stem(self) -> str:
         return self.name.rsplit(".", 1)[0]
 
+    @property
+    def heading(self) -> str:
+        """What its page is called: the day of the papers page it copies (``Papers of Aug 21,
+        2026``), or the file's name when its header gave no date."""
+        return f"Papers of {self.date.label}" if self.date else f"Dump {self.stem}"
+
 
 @dataclass(frozen=True, slots=True)
 class Source:

@@ -121,8 +121,10 @@ def test_a_one_paper_site_reads_right(growing: dict[str, Path]) -> None:
     assert home.select_one(".home-counts a")["href"] == "tags/"
     assert "code/" not in {a["href"] for a in home.select("article a[href]")}
     assert soup(site, "a-z").select_one("article p").get_text() == "The one paper by title. Pick a letter:"
-    assert soup(site, "dumps/0001_2025-05-28").select_one("p.dump-facts").get_text() == (
-        "Papers page of May 28, 2025. 1 paper. Source file: dumps/0001_2025-05-28.txt."
+    dump = soup(site, "dumps/0001_2025-05-28")
+    assert dump.select_one("h1").get_text() == "Papers of May 28, 2025"
+    assert dump.select_one("p.dump-facts").get_text() == (
+        "1 paper. Copied from the Hugging Face papers page of that day into dumps/0001_2025-05-28.txt."
     )
     assert soup(site, f"tags/{SPEECH}").select_one("p.tag-facts").get_text() == (
         "Speech recognition and synthesis, spoken language, audio and music. 1 paper."

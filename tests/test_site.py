@@ -325,6 +325,21 @@ def test_skip_to_content_on_a_paper_page_leads_to_its_title(seed_site: Path) -> 
     assert soup.select_one("#title").get_text() == "Light Schrödinger Bridge"
 
 
+def test_a_dump_without_a_date_line_is_called_by_its_file_and_shows_no_date(tmp_path: Path) -> None:
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    shutil.copy(DUMPS / "no_date.txt", dumps)
+    result = build_site(dumps, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    dump = page(tmp_path / "site", "dumps/no_date")
+    assert dump.select_one("h1").get_text() == "Dump no_date"
+    assert dump.select_one("p.dump-facts").get_text() == (
+        "1 paper. Copied from the Hugging Face papers page into dumps/no_date.txt."
+    )
+    home = page(tmp_path / "site", ".")
+    assert home.select_one("h2#newest-dump-no_date").get_text().startswith("Newest dump: no_date")
+
+
 def test_pages_from_memory_equal_pages_read_back_from_disk(tmp_path: Path) -> None:
     """A build that generates hands MkDocs each page's text from memory; the next build,
     with nothing changed, reads the same pages from disk: the sites are identical."""

@@ -202,7 +202,7 @@ class Listings:
                 "dump.md.j2",
                 src,
                 PaperList(slugs),
-                meta={"title": html_text(f"Dump {dump.stem}"), **HTML_LISTING},
+                meta={"title": html_text(dump.heading), **HTML_LISTING},
                 dump=dump,
                 count=len(slugs),
                 repeats=repeats,
