@@ -86,7 +86,7 @@ class SiteBuilder:
             files = listings.pages()
             topics = list(index.topics.values())
             extra = feeds.feed_files(
-                index.catalogue, list(self.tags.values()), settings.site_url, topics, self.memo
+                index.catalogue, list(self.tags.values()), settings.site_url, topics, self.memo, index.views
             )
             extra["stats/index.md"] = stats.stats_page(index, self.env)
             extra["papers.csv"] = exports.papers_csv(index.views, settings.site_url, self.memo)

@@ -18,12 +18,12 @@ from functools import partial
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
-from generator.enrich import clean
 from generator.enrich.taxonomy import Tag, Topic
 from generator.ingest.catalogue import Catalogue
 from generator.memo import NoMemo
 from generator.model import Dump, Paper
 from generator.site.coverage import tag_coverage, topic_coverage
+from generator.site.views import PaperViews
 
 FEED_SIZE = 50
 TOPIC_FEED_SIZE = 10
@@ -79,11 +79,15 @@ class FeedWriter:
     """Builds one Atom document per feed from papers already in newest-first order."""
 
     def __init__(
-        self, tags: Sequence[Tag], dates: dict[str, datetime], site_url: str = "", memo: NoMemo | None = None
+        self,
+        views: PaperViews,
+        dates: dict[str, datetime],
+        site_url: str = "",
+        memo: NoMemo | None = None,
     ) -> None:
+        self.views = views
         self.dates = dates
         self.memo = memo or NoMemo()
-        self.tags = {tag.name: tag for tag in tags}
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
 
     def href(self, path: str, feed: str) -> str:
@@ -134,18 +138,19 @@ class FeedWriter:
         return self.memo.get("feed entry", key, partial(self.new_entry, paper, path))
 
     def new_entry(self, paper: Paper, path: str) -> FeedEntry:
+        """The entry shows what the paper's page does: its title where no KaTeX draws the
+        math (``readable_title``), its abstract as plain text, its tags."""
+        view = self.views[paper.slug]
         entry = FeedEntry()
         entry.id(self.paper_id(paper))
-        entry.title(_xml(clean.readable_text(paper.title)))
+        entry.title(_xml(view.readable_title))
         entry.link(href=self.href(paper.url, path), rel="alternate", type="text/html")
-        entry.summary(_xml(clean.plain_text(paper.abstract)), type="text")
+        entry.summary(_xml(view.abstract), type="text")
         entry.published(self.dates[paper.sources[0].dump])
         entry.updated(self.dates[paper.sources[-1].dump])
-        for name in paper.tags:
-            tag = self.tags.get(name)
-            if tag is not None:
-                scheme = {"scheme": self.site_url + "tags/"} if self.site_url else {}
-                entry.category(term=tag.slug, label=_xml(tag.name), **scheme)
+        scheme = {"scheme": self.site_url + "tags/"} if self.site_url else {}
+        for tag in view.tags:
+            entry.category(term=tag.slug, label=_xml(tag.name), **scheme)
         return entry
 
 
@@ -155,13 +160,16 @@ def feed_files(
     site_url: str = "",
     topics: Sequence[Topic] = (),
     memo: NoMemo | None = None,
+    views: PaperViews | None = None,
 ) -> dict[str, str]:
     """``feed.xml`` for the whole site, ``tags/<slug>/feed.xml`` for every tag with papers
     (``coverage.py``): a feed without entries would announce nothing; and
     ``tags/<area slug>/<topic slug>/feed.xml`` for every topic with papers. With a memo, a
-    feed is made again only when its entries changed."""
+    feed is made again only when its entries changed. ``views``: the pages' views of the
+    papers, made here when not given."""
     memo = memo or NoMemo()
-    writer = FeedWriter(tags, dump_dates(catalogue.dumps), site_url, memo)
+    views = views or PaperViews(catalogue.papers, {tag.name: tag for tag in tags})
+    writer = FeedWriter(views, dump_dates(catalogue.dumps), site_url, memo)
     papers = newest_first(catalogue)
     shown_tags = tag_coverage(tags, catalogue.papers).shown
     shown_topics = topic_coverage(topics, catalogue.papers).shown
