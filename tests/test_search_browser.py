@@ -102,10 +102,24 @@ def test_a_paper_is_found_first_by_its_name_before_the_colon(browser, seed_serve
     # Its excerpt is of the abstract: Pagefind's window began in the title, shown just above.
     excerpt = page.locator(".md-search-result__item p").first.inner_text()
     assert excerpt.startswith("Originating from the diffusion phenomenon in physics"), excerpt
+    assert excerpt.endswith(" …"), excerpt  # the abstract goes on; it begins where it shows
     # Enter opens the first result: the paper named.
     page.keyboard.press("Enter")
     page.wait_for_url(f"{seed_server}papers/*/")
     assert page.locator("h1.paper-title").inner_text() == named
+    assert errors == []
+    page.close()
+
+
+def test_an_excerpt_cut_out_of_an_abstract_reads_as_cut(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    """Pagefind's excerpt is a window of the text: where the text goes on before or after it,
+    the result says so ("…"), as a reader of any search engine expects."""
+    page, errors = open_page(browser, seed_server)
+    assert first_results(page, "unambiguous")[0].startswith("GeoDream: Disentangling 2D and Geometric Priors")
+    excerpt = page.locator(".md-search-result__item p").first.inner_text()
+    assert excerpt.startswith("… "), excerpt
+    assert excerpt.endswith(" …"), excerpt
+    assert "obtaining unambiguous 3D consistent geometric structures" in excerpt
     assert errors == []
     page.close()
 

@@ -179,6 +179,19 @@
     return excerpt;
   }
 
+  // An excerpt cut out of the text reads as cut: "…" where the text goes on after it, and
+  // before it where it begins inside a sentence (Pagefind gives the window, not the marks).
+  function markCuts(excerpt, content) {
+    const plain = (text) => text.replace(/\s+/g, " ").trim();
+    const text = plain(excerpt.textContent);
+    const whole = plain(content || "");
+    const at = text ? whole.indexOf(text) : -1;
+    if (at < 0) return excerpt;
+    if (at > 0 && !/[.?!:]$/.test(whole.slice(0, at).trimEnd())) excerpt.prepend("… ");
+    if (at + text.length < whole.length && !/[.?!]$/.test(text)) excerpt.append(" …");
+    return excerpt;
+  }
+
   function resultItem(data) {
     const item = document.createElement("li");
     item.className = "md-search-result__item";
@@ -191,7 +204,8 @@
     const title = document.createElement("h1");
     title.textContent = data.meta?.title || data.url;
     const excerpt = document.createElement("p");
-    excerpt.append(withoutTitle(safeExcerpt(data.excerpt || ""), data.meta?.source || title.textContent));
+    const shown = withoutTitle(safeExcerpt(data.excerpt || ""), data.meta?.source || title.textContent);
+    excerpt.append(markCuts(shown, data.content));
     article.append(title, excerpt);
     const tags = data.filters?.tag || [];
     if (tags.length) {
