@@ -153,7 +153,10 @@ NOT_COMPARED = ("pagefind/", "map/points.json")
 """Search keeps the first build's index until a full build; a new paper's place on the map
 is the mean of its related papers' places, where a build lays the map out with openTSNE."""
 SEARCH_STATUS = re.compile(r' data-status="[^"]*search-status\.json"')
-SEARCH_STATUS_SCRIPT = re.compile(r"\n *box\.dataset\.status = [^\n]*search-status\.json[^\n]*")
+SEARCH_STATUS_SCRIPT = re.compile(
+    r',[\w$]+\.dataset\.status=new URL\("[^"]*search-status\.json",__md_scope\)\.href'
+)
+"""The statement of the minified ``palette.js`` that points the search box at it."""
 RELATED = re.compile(r'<ul class="paper-related">.*?</ul>', re.DOTALL)
 LIBRARY_LINKS = ("linkCounts", "linkRice", "linkGaps", "strengths")
 

@@ -8,12 +8,15 @@ renders paper pages from Material's chrome rendered once per page shape.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from jinja2 import Environment
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
@@ -28,6 +31,7 @@ from generator.mkdocs.shell import ICONS, CompiledTemplates, IconSprite, compact
 from generator.mkdocs.shell import install as install_shell
 from generator.mkdocs.valid_html import mend
 from generator.output.downloads import DOWNLOADS, gzip_beside
+from generator.output.minify import MinifyError, esbuild_binary, minify_site, site_sources
 from generator.output.writer import make_folders, write_if_changed
 from generator.rebuild import SECOND_STEP, search_dir, serve_dir
 from generator.search.pagefind import PART_PAPERS
@@ -61,6 +65,15 @@ def without_unread(files: Files) -> Files:
     for file in [f for f in files if f.src_uri.startswith(UNREAD) or f.src_uri.endswith(".map")]:
         files.remove(file)
     return files
+
+
+@contextmanager
+def minify_errors() -> Iterator[None]:
+    """esbuild's refusals as MkDocs reports a plugin's: the message alone, no traceback."""
+    try:
+        yield
+    except MinifyError as err:
+        raise PluginError(str(err)) from None
 
 
 class PapersPlugin(BasePlugin[PapersConfig]):
@@ -97,6 +110,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         )
         if self.config.search:
             self.search.check_installed()  # before generation: say how to install Pagefind
+        with minify_errors():
+            esbuild_binary()  # likewise esbuild, which minifies our scripts at the end
         self.bodies: dict[str, str] = {}  # listing bodies kept out of Markdown
         return config
 
@@ -193,6 +208,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
         self.generation.finish_pending(site)
+        with minify_errors():
+            minify_site(site, site_sources(Path(config.docs_dir), site))
         if self.shell.icons.symbols:
             write_if_changed(site / ICONS, self.shell.icons.document().encode())
         for part in self.sitemap:
