@@ -8,7 +8,7 @@ from collections.abc import Sequence
 TITLE_WEIGHT = 3
 """The title is said this many times: its words name what the paper is about, where the
 abstract's words are spread over method, data and results. On the corpus this brought more
-of a group of papers on one subject among each other's ten closest (README, "Performance", recommendations)."""
+of a group of papers on one subject among each other's ten closest (README, "Performance", "Recommendations")."""
 
 
 def paper_text(title: str, abstract: str) -> str:

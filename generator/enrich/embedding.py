@@ -25,14 +25,14 @@ PROBED = 32
 """Clusters searched for a paper's neighbours above ``EXACT_NEIGHBOURS_MOST`` papers: its own
 cluster's nearest 32 of about sqrt(papers). On the synthetic corpus three times the shared
 one, the map's neighbour agreement is 0.420 rather than exact search's 0.422, in a sixth of
-the time (README, "Read this first")."""
+the time (bench/MEASUREMENTS.md, session 26)."""
 
 TRAINED_PER_CLUSTER = 64
 """k-means is fitted on this many rows per cluster, then every row goes to its nearest centre,
 as Faiss trains its inverted files on a sample. Fitted on every row, it grew as rows times
 clusters, faster than the catalogue: 7.0 s of the worker at three times the corpus, 1.2 s at
 its size. The 90 neighbours found are exact search's a little less often: 0.944 rather than
-0.948 at 1x, 0.870 rather than 0.874 at 3x (README)."""
+0.948 at 1x, 0.870 rather than 0.874 at 3x (bench/MEASUREMENTS.md)."""
 
 # -- nearest neighbours ---------------------------------------------------------------------------
 

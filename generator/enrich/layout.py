@@ -7,7 +7,7 @@ gradients) lays out every paper, no landmarks, on the worker's one thread.
 
 The TF-IDF rows are the related lists' own (``terms.tfidf_matrix``: unigrams and bigrams), so
 the worker computes them once for both; their neighbourhoods also agree more with the papers'
-areas than a unigram vectoriser's (README, "The map").
+areas than a unigram vectoriser's (bench/MEASUREMENTS.md).
 
 Why a cache: a reader who learnt where a region is should find it there after the next dump.
 ``stable_layout`` keeps each paper's position, by slug, in ``CACHE_FILE`` beside the generated
@@ -51,21 +51,21 @@ SVD_DIMS = 50
 SVD_TERM_SHARE = 5000
 """A term takes part in the SVD when at least one paper in this many holds it (and at least
 two papers do): rarer terms shape no latent dimension, yet at three times the corpus they
-were most of the columns and the SVD took 19 s rather than 1.5 (README, "Room to grow")."""
+were most of the columns and the SVD took 19 s rather than 1.5 (bench/MEASUREMENTS.md, "Room to grow")."""
 EXACT_NEIGHBOURS_MOST = 10_000
 """Up to this many papers the map's neighbours are exact; above, an inverted-file search
 (``embedding.CosineNeighbours``), as exact search grows with the square of the catalogue
-(at the corpus's 28,000 papers: half the time, the same neighbour agreement; README)."""
+(at the corpus's 28,000 papers: half the time, the same neighbour agreement; bench/MEASUREMENTS.md)."""
 SEED = 42
 PERPLEXITY = 30.0
 EARLY_ITER = 75
 """Iterations of early exaggeration (openTSNE's default is 250; PCA start needs fewer)."""
 TSNE_ITER = 100
 """Iterations after it: neighbour agreement had settled by then on the corpus (0.513 after
-75 + 100, 0.515 after 100 + 150, for a third less time; README)."""
+75 + 100, 0.515 after 100 + 150, for a third less time; bench/MEASUREMENTS.md)."""
 INTERVAL = 2
 """Units of the embedding per interval of openTSNE's FFT grid (its ``ints_in_interval``,
-default 1): a coarser grid, a third less time, the same neighbour agreement (README)."""
+default 1): a coarser grid, a third less time, the same neighbour agreement (bench/MEASUREMENTS.md)."""
 DOF = 1.0
 """Degrees of freedom of t-SNE's kernel: 1 is the Cauchy kernel of standard t-SNE."""
 SMALL = 4

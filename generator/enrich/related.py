@@ -27,13 +27,13 @@ from generator.enrich.terms import tfidf_matrix
 from generator.model import Related, RelatedLists
 
 RELATED_MOST = 6
-"""A related list's length at most (8 before: README, "Room to grow", says what the two more cost)."""
+"""A related list's length at most (8 before: bench/MEASUREMENTS.md, "Room to grow", says what the two more cost)."""
 RELATED_LEAST = 5
 """...and at least, when that many papers share terms with it."""
 NEAREST = 10
 """Closest papers kept per paper: the related list, then the rest (``further``), which only
 the Library page's recommendations read. Ten rather than six brought more of a saved
-paper's group into its ten recommendations (README, "Performance", recommendations)."""
+paper's group into its ten recommendations (README, "Performance", "Recommendations")."""
 TERMS_PER_PAPER = 60
 CANDIDATES = 24
 SHARED_TERMS = 3

@@ -43,7 +43,7 @@ RELATED_ALWAYS = 3
 its related list (its page shows 5 or 6) only when their similarity is at least ``CLOSE``:
 every related paper would more than double the graph's bytes, and the Library page's first
 load must stay under 500 KB. Three rather than two brought more of the held-out subject
-groups' papers (README, "Performance", for what each choice measured)."""
+groups' papers (bench/MEASUREMENTS.md, "The Library's figures", for what each choice measured)."""
 CLOSE = 0.12
 STRENGTHS = (0.10, 0.13, 0.17)
 """Cosine similarities at which a link's strength steps from 0 up to 3 (about the median,
@@ -354,7 +354,7 @@ def library_files(
     return {
         src: page.encode(),
         # Plain, for the server to gzip: kept gzipped, the page unzipped it on the main thread
-        # and its phone score fell from 98 to 92 (README, "Performance").
+        # and its phone score fell from 98 to 92 (bench/MEASUREMENTS.md).
         "library/data.json": (data + "\n").encode(),
         **title_files(catalogue, index, memo),
         **near_files(catalogue, memo),
