@@ -236,18 +236,21 @@ def test_a_paper_page_leads_to_its_dumps_page_and_has_no_edit_button_of_its_own(
     assert page(seed_site, "dumps").select_one("a[rel=edit]") is None
 
 
-def test_dumps_outside_the_repository_give_no_edit_button(tmp_path: Path) -> None:
+def site_of(tmp_path: Path, dump: Path) -> Path:
+    """The site built from ``dump`` alone, copied into a folder outside the repository."""
     dumps = tmp_path / "dumps"
     dumps.mkdir()
-    shutil.copy(SEED / "000_919b48b6701b301b.txt", dumps)
+    shutil.copy(dump, dumps)
     result = build_site(dumps, tmp_path / "site")
     assert result.returncode == 0, result.stderr
-    soup = page(
-        tmp_path / "site",
-        "papers/dreammat-high-quality-pbr-material-generation-with-geometry-and-light-aware",
-    )
+    return tmp_path / "site"
+
+
+def test_dumps_outside_the_repository_give_no_edit_button(tmp_path: Path) -> None:
+    site = site_of(tmp_path, SEED / "000_919b48b6701b301b.txt")
+    soup = page(site, "papers/dreammat-high-quality-pbr-material-generation-with-geometry-and-light-aware")
     assert soup.select_one("h1").get_text().startswith("DreamMat: High-quality PBR Material Generation")
-    assert page(tmp_path / "site", "dumps/000_919b48b6701b301b").select_one("a[rel=edit]") is None
+    assert page(site, "dumps/000_919b48b6701b301b").select_one("a[rel=edit]") is None
 
 
 def test_tag_page_rows_name_the_other_areas_by_number_and_dump_rows_show_chips(seed_site: Path) -> None:
@@ -326,17 +329,13 @@ def test_skip_to_content_on_a_paper_page_leads_to_its_title(seed_site: Path) -> 
 
 
 def test_a_dump_without_a_date_line_is_called_by_its_file_and_shows_no_date(tmp_path: Path) -> None:
-    dumps = tmp_path / "dumps"
-    dumps.mkdir()
-    shutil.copy(DUMPS / "no_date.txt", dumps)
-    result = build_site(dumps, tmp_path / "site")
-    assert result.returncode == 0, result.stderr
-    dump = page(tmp_path / "site", "dumps/no_date")
+    site = site_of(tmp_path, DUMPS / "no_date.txt")
+    dump = page(site, "dumps/no_date")
     assert dump.select_one("h1").get_text() == "Dump no_date"
     assert dump.select_one("p.dump-facts").get_text() == (
         "1 paper. Copied from the Hugging Face papers page into dumps/no_date.txt."
     )
-    home = page(tmp_path / "site", ".")
+    home = page(site, ".")
     assert home.select_one("h2#newest-dump-no_date").get_text().startswith("Newest dump: no_date")
 
 
