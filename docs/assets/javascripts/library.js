@@ -27,16 +27,49 @@
   }
 
   // library/data.json as arrays: areas and topics per paper, links both ways with strengths.
+  // The slug hashes and links are decoded when first read: a library with nothing saved never
+  // reads them, and decoding them was most of the page's work on a phone.
   function decode(data) {
     if (data?.format !== DATA_FORMAT || data.version !== 3) throw new Error("library/data.json is not in the format this page reads");
-    const n = data.papers;
+    const [areas, topics] = decodeTags(data);
+    let hashes = null;
+    let links = null;
+    const dumps = data.dumps.map(([stem, label, first, count]) => ({ stem, label, first, count }));
+    return {
+      n: data.papers, titleChunk: data.titleChunk, areas, topics, dumps,
+      get hashes() {
+        hashes ??= decodeHashes(data);
+        return hashes;
+      },
+      get links() {
+        links ??= decodeLinks(data);
+        return links;
+      },
+      areaNames: data.areas.map(([name]) => name), areaSlugs: data.areas.map(([, slug]) => slug), topicNames: data.topics, topicAreas: data.topicAreas,
+    };
+  }
+
+  // The papers with each 16-bit slug hash (a saved paper is found by its slug's).
+  function decodeHashes(data) {
     const raw = bytes(data.hashes);
     const hashes = new Map();
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < data.papers; i++) {
       const hash = (raw[2 * i] << 8) | raw[2 * i + 1];
       hashes.has(hash) ? hashes.get(hash).push(i) : hashes.set(hash, [i]);
     }
-    // Each paper's areas, each followed by its topics among that area's (library.py's tag_symbols).
+    return hashes;
+  }
+
+  // Each paper's areas, each followed by its topics among that area's (library.py's tag_symbols).
+  // (All symbols are ASCII: a table by character code finds each one's place.)
+  const symbolIndex = (symbols) => {
+    const index = new Int8Array(128).fill(-1);
+    for (let i = 0; i < symbols.length; i++) index[symbols.charCodeAt(i)] = i;
+    return index;
+  };
+  const AREA_INDEX = symbolIndex(SYMBOLS);
+  const TOPIC_INDEX = symbolIndex(TOPIC_SYMBOLS);
+  function decodeTags(data) {
     const areaTopics = data.areas.map(() => []);
     data.topicAreas.forEach((area, t) => areaTopics[area].push(t));
     const areas = [];
@@ -44,13 +77,20 @@
     for (const text of data.paperTags.split(" ")) {
       const mine = [];
       const theirs = [];
-      for (const c of text) {
-        if (SYMBOLS.includes(c)) mine.push(SYMBOLS.indexOf(c));
-        else theirs.push(areaTopics[mine.at(-1)][TOPIC_SYMBOLS.indexOf(c)]);
+      for (let c = 0; c < text.length; c++) {
+        const code = text.charCodeAt(c);
+        if (AREA_INDEX[code] >= 0) mine.push(AREA_INDEX[code]);
+        else theirs.push(areaTopics[mine[mine.length - 1]][TOPIC_INDEX[code]]);
       }
       areas.push(mine);
       topics.push(theirs);
     }
+    return [areas, topics];
+  }
+
+  // Each paper's links, both ways, as [paper, strength]: Golomb-Rice coded gaps from the paper.
+  function decodeLinks(data) {
+    const n = data.papers;
     const links = Array.from({ length: n }, () => []);
     const gaps = bytes(data.linkGaps);
     const k = data.linkRice;
@@ -71,8 +111,7 @@
         links[j].push([i, strength]);
       }
     }
-    const dumps = data.dumps.map(([stem, label, first, count]) => ({ stem, label, first, count }));
-    return { n, titleChunk: data.titleChunk, hashes, areas, topics, links, dumps, areaNames: data.areas.map(([name]) => name), areaSlugs: data.areas.map(([, slug]) => slug), topicNames: data.topics, topicAreas: data.topicAreas };
+    return links;
   }
 
   // The dump a paper was first seen in.
