@@ -329,6 +329,43 @@ def test_the_palette_toggle_switches_to_dark_and_the_choice_survives_a_reload(
     page.close()
 
 
+def test_a_reader_who_never_chose_follows_the_system_until_choosing_by_keyboard(
+    browser, seed_server: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Before any choice the page takes the system's scheme, from its first paint, and follows
+    it; Enter on the focused option switches and the choice then holds against the system."""
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{seed_server}tags/", wait_until="commit")
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    page.wait_for_selector(".md-header__option input", state="attached")
+    assert page.evaluate(scheme) == "slate"
+    page.wait_for_load_state("networkidle")
+    assert page.locator("label[title='Switch to light mode']").is_visible()
+    assert page.locator("meta[name=color-scheme]").get_attribute("content") == "dark"
+    dark_header = page.locator("meta[name=theme-color]").get_attribute("content")
+    page.emulate_media(color_scheme="light")
+    page.wait_for_function(f"{scheme} === 'default'")
+    assert page.locator("label[title='Switch to dark mode']").is_visible()
+    assert page.locator("meta[name=color-scheme]").get_attribute("content") == "light"
+    header = "getComputedStyle(document.querySelector('.md-header')).backgroundColor"
+    red, green, blue = page.evaluate(header).removeprefix("rgb(").rstrip(")").split(", ")
+    light_header = "#" + "".join(f"{int(part):02x}" for part in (red, green, blue))
+    assert page.locator("meta[name=theme-color]").get_attribute("content") == light_header
+    assert dark_header.startswith("#") and len(dark_header) == 7
+    page.locator(".md-header__option input:checked").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate(scheme) == "slate"
+    page.emulate_media(color_scheme="light")
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(scheme) == "slate"
+    assert errors == []
+    context.close()
+
+
 @pytest.fixture(scope="module")
 def parted_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The seed site with its index in parts of 20 papers (a catalogue past ``PART_PAPERS``)."""

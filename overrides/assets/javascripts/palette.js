@@ -17,8 +17,8 @@
      dead control without it;
   6. Material's __config (base.html's config block; overrides/main.html empties it), which the
      theme's bundle reads when it loads at the end of the page;
-  7. Material 9.8.1's palette script (partials/javascripts/palette.html, MIT licence), which
-     applies the reader's saved colour scheme.
+  7. the palette in place of Material's component, which is not mounted: the reader's saved
+     colour scheme, else the system's, applied before the page is painted; the toggles switch it.
   8. on paper pages, the tabs: paperTabs(), which overrides/paper-chrome.html calls where the
      theme puts them, puts there what Material's partials/tabs.html makes of the nav's top
      items (tests/test_accessibility.py compares them with a listing page's).
@@ -42,7 +42,7 @@ var __md_scope=new URL("../..",document.currentScript.src),__md_hash=e=>[...e].r
   }) %}
 {%- endfor %}
 (function () {
-  var form = document.querySelector("[data-md-component=palette]");
+  var form = document.querySelector("[data-palette]");
   var options = {{ options | tojson }};
   if (!form || form.children.length) return;
   options.forEach(function (option, index) {
@@ -195,4 +195,92 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   document.head.append(config);
 })();
-var palette=__md_get("__palette");if(palette&&palette.color){if("(prefers-color-scheme)"===palette.color.media){var media=matchMedia("(prefers-color-scheme: light)"),input=document.querySelector(media.matches?"[data-md-color-media='(prefers-color-scheme: light)']":"[data-md-color-media='(prefers-color-scheme: dark)']");palette.color.media=input.getAttribute("data-md-color-media"),palette.color.scheme=input.getAttribute("data-md-color-scheme"),palette.color.primary=input.getAttribute("data-md-color-primary"),palette.color.accent=input.getAttribute("data-md-color-accent")}for(var[key,value]of Object.entries(palette.color))document.body.setAttribute("data-md-color-"+key,value)}
+(function () {
+  // The palette, in place of Material's component, which this site does not mount (the form
+  // has no data-md-component): mounting, after the page had loaded, it set an attribute on
+  // <body> and read the header's computed style, two full style recalculations of the page
+  // (120 to 140 ms each on a phone's CPU on the tags index, growing with the page). Here the
+  // reader's saved choice, else the option whose media query the system matches, is applied
+  // before the page is painted; the toggles switch and save it; until the reader chooses, the
+  // page follows the system's light or dark. Saved as Material saves it (__md_set "__palette").
+  var form = document.querySelector("[data-palette]");
+  var inputs = form ? Array.prototype.slice.call(form.querySelectorAll("input")) : [];
+  if (!inputs.length) return;
+  var current = -1;
+  function colorOf(input) {
+    var color = {};
+    ["media", "scheme", "primary", "accent"].forEach(function (key) {
+      color[key] = input.getAttribute("data-md-color-" + key);
+    });
+    return color;
+  }
+  function chosen() {
+    var saved = __md_get("__palette");
+    if (saved && inputs[saved.index]) return saved.index;
+    var index = inputs.findIndex(function (input) {
+      return matchMedia(input.getAttribute("data-md-color-media")).matches;
+    });
+    return Math.max(index, 0);
+  }
+  function show(index) {
+    var color = colorOf(inputs[index]);
+    Object.keys(color).forEach(function (key) {
+      document.body.setAttribute("data-md-color-" + key, color[key]);
+    });
+    inputs.forEach(function (input, i) {
+      input.checked = i === index;
+      var label = input.nextElementSibling;
+      if (label && label.tagName === "LABEL") label.hidden = i !== index;
+    });
+    current = index;
+  }
+  function meta(name) {
+    var tag = document.createElement("meta");
+    tag.name = name;
+    document.head.append(tag);
+    return tag;
+  }
+  var themeColor = meta("theme-color");
+  var colorScheme = meta("color-scheme");
+  function describe() {
+    // The browser's own chrome (a phone's address bar, scrollbars) takes the header's colour.
+    var header = document.querySelector("[data-md-component=header]");
+    if (!header) return;
+    var style = getComputedStyle(header);
+    colorScheme.content = style.colorScheme;
+    themeColor.content = "#" + (style.backgroundColor.match(/\d+/g) || []).slice(0, 3).map(function (value) {
+      return (+value).toString(16).padStart(2, "0");
+    }).join("");
+  }
+  function switchTo(index) {
+    // No transitions while the colours change (the theme's rule for this attribute); the
+    // computed style read in describe() applies the new colours before the attribute goes.
+    document.body.setAttribute("data-md-color-switching", "");
+    show(index);
+    describe();
+    Promise.resolve().then(function () {
+      document.body.removeAttribute("data-md-color-switching");
+    });
+  }
+  show(chosen());
+  window.addEventListener("load", describe);
+  form.addEventListener("change", function (event) {
+    var index = inputs.indexOf(event.target);
+    if (index < 0) return;
+    __md_set("__palette", { index: index, color: colorOf(inputs[index]) });
+    switchTo(index);
+  });
+  form.addEventListener("keydown", function (event) {
+    // Enter on the focused option switches to the next, as the theme's toggle did.
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    var next = inputs[(current + 1) % inputs.length];
+    next.click();
+    next.focus();
+  });
+  inputs.forEach(function (input) {
+    matchMedia(input.getAttribute("data-md-color-media")).addEventListener("change", function () {
+      if (!__md_get("__palette") && chosen() !== current) switchTo(chosen());
+    });
+  });
+})();
