@@ -234,7 +234,8 @@ the corpus's 28,228), so a larger catalogue is indexed in parts, one after anoth
 own bundle: the first in ``site/pagefind/``, the k-th in ``site/pagefind-k/``; the search box
 merges them (Pagefind's ``mergeIndex``). Parts follow the catalogue's order (first seen
 first), so a new dump only changes the last. Past one part, a first query also fetches each
-other part's page list and WebAssembly (README, "Performance")."""
+other part's page list, entry and an index file a word; a merged part uses the first part's
+WebAssembly (README, "Performance")."""
 
 
 def part_path(path: Path, part: int) -> Path:
