@@ -111,6 +111,26 @@ def test_a_paper_is_found_first_by_its_name_before_the_colon(browser, seed_serve
     page.close()
 
 
+def test_a_results_title_marks_the_words_the_query_asked_for(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    """A reader scans results for the words typed, marked in the excerpt by Pagefind and, as
+    Material's own search did, in the title: the words Pagefind matched ("bridges" finds
+    "Bridge"), not a word the query merely shares a beginning with, nor the others."""
+    page, errors = open_page(browser, seed_server)
+    assert "Light Schrödinger Bridge" in first_results(page, "Schrödinger bridges")
+    assert errors == []
+    title = page.locator(".md-search-result__item h1", has_text="Light Schrödinger Bridge").first
+    assert title.locator("mark").all_inner_texts() == ["Schrödinger", "Bridge"]
+    assert title.inner_text() == "Light Schrödinger Bridge"
+    page.close()
+    page, errors = open_page(browser, seed_server)
+    titles = first_results(page, "Diffusion in Diffusion")
+    assert titles[0].startswith("Diffusion in Diffusion: Cyclic One-Way Diffusion")
+    first = page.locator(".md-search-result__item h1").first
+    assert first.locator("mark").all_inner_texts() == ["Diffusion", "in", "Diffusion", "Diffusion"]
+    assert errors == []
+    page.close()
+
+
 def test_an_excerpt_cut_out_of_an_abstract_reads_as_cut(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
     """Pagefind's excerpt is a window of the text: where the text goes on before or after it,
     the result says so ("…"), as a reader of any search engine expects."""
@@ -148,6 +168,8 @@ def test_a_name_with_math_inside_it_is_found_as_a_result_shows_it_and_by_its_sou
     title twice over."""
     page, errors = open_page(browser, hostile_server)
     assert first_results(page, query)[0] == "Ne₃Mo and XᴺNet: Math Inside a Name"
+    if "$" not in query:  # the name as shown is marked in the title; its TeX source is not
+        assert page.locator(".md-search-result__item h1 mark").first.inner_text() == query
     assert page.locator(".md-search-result__item p").first.inner_text().count("Math Inside a Name") <= 1
     assert errors == []
     page.close()

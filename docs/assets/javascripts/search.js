@@ -192,6 +192,27 @@
     return excerpt;
   }
 
+  // The title's words the query asked for, marked as Pagefind marks them in the excerpt: a word
+  // that starts with a query's word ("decod" marks "Decoding"), or the query's word but for its
+  // last one or two letters ("models" marks "Model", not "Spec" of "FR-Spec" for "speculative");
+  // compared as the index has them ("M2" marks "M²").
+  function markedTitle(title, query) {
+    const wanted = words(query).filter((word) => word.length > 1);
+    const stemOf = (word, of) => word.length > 3 && of.startsWith(word) && of.length - word.length <= 2;
+    const out = document.createDocumentFragment();
+    let last = 0;
+    for (const found of title.matchAll(/[\p{L}\p{N}]+/gu)) {
+      const word = words(found[0]).join("");
+      if (!wanted.some((w) => word.startsWith(w) || stemOf(word, w))) continue;
+      const mark = document.createElement("mark");
+      mark.textContent = found[0];
+      out.append(title.slice(last, found.index), mark);
+      last = found.index + found[0].length;
+    }
+    out.append(title.slice(last));
+    return out;
+  }
+
   function resultItem(data) {
     const item = document.createElement("li");
     item.className = "md-search-result__item";
@@ -202,7 +223,7 @@
     const article = document.createElement("article");
     article.className = "md-search-result__article md-typeset";
     const title = document.createElement("h1");
-    title.textContent = data.meta?.title || data.url;
+    title.append(markedTitle(data.meta?.title || data.url, current.query));
     const excerpt = document.createElement("p");
     const shown = withoutTitle(safeExcerpt(data.excerpt || ""), data.meta?.source || title.textContent);
     excerpt.append(markCuts(shown, data.content));
