@@ -126,7 +126,11 @@ def svd_rows(matrix: sparse.spmatrix, dims: int = SVD_DIMS) -> np.ndarray:
     dims = min(dims, columns - 1, rows - 1)
     if dims < 1:
         return normalize(matrix.toarray().astype(np.float64))
-    reduced = TruncatedSVD(n_components=dims, random_state=SEED, algorithm="randomized").fit_transform(matrix)
+    svd = TruncatedSVD(n_components=dims, random_state=SEED, algorithm="randomized")
+    # Rows with no variance (two papers alike) make the SVD's explained-variance ratio 0 / 0:
+    # a figure it computes for its own report, not read here.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        reduced = svd.fit_transform(matrix)
     return normalize(reduced.astype(np.float64))
 
 
