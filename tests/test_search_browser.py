@@ -131,6 +131,23 @@ def test_a_results_title_marks_the_words_the_query_asked_for(browser, seed_serve
     page.close()
 
 
+def test_a_results_star_areas_and_read_mark_share_one_line(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
+    """As on a listing's row, a result's star, its areas and its read mark sit on one line
+    under the excerpt (they took two: the buttons on a line of their own), in that order."""
+    page, errors = open_page(browser, seed_server)
+    first_results(page, "Schrödinger")
+    result = page.locator(".md-search-result__item", has_text="Light Schrödinger Bridge").first
+    parts = [".shelf-star", ".md-tag", ".shelf-read"]
+    boxes = [result.locator(part).first.bounding_box() for part in parts]
+    middles = [box["y"] + box["height"] / 2 for box in boxes]
+    assert max(middles) - min(middles) < 3, middles
+    assert boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"]
+    excerpt = result.locator("p").bounding_box()
+    assert boxes[1]["y"] >= excerpt["y"] + excerpt["height"]
+    assert errors == []
+    page.close()
+
+
 def test_an_excerpt_cut_out_of_an_abstract_reads_as_cut(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
     """Pagefind's excerpt is a window of the text: where the text goes on before or after it,
     the result says so ("…"), as a reader of any search engine expects."""

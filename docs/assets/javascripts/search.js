@@ -228,32 +228,34 @@
     const shown = withoutTitle(safeExcerpt(data.excerpt || ""), data.meta?.source || title.textContent);
     excerpt.append(markCuts(shown, data.content));
     article.append(title, excerpt);
-    const tags = data.filters?.tag || [];
-    if (tags.length) {
-      // A plain box, not a <nav>: one landmark per result, all unnamed, would be noise.
-      const nav = document.createElement("div");
-      nav.className = "md-tags";
-      for (const name of tags) {
-        const tag = document.createElement("span");
-        tag.className = "md-tag";
-        tag.textContent = name;
-        nav.append(tag);
-      }
-      article.append(nav);
-    }
     link.append(article);
-    item.append(link);
+    item.append(link, resultFooter(data, title.textContent, item));
     link.addEventListener("click", close);
+    return item;
+  }
+
+  // Under a result, one line as on a listing's row: its star, its areas, its read mark. Outside
+  // the result's link, as a button cannot be inside one; areas are text, not links, as before.
+  function resultFooter(data, title, item) {
+    const footer = document.createElement("div");
+    footer.className = "pf-foot md-typeset";
+    // The areas as chips in the line itself, so that it wraps between them as a row's does
+    // (a plain box, not a <nav>: one landmark per result, all unnamed, would be noise).
+    const tags = data.filters?.tag || [];
+    for (const name of tags) {
+      const tag = document.createElement("span");
+      tag.className = "md-tag";
+      tag.textContent = name;
+      footer.append(tag);
+    }
     const shelf = window.paperShelf;
     const slug = pageUrl(data.url).match(/papers\/([^/]+)\/$/)?.[1];
     if (shelf && slug) {
-      const paper = { slug, title: title.textContent, areas: tags, topics: data.filters?.topic || [] };
-      const actions = document.createElement("div");
-      actions.className = "pf-shelf";
-      actions.append(shelf.starButton(paper), " ", shelf.readButton(paper, item));
-      item.append(actions);
+      const paper = { slug, title, areas: tags, topics: data.filters?.topic || [] };
+      footer.prepend(shelf.starButton(paper));
+      footer.append(shelf.readButton(paper, item));
     }
-    return item;
+    return footer;
   }
 
   // A count as the pages write it (generator/site/pages.py, figure): "5,210 matching papers".
