@@ -64,6 +64,27 @@ def test_a_tap_on_the_search_button_of_a_phone_puts_the_cursor_in_the_field(
     context.close()
 
 
+@pytest.mark.parametrize("width", [320, 360])
+def test_a_search_filter_wraps_with_its_select_on_a_narrow_phone(
+    browser, seed_server: str, width: int
+) -> None:  # type: ignore[no-untyped-def]
+    """Where the four filters do not fit one line, a label wraps with its select: "to" at
+    the end of one line and its year on the next read as neither."""
+    context = browser.new_context(viewport={"width": width, "height": 700}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(seed_server)
+    page.wait_for_load_state("networkidle")
+    page.locator(".md-header__button[for=__search]").tap()
+    page.keyboard.type("diffusion")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    boxes = page.evaluate(
+        "() => [...document.querySelectorAll('.pf-filter label')].map(l => [l.textContent.trim(), l.getClientRects().length])"
+    )
+    assert [lines for _, lines in boxes] == [1, 1, 1, 1], boxes
+    assert page.evaluate("document.documentElement.scrollWidth") == width
+    context.close()
+
+
 def test_search_opened_by_key_on_a_narrow_screen_keeps_the_page_its_width(browser, seed_server: str) -> None:  # type: ignore[no-untyped-def]
     """Below 960 px the theme locks the page's scrolling while search is open (its overlay is
     scaled to cover the screen and would widen the page); "/" and Escape tell it, as a tap on
