@@ -691,6 +691,28 @@ def test_a_title_with_math_is_saved_as_written_and_shown_in_unicode(context, hos
         "scaling-o-n-2-attention-to-alpha-beta-with-textbf-bold-tex": r"Scaling $O(n^2)$ Attention to $\alpha < \beta$ with Bold TeX",
         "unbalanced-dollars-and-delimiters": r"Unbalanced $ Dollars and \( Delimiters",
     }
+    # A screen reader names the buttons by the title as read, not by its TeX.
+    names = page.locator("li .shelf-star").evaluate_all(
+        "stars => stars.map(s => s.getAttribute('aria-label'))"
+    )
+    assert "Saved: Scaling O(n²) Attention to α < β with Bold TeX" in names, names
+    # Saved from a search result, the same title is kept the same way.
+    page.keyboard.press("/")
+    page.keyboard.type("Scaling Attention Bold")
+    result = page.locator(".md-search-result__item", has_text="Scaling O(n²) Attention").first
+    result.wait_for(timeout=15_000)
+    star = result.locator(".shelf-star")
+    assert star.get_attribute("aria-label") == "Saved: Scaling O(n²) Attention to α < β with Bold TeX"
+    star.click()
+    star.click()
+    saved = {paper["slug"]: paper["title"] for paper in library(page)["saved"]}
+    assert (
+        saved["scaling-o-n-2-attention-to-alpha-beta-with-textbf-bold-tex"]
+        == r"Scaling $O(n^2)$ Attention to $\alpha < \beta$ with Bold TeX"
+    )
+    page.goto(f"{hostile_server}papers/scaling-o-n-2-attention-to-alpha-beta-with-textbf-bold-tex/")
+    star = page.locator(".shelf-bar .shelf-star")
+    assert star.get_attribute("aria-label") == "Saved: Scaling O(n²) Attention to α < β with Bold TeX"
     page, more = open_library(context, hostile_server)
     readable = "Scaling O(n²) Attention to α < β with Bold TeX"
     assert page.get_by_role("button", name=f"Saved: {readable}").count() >= 1

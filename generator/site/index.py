@@ -29,13 +29,15 @@ class Listed:
     title_html: Markup
     tags: tuple[Tag, ...]
     has_code: bool
+    name: str = ""
+    """The readable title of a title with math (``PaperView.readable_math_title``), else ""."""
     _hash: int = field(default=0, init=False, repr=False, compare=False)
 
     def __hash__(self) -> int:
         """Computed once: a serve's listing pages are keyed by their entries (``Listings``)."""
         if not self._hash:
             object.__setattr__(
-                self, "_hash", hash((self.slug, self.title_html, self.tags, self.has_code)) or 1
+                self, "_hash", hash((self.slug, self.title_html, self.tags, self.has_code, self.name)) or 1
             )
         return self._hash
 
@@ -78,7 +80,9 @@ class SiteIndex:
         """Each paper's entry; with a memo, the last run's where the paper is the same."""
 
         def entry(view: PaperView) -> Listed:
-            return Listed(view.slug, view.title_html, view.tags, bool(view.code_url))
+            return Listed(
+                view.slug, view.title_html, view.tags, bool(view.code_url), view.readable_math_title
+            )
 
         return {view.slug: self.memo.get("listed", view.paper, partial(entry, view)) for view in self.views}
 

@@ -118,7 +118,8 @@ class Listings:
         if parts is None:
             badge = ' <span class="paper-badge">code</span>' if listed.has_code else ""
             tags = tuple((tag.name, self.tag_chip(tag, root)) for tag in listed.tags)
-            link = f'<a href="{root}papers/{slug}/">{listed.title_html}</a>{badge}'
+            named = f' data-t="{escape(listed.name)}"' if listed.name else ""
+            link = f'<a href="{root}papers/{slug}/"{named}>{listed.title_html}</a>{badge}'
             parts = cache[listed] = (link, tags)
         link, tags = parts
         if not chips:

@@ -78,8 +78,14 @@ class PaperView:
     def readable_title(self) -> str:
         """The title where no KaTeX draws its math (a tab's title, the Library, the map): the
         math in Unicode where it can be (``clean.readable_text``)."""
+        return self.readable_math_title or self.title
+
+    @property
+    def readable_math_title(self) -> str:
+        """``readable_title`` for a title with math, else "": what a listing's link and a paper's
+        heading give the reader's buttons to name the paper by (``data-t``; shelf.js)."""
         title = self.title
-        return clean.readable_text(self.paper.title) if "$" in title or "\\" in title else title
+        return clean.readable_text(self.paper.title) if "$" in title or "\\" in title else ""
 
     @property
     def abstract(self) -> str:

@@ -302,7 +302,7 @@
   }
 
   function savedItem(saved) {
-    const paper = { ...saved, title: titleOf(saved) }; // the buttons' names say it too
+    const paper = { ...saved, name: titleOf(saved) }; // the buttons' names say it too
     const star = shelf().starButton(paper);
     const read = shelf().readButton(paper, null);
     star.dataset.key = `star:${paper.slug}`;

@@ -251,7 +251,8 @@
     const shelf = window.paperShelf;
     const slug = pageUrl(data.url).match(/papers\/([^/]+)\/$/)?.[1];
     if (shelf && slug) {
-      const paper = { slug, title, areas: tags, topics: data.filters?.topic || [] };
+      // Saved as the dumps write it, as a listing saves it; named as the result shows it.
+      const paper = { slug, title: data.meta?.source || title, name: title, areas: tags, topics: data.filters?.topic || [] };
       footer.prepend(shelf.starButton(paper));
       footer.append(shelf.readButton(paper, item));
     }

@@ -174,6 +174,11 @@
 
   const slugOf = (href) => new URL(href, location.href).pathname.match(/\/papers\/([^/]+)\/$/)?.[1] ?? null;
 
+  // What a paper's buttons are named by: its title as a reader sees it. ``paper.title`` is what
+  // is saved, as the dumps write it ($TeX$, titleText); a title with math also comes with its
+  // math in Unicode (``name``: a listing's link or a paper's heading has it as data-t).
+  const nameOf = (paper) => paper.name || paper.title;
+
   function starButton(paper) {
     const button = document.createElement("button");
     button.type = "button";
@@ -183,7 +188,7 @@
       button.setAttribute("aria-pressed", String(saved));
       button.textContent = saved ? "★" : "☆";
       button.title = saved ? "Saved in your library: press to remove" : "Save to your library";
-      button.setAttribute("aria-label", `${saved ? "Saved" : "Save"}: ${paper.title}`);
+      button.setAttribute("aria-label", `${saved ? "Saved" : "Save"}: ${nameOf(paper)}`);
     };
     button.addEventListener("click", (event) => {
       event.preventDefault();
@@ -210,7 +215,7 @@
       mark.textContent = read ? "✓ " : "";
       const which = document.createElement("span");
       which.className = "shelf-sr";
-      which.textContent = `: ${paper.title}`;
+      which.textContent = `: ${nameOf(paper)}`;
       button.replaceChildren(mark, read ? words[0] : words[1], which);
       button.title = read ? "Marked read: press to mark unread" : "Mark read";
     };
@@ -246,7 +251,7 @@
     for (const number of (row.dataset.a ?? "").split(" ")) if (table[number]) areas.push(table[number]);
     if (pageArea && !areas.includes(pageArea)) areas.push(pageArea);
     const topics = [...row.querySelectorAll("a.paper-topic")].map((a) => a.textContent.trim());
-    return { slug, title: titleText(link), areas, topics };
+    return { slug, title: titleText(link), name: link.dataset.t, areas, topics };
   }
 
   // The tag page's own tag (its rows leave it out), or null on other pages.
@@ -476,7 +481,7 @@
     const slug = slugOf(location.href);
     if (!slug) return;
     const areas = [...document.querySelectorAll(".md-content .md-tags .md-tag")].map((a) => a.textContent.trim());
-    const paper = { slug, title: titleText(title), areas, topics: [] };
+    const paper = { slug, title: titleText(title), name: title.dataset.t, areas, topics: [] };
     if (!isRead(slug)) setRead([slug], true); // opened: read
     const bar = document.createElement("div");
     bar.className = "shelf-bar";
