@@ -307,6 +307,18 @@ def test_seed_text_to_3d_paper_gets_3d_and_diffusion(taxonomy: Taxonomy) -> None
             {"Reinforcement learning", "Robotics & embodied AI"},
             {"Autonomous driving"},
         ),
+        (  # a quantization paper's activation outliers are not an anomaly detector's (PrefixQuant)
+            "Static Quantization through Prefixed Outliers in LLMs",
+            "Token-wise outliers in activations hurt 4-bit quantization; we isolate the outliers in a prefix.",
+            {"Efficient models & compression", "Large language models"},
+            {"Anomaly & out-of-distribution detection"},
+        ),
+        (
+            "Outlier Detection for Tabular Data",
+            "We benchmark outlier detection methods on tabular data.",
+            {"Anomaly & out-of-distribution detection"},
+            set(),
+        ),
     ],
 )
 def test_hand_checked_papers(
