@@ -313,6 +313,18 @@ def test_seed_text_to_3d_paper_gets_3d_and_diffusion(taxonomy: Taxonomy) -> None
             {"Efficient models & compression", "Large language models"},
             {"Anomaly & out-of-distribution detection"},
         ),
+        (  # a battery's state of health is power engineering; its electrolyte is chemistry
+            "State of Health Prediction of Li-ion Batteries",
+            "We predict battery health from charge cycles; battery management systems use it.",
+            {"Control & power systems"},
+            {"Chemistry & materials"},
+        ),
+        (
+            "High-Throughput Electrolyte Screening",
+            "A robot screens electrolyte formulations with electrochemical tests.",
+            {"Chemistry & materials"},
+            set(),
+        ),
         (
             "Outlier Detection for Tabular Data",
             "We benchmark outlier detection methods on tabular data.",
