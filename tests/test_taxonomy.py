@@ -325,6 +325,18 @@ def test_seed_text_to_3d_paper_gets_3d_and_diffusion(taxonomy: Taxonomy) -> None
             {"Chemistry & materials"},
             set(),
         ),
+        (  # a calibration set for quantization, or a camera's, is not a model's calibrated confidence
+            "Post-Training Quantization of Vision Transformers",
+            "We quantize weights with a small calibration set; calibration takes minutes.",
+            {"Efficient models & compression"},
+            {"Probabilistic & Bayesian methods"},
+        ),
+        (
+            "Verbalized Confidence of Language Models Is Poorly Calibrated",
+            "We measure the calibration error of verbalized confidence.",
+            {"Probabilistic & Bayesian methods"},
+            set(),
+        ),
         (
             "Outlier Detection for Tabular Data",
             "We benchmark outlier detection methods on tabular data.",
