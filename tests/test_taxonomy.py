@@ -255,6 +255,16 @@ def test_named_papers_get_their_topic(taxonomy: Taxonomy, title: str, abstract: 
     assert topic in taxonomy.classify(title, abstract)[1]
 
 
+def test_a_cameras_calibration_is_not_a_models_uncertainty(taxonomy: Taxonomy) -> None:
+    """Uncertainty quantification counts "calibration" (a model's confidence), but not inside
+    "camera calibration", though the paper is Bayesian."""
+    title = "Bayesian Inference for Multi-Camera Rigs"
+    abstract = "We solve camera calibration with Bayesian inference; camera calibration takes minutes."
+    tags, topics = taxonomy.classify(title, abstract)
+    assert "Probabilistic & Bayesian methods" in tags
+    assert "Uncertainty quantification" not in topics
+
+
 # --- hand-checked papers ---------------------------------------------------------------------
 
 

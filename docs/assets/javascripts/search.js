@@ -239,8 +239,8 @@
   function resultFooter(data, title, item) {
     const footer = document.createElement("div");
     footer.className = "pf-foot md-typeset";
-    // The areas as chips in the line itself, so that it wraps between them as a row's does
-    // (a plain box, not a <nav>: one landmark per result, all unnamed, would be noise).
+    // The areas as chips in the line itself, so that it wraps between them as a row's does; the
+    // line is a plain box, not a <nav>: one landmark per result, all unnamed, would be noise.
     const tags = data.filters?.tag || [];
     for (const name of tags) {
       const tag = document.createElement("span");
